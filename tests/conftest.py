@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from accueil.generate import GenerateOptions, generate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ICARE_WORKBOOK = FIXTURES / "icare" / "iCARE_template_with_examples.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test reads or writes the developer's own ./data."""
+    monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def sample_region(tmp_path_factory) -> tuple[Path, dict]:
+    """The default sample region (12 agencies, 8 quarters, 20,000 clients), generated once."""
+    out = tmp_path_factory.mktemp("sample-region")
+    generate(GenerateOptions(out=out))
+    return out, json.loads((out / "truth.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def small_region(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small-region")
+    generate(GenerateOptions(out=out, agencies=3, quarters=2, clients=600, seed=7))
+    return out
+
+
+def pytest_report_header(config):
+    return f"ACCUEIL_HOME is isolated per test (was {os.environ.get('ACCUEIL_HOME', 'unset')})"
