@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ACCUEIL_HOME ?= $(CURDIR)/data
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean dagster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# The Dagster UI on the same definitions `accueil build` runs (the dbt manifest is prepared first).
+dagster: install
+	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster $(BIN)/python -c "from orchestration.build import prepare_manifest, dagster_home; dagster_home(); prepare_manifest()"
+	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster ACCUEIL_WAREHOUSE=$(ACCUEIL_HOME)/warehouse.duckdb $(BIN)/dagster dev -m orchestration.definitions

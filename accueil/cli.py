@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 
 from accueil import config
+from accueil.anonymise.commands import anonymise, keygen
 from accueil.quarters import Quarter
 
 
@@ -61,7 +63,15 @@ def cli() -> None:
     show_default=True,
     help="Workbooks, or zips of one CSV per sheet (faster at national scale).",
 )
-def generate(out: Path, seed: int, agencies: int, quarters: int, clients: int, start: Quarter, fmt: str) -> None:
+@click.option(
+    "--identified",
+    is_flag=True,
+    help="Also write identified/: the same extracts as iCARE workbooks with fictitious identifiers, "
+    "and the region's partnership key.",
+)
+def generate(
+    out: Path, seed: int, agencies: int, quarters: int, clients: int, start: Quarter, fmt: str, identified: bool
+) -> None:
     """Generate a realistic region: one anonymised extract per agency and quarter."""
     from tqdm import tqdm
 
@@ -71,7 +81,14 @@ def generate(out: Path, seed: int, agencies: int, quarters: int, clients: int, s
     if out.exists() and not out.is_dir():
         raise click.ClickException(f"{out} exists and is not a folder.")
     options = GenerateOptions(
-        out=out, seed=seed, agencies=agencies, quarters=quarters, clients=clients, start=start, format=fmt
+        out=out,
+        seed=seed,
+        agencies=agencies,
+        quarters=quarters,
+        clients=clients,
+        start=start,
+        format=fmt,
+        identified=identified,
     )
     with tqdm(total=agencies * quarters, unit="file", desc="writing extracts", disable=None) as bar:
 
@@ -83,6 +100,8 @@ def generate(out: Path, seed: int, agencies: int, quarters: int, clients: int, s
     click.echo(
         f"wrote {len(truth['files'])} extracts ({rows:,} service records), agencies.xlsx and truth.json to {out}"
     )
+    if identified:
+        click.echo(f"wrote the same extracts with fictitious identifiers, and partnership.key, to {out / 'identified'}")
 
 
 @cli.group()
@@ -91,20 +110,23 @@ def docs() -> None:
 
 
 @docs.command("contract")
-@click.option("--check", is_flag=True, help="Exit 1 if docs/extract-contract.md is out of date instead of writing it.")
+@click.option("--check", is_flag=True, help="Exit 1 if a generated file is out of date instead of writing it.")
 def docs_contract(check: bool) -> None:
-    """Write docs/extract-contract.md from the contract definition."""
-    from accueil.docs_contract import render
+    """Write docs/extract-contract.md and the dbt sources from the contract definition."""
+    from accueil.docs_contract import render, render_sources
 
-    path = config.REPO_ROOT / "docs" / "extract-contract.md"
-    text = render()
-    if check:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{path} is out of date: run `accueil docs contract`.")
-        click.echo(f"{path} is up to date.")
-        return
-    path.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {path}")
+    outputs = {
+        config.REPO_ROOT / "docs" / "extract-contract.md": render(),
+        config.REPO_ROOT / "warehouse" / "models" / "staging" / "__sources.yml": render_sources(),
+    }
+    for path, text in outputs.items():
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                raise click.ClickException(f"{path} is out of date: run `accueil docs contract`.")
+            click.echo(f"{path} is up to date.")
+        else:
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {path}")
 
 
 @cli.command()
@@ -137,9 +159,178 @@ def demo(fresh: bool) -> None:
         f"Planted language-gain rate: {gain['expected_rate']:.1%} of {gain['n']:,} clients "
         "(IRCC's national result is 37%)."
     )
+    _demo_upload_and_build(target, truth)
     click.echo("")
-    click.echo("Not built yet, so not run: upload and validation of the extracts, the DuckDB warehouse and its")
-    click.echo("outcome measures, and the dashboards. See the open issues; this command grows with them.")
+    click.echo("Not built yet, so not run: the outcome measures and indicators in the warehouse, and the")
+    click.echo("dashboards. See the open issues; this command grows with them.")
+
+
+def _demo_upload_and_build(target: Path, truth: dict) -> None:
+    """Every sample extract through the same door as `accueil upload`, then `accueil build`."""
+    from tqdm import tqdm
+
+    from accueil.ingest.batch import submit_folder
+    from accueil.ingest.submit import submit_agencies
+    from accueil.publish import read_only
+    from orchestration.build import run_build
+
+    click.echo("")
+    reference = submit_agencies(target / "agencies.xlsx", user="demo")
+    click.echo(f"Agency reference data: {reference.upload.status} (upload {reference.upload.upload_id}).")
+    with tqdm(total=len(truth["files"]), unit="file", desc="uploading extracts") as bar:
+        results = submit_folder(target, user="demo", progress=lambda done, total: bar.update(done - bar.n))
+    decisions: dict[str, int] = {}
+    for _name, status, duplicate in results:
+        key = "already received" if duplicate else status
+        decisions[key] = decisions.get(key, 0) + 1
+    click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
+    with tqdm(unit="partition", desc="loading extracts", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        summary = run_build(progress)
+    click.echo(f"Built and published {summary.published}.")
+    with read_only() as con:
+        for table, label in (("client_profile", "distinct clients"), ("info_orientation", "orientation services")):
+            count = con.execute(
+                f"select count(distinct {'client_key' if table == 'client_profile' else 'record_id'}) from raw.{table}"
+            ).fetchone()[0]
+            click.echo(f"  {label:<22} {count:>8,}")
+    click.echo(f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register.")
+
+
+def _print_submission(submission, what: str) -> None:
+    upload = submission.upload
+    if submission.duplicate:
+        click.echo(
+            f"This file was already received on {upload.received_at} as upload {upload.upload_id} "
+            f"({upload.status}): nothing to do."
+        )
+    elif submission.accepted:
+        click.echo(
+            f"Accepted: {what} is upload {upload.upload_id}, with {upload.warnings} warning(s). "
+            "It will be in the warehouse after the next `accueil build`."
+        )
+    else:
+        click.echo(f"Rejected: {what} has {upload.errors} error(s); nothing from it was loaded.")
+        if submission.outcome is not None:
+            for problem in submission.outcome.report.listed()[:8]:
+                if problem.severity != "error":
+                    continue
+                where = ", ".join(
+                    x for x in (problem.sheet, f"row {problem.row}" if problem.row else "", problem.column) if x
+                )
+                click.echo(f"  - {where}: {problem.text('en')[0]}" if where else f"  - {problem.text('en')[0]}")
+    click.echo(f"Report: {upload.report_html}")
+    click.echo(f"        {upload.report_csv}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", required=True, help="The agency's code, as in the agency reference file.")
+@click.option("--quarter", type=QuarterType(), required=True, help="The quarter the extract covers.")
+@click.option("--user", default=lambda: getpass.getuser(), show_default="the login name", help="Who uploads.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="Report language; default: the agency's own.")
+def upload(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None) -> None:
+    """Upload an agency's quarterly extract: exit 0 when accepted, 2 when rejected."""
+    from accueil.ingest.submit import submit_extract
+
+    submission = submit_extract(path, agency, quarter, user, lang)
+    _print_submission(submission, f"{path.name} for {agency.upper()} {quarter}")
+    sys.exit(0 if submission.accepted else 2)
+
+
+@cli.group()
+def agencies() -> None:
+    """The partnership's agency reference data (agencies, sites, programs, funding)."""
+
+
+@agencies.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", default=lambda: getpass.getuser(), show_default="the login name")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def agencies_load(path: Path, user: str, lang: str) -> None:
+    """Validate and register a new agency reference file: exit 0 when accepted, 2 when rejected."""
+    from accueil.ingest.submit import submit_agencies
+
+    submission = submit_agencies(path, user, lang)
+    _print_submission(submission, path.name)
+    sys.exit(0 if submission.accepted else 2)
+
+
+@cli.command("uploads")
+@click.option("--agency", help="Only this agency's uploads.")
+def uploads_list(agency: str | None) -> None:
+    """List the upload register: what was received, when, by whom, and what became of it."""
+    from accueil import control
+
+    with control.connect() as con:
+        rows = control.uploads(con, agency=agency.upper() if agency else None)
+    if not rows:
+        click.echo("No uploads yet.")
+        return
+    click.echo(
+        f"{'id':>5}  {'kind':<8} {'agency':<7} {'quarter':<7} {'status':<10} {'err':>4} {'warn':>5}  "
+        f"{'received':<25} {'by':<10} file"
+    )
+    for u in rows:
+        click.echo(
+            f"{u.upload_id:>5}  {u.kind:<8} {u.agency_cd:<7} {u.quarter:<7} {u.status:<10} {u.errors:>4} "
+            f"{u.warnings:>5}  {u.received_at:<25} {u.received_by:<10} {u.file_name}"
+        )
+
+
+@cli.command()
+@click.option("--no-publish", is_flag=True, help="Build the warehouse but keep the previous published snapshot.")
+def build(no_publish: bool) -> None:
+    """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
+    from tqdm import tqdm
+
+    from orchestration.build import BuildLocked, run_build
+
+    with tqdm(unit="partition", desc="loading extracts", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            summary = run_build(progress, publish=not no_publish)
+        except BuildLocked as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Loaded {len(summary.loaded)} extract(s)"
+        + (f" and agency reference upload {summary.reference_loaded}" if summary.reference_loaded else "")
+        + "; the dbt models are built."
+    )
+    if summary.published:
+        click.echo(f"Published: {summary.published}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["csv", "table"]), default="csv", show_default=True)
+def sql(query: str, fmt: str) -> None:
+    """Run one read-only query against the published snapshot and print the result."""
+    import duckdb
+
+    from accueil.publish import read_only
+
+    with read_only() as con:
+        try:
+            frame = con.execute(query).df()
+        except duckdb.Error as exc:
+            raise click.ClickException(f"the query failed: {str(exc).splitlines()[0]}") from None
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        click.echo(frame.to_string(index=False, max_rows=200))
+
+
+cli.add_command(anonymise)
+cli.add_command(keygen)
 
 
 def main() -> None:

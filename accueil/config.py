@@ -14,3 +14,32 @@ def home() -> Path:
 
 def sample_dir() -> Path:
     return home() / "sample"
+
+
+def backdate_days() -> int:
+    """How many days before the quarter an extract's records may be dated (late reporting)."""
+    return int(os.environ.get("ACCUEIL_BACKDATE_DAYS", "0"))
+
+
+def raw_dir() -> Path:
+    return home() / "raw"
+
+
+def reports_dir() -> Path:
+    return home() / "reports"
+
+
+def accepted_dir() -> Path:
+    return home() / "accepted"
+
+
+def inbox_dir() -> Path:
+    return home() / "inbox"
+
+
+def warehouse_path() -> Path:
+    return home() / "warehouse.duckdb"
+
+
+def published_path() -> Path:
+    return home() / "published" / "warehouse.duckdb"

@@ -36,3 +36,22 @@ def small_region(tmp_path_factory) -> Path:
 
 def pytest_report_header(config):
     return f"ACCUEIL_HOME is isolated per test (was {os.environ.get('ACCUEIL_HOME', 'unset')})"
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_region, tmp_path_factory):
+    """The sample region uploaded, loaded, built and published once: (home, region, truth)."""
+    from accueil.ingest.batch import submit_folder
+    from accueil.ingest.submit import submit_agencies
+    from orchestration.build import run_build
+
+    region, truth = sample_region
+    home = tmp_path_factory.mktemp("sample-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACCUEIL_HOME", str(home))
+        assert submit_agencies(region / "agencies.xlsx", user="test").accepted
+        results = submit_folder(region, user="test", jobs=2)
+        rejected = [name for name, status, _ in results if status != "accepted"]
+        assert not rejected and len(results) == 96, rejected
+        run_build()
+    return home, region, truth

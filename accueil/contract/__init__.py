@@ -99,6 +99,7 @@ class Sheet:
     unique: tuple[str, ...]
     event_date: tuple[str, ...] = ()
     stream: str | None = None
+    table: str = ""  # the warehouse table that holds the sheet's rows
 
     @property
     def column_names(self) -> list[str]:
@@ -195,6 +196,7 @@ def _load(path: Path) -> Contract:
                 unique=tuple(s["unique"]),
                 event_date=(event_date,) if isinstance(event_date, str) else tuple(event_date),
                 stream=s.get("stream"),
+                table=s["table"],
             )
         )
     contract = Contract(

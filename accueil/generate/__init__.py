@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from accueil.contract import agencies_contract, code_lists, extract_contract
+from accueil.generate.identified import IdentifiedWriter
 from accueil.generate.params import Params
 from accueil.generate.population import EPOCH, Population, Simulation, day_number
 from accueil.generate.region import Region, build_region
@@ -47,6 +48,7 @@ class GenerateOptions:
     clients: int = 20_000
     start: Quarter = DEFAULT_START
     format: str = "xlsx"  # or "zip": one CSV per sheet
+    identified: bool = False  # also write identified/: iCARE workbooks with fictitious identifiers, and the key
 
 
 def partnership_key(seed: int) -> bytes:
@@ -139,6 +141,9 @@ def _write_extracts(options, population: Population, region: Region, quarters: l
     profile = _profile_columns(population.clients, region)
     courses = {c["course_cd"]: c for agency_courses in region.courses for c in agency_courses}
     course_start = day_number(quarters[0].start) - 91
+    identified = (
+        IdentifiedWriter(options.out, population.clients, partnership_key(options.seed)) if options.identified else None
+    )
     files: list[str] = []
     total = region.n * nq
     done = 0
@@ -171,6 +176,8 @@ def _write_extracts(options, population: Population, region: Region, quarters: l
             else:
                 write_workbook(path, contract, rows, f"Accueil extract {region.codes[a]} {quarter}")
             files.append(path.name)
+            if identified:
+                identified.write(a, region.codes[a], quarter, rows)
             if progress:
                 progress(done, total)
     return files

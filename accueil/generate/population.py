@@ -210,7 +210,7 @@ class Simulation:
         rng, p, n = self.rng, self.p, self.n
         takes = ~has_nar | (rng.random(n) < p.orientation_share)
         client = np.flatnonzero(takes)
-        count = 1 + rng.poisson(0.8, size=len(client))
+        count = 1 + rng.poisson(1.6, size=len(client))
         rows = np.repeat(client, count)
         gap = np.where(
             _seq(count) == 0, np.where(has_nar[rows], rng.integers(0, 31, len(rows)), 0), rng.integers(7, 61, len(rows))
@@ -414,7 +414,7 @@ class Simulation:
     def community(self, start: np.ndarray, provider: np.ndarray) -> np.ndarray:
         rng = self.rng
         client = np.flatnonzero(start >= 0)
-        count = 1 + rng.poisson(1.0, size=len(client))
+        count = 1 + rng.poisson(1.5, size=len(client))
         rows = np.repeat(client, count)
         gap = np.where(_seq(count) == 0, 0, rng.integers(7, 46, len(rows)))
         day = start[rows] + _group_cumsum(gap, count)
@@ -464,7 +464,7 @@ class Simulation:
     def employment(self, start: np.ndarray, provider: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rng, n = self.rng, self.n
         client = np.flatnonzero(start >= 0)
-        count = 1 + rng.poisson(0.7, size=len(client))
+        count = 1 + rng.poisson(1.2, size=len(client))
         rows = np.repeat(client, count)
         gap = np.where(_seq(count) == 0, 0, rng.integers(7, 46, len(rows)))
         day = start[rows] + _group_cumsum(gap, count)

@@ -1,0 +1,142 @@
+"""The control database: the upload register and the append-only audit log.
+
+It is a small SQLite file beside the warehouse, not a table in DuckDB: an agency's
+upload must be registered even while the pipeline holds DuckDB's single write lock,
+and SQLite lets several processes write with a short wait.  The audit table refuses
+UPDATE and DELETE through triggers, so history can only grow.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from accueil import config
+
+SCHEMA = """
+create table if not exists uploads (
+    upload_id     integer primary key autoincrement,
+    kind          text not null check (kind in ('extract', 'agencies', 'indicators')),
+    agency_cd     text not null default '',
+    quarter       text not null default '',
+    file_name     text not null,
+    sha256        text not null,
+    size_bytes    integer not null,
+    received_at   text not null,
+    received_by   text not null,
+    status        text not null check (status in ('received', 'accepted', 'rejected', 'loaded', 'superseded')),
+    errors        integer not null default 0,
+    warnings      integer not null default 0,
+    report_html   text,
+    report_csv    text,
+    decided_at    text,
+    loaded_at     text,
+    superseded_by integer references uploads(upload_id)
+);
+create index if not exists uploads_partition on uploads (kind, agency_cd, quarter, status);
+create table if not exists audit_log (
+    audit_id  integer primary key autoincrement,
+    at        text not null,
+    actor     text not null,
+    action    text not null,
+    target    text not null default '',
+    detail    text not null default '{}'
+);
+create trigger if not exists audit_log_no_update before update on audit_log
+    begin select raise(abort, 'the audit log is append-only'); end;
+create trigger if not exists audit_log_no_delete before delete on audit_log
+    begin select raise(abort, 'the audit log is append-only'); end;
+"""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Upload:
+    upload_id: int
+    kind: str
+    agency_cd: str
+    quarter: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+    received_at: str
+    received_by: str
+    status: str
+    errors: int
+    warnings: int
+    report_html: str | None
+    report_csv: str | None
+    decided_at: str | None
+    loaded_at: str | None
+    superseded_by: int | None
+
+
+def path() -> Path:
+    return config.home() / "control.sqlite"
+
+
+@contextmanager
+def connect():
+    target = path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(target, timeout=30, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    try:
+        con.executescript(SCHEMA)
+        yield con
+    finally:
+        con.close()
+
+
+def audit(con: sqlite3.Connection, actor: str, action: str, target: str = "", **detail) -> None:
+    con.execute(
+        "insert into audit_log (at, actor, action, target, detail) values (?, ?, ?, ?, ?)",
+        (now(), actor, action, target, json.dumps(detail, sort_keys=True, default=str)),
+    )
+
+
+def _upload(row: sqlite3.Row | None) -> Upload | None:
+    return None if row is None else Upload(**dict(row))
+
+
+def get_upload(con: sqlite3.Connection, upload_id: int) -> Upload | None:
+    return _upload(con.execute("select * from uploads where upload_id = ?", (upload_id,)).fetchone())
+
+
+def find_same(con: sqlite3.Connection, kind: str, agency: str, quarter: str, sha256: str) -> Upload | None:
+    """The earlier upload of exactly these bytes for this agency and quarter, if any."""
+    return _upload(
+        con.execute(
+            "select * from uploads where kind = ? and agency_cd = ? and quarter = ? and sha256 = ? "
+            "order by upload_id desc limit 1",
+            (kind, agency, quarter, sha256),
+        ).fetchone()
+    )
+
+
+def uploads(con: sqlite3.Connection, kind: str | None = None, agency: str | None = None) -> list[Upload]:
+    sql, args = "select * from uploads where 1 = 1", []
+    if kind:
+        sql, args = sql + " and kind = ?", [*args, kind]
+    if agency:
+        sql, args = sql + " and agency_cd = ?", [*args, agency]
+    return [_upload(r) for r in con.execute(sql + " order by upload_id", args).fetchall()]
+
+
+def pending(con: sqlite3.Connection, kind: str) -> list[Upload]:
+    """Accepted uploads not loaded yet: the newest per agency and quarter."""
+    rows = con.execute(
+        """select * from uploads u where kind = ? and status = 'accepted'
+           and upload_id = (select max(upload_id) from uploads v where v.kind = u.kind
+                            and v.agency_cd = u.agency_cd and v.quarter = u.quarter and v.status = 'accepted')
+           order by agency_cd, quarter""",
+        (kind,),
+    ).fetchall()
+    return [_upload(r) for r in rows]

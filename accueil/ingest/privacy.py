@@ -1,0 +1,123 @@
+"""The privacy screen: direct identifiers reject a file, and their values are never repeated.
+
+A problem found here names the sheet, row and column but never the value, so that
+the report, the register and the logs hold nothing the quarantined raw file does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from accueil.contract import Contract, fold
+from accueil.report import Problem, problem
+
+# Header words that name a direct identifier, in English and French (folded).
+IDENTIFYING_HEADERS = (
+    "email",
+    "e mail",
+    "courriel",
+    "phone",
+    "telephone",
+    "cell",
+    "street",
+    "rue",
+    "address",
+    "adresse",
+    "postal code",
+    "code postal",
+    "unique identifier value",
+    "client id",
+    "uci",
+    "date of birth",
+    "birth date",
+    "date de naissance",
+    "contact name",
+    "first name",
+    "last name",
+    "surname",
+    "prenom",
+    "nom de famille",
+)
+
+VALUE_PATTERNS: tuple[tuple[str, re.Pattern, str], ...] = (
+    ("an email address", re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"), "une adresse courriel"),
+    (
+        "a phone number",
+        re.compile(r"(?<![\w-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?![\w-])|(?<![\w-])\d{10}(?![\w-])"),
+        "un numéro de téléphone",
+    ),
+    (
+        "a full postal code",
+        re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\d[A-Za-z][ -]?\d[A-Za-z]\d(?![A-Za-z0-9])"),
+        "un code postal complet",
+    ),
+    (
+        "a street address",
+        re.compile(
+            r"(?i)\b\d{1,5}[a-z]?,?\s+(?:[a-zà-ÿ'.-]+\s+){0,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|"
+            r"drive|dr|crescent|cres|court|ct|lane|ln|way|place|pl|rue|chemin|ch|boul|av)\b"
+        ),
+        "une adresse municipale",
+    ),
+)
+RAW_UCI = re.compile(r"^\s*(?:\d[\s-]?){8,10}\s*$")
+FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _identifying_header(header: str, identifiers: dict[str, str]) -> str | None:
+    if header in identifiers:
+        return identifiers[header]
+    folded = fold(header)
+    if fold(header.replace("_", " ")) in {fold(n.replace("_", " ")) for n in identifiers}:
+        return "iCARE identifier column"
+    for word in IDENTIFYING_HEADERS:
+        if re.search(rf"(^| ){re.escape(word)}( |$)", folded):
+            return f"header names {word}"
+    return None
+
+
+def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, extra in unknown.items():
+        for header in extra.columns:
+            why = _identifying_header(str(header), contract.direct_identifiers)
+            if why:
+                problems.append(problem("identifier_column", sheet=name, column=str(header), why=why))
+    for name, frame in [*sheets.items(), *unknown.items()]:
+        for column in frame.columns:
+            values = frame[column].astype(str)
+            values = values[values != ""]
+            if values.empty:
+                continue
+            for kind_en, pattern, _kind_fr in VALUE_PATTERNS:
+                hits = values[values.str.contains(pattern, na=False)]
+                problems += [
+                    problem("identifier_value", sheet=name, row=int(r), column=str(column), kind=kind_en)
+                    for r in hits.index
+                ]
+            if column == "client_key":
+                hits = values[values.str.match(RAW_UCI, na=False)]
+                problems += [
+                    problem(
+                        "identifier_value",
+                        sheet=name,
+                        row=int(r),
+                        column=column,
+                        kind="a client identifier (UCI) instead of a client key",
+                    )
+                    for r in hits.index
+                ]
+            if column == "client_birth_year":
+                hits = values[values.str.match(FULL_DATE, na=False)]
+                problems += [
+                    problem("identifier_value", sheet=name, row=int(r), column=column, kind="a full date of birth")
+                    for r in hits.index
+                ]
+    return problems
+
+
+def cells_flagged(problems: list[Problem]) -> set[tuple[str, int, str]]:
+    """(sheet, row, column) of every cell that holds an identifier: no other rule may quote it."""
+    return {(p.sheet, p.row, p.column) for p in problems if p.rule == "identifier_value"}

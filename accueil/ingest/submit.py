@@ -1,0 +1,195 @@
+"""The door: store the raw bytes, register the upload, validate, decide, report.
+
+Used by `accueil upload`, `accueil agencies load`, the Dagster inbox sensor and the
+dashboard's upload page alike.  Nothing here writes the warehouse: an accepted
+file's validated rows are staged as Parquet and loaded by the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from accueil import config, control
+from accueil.contract import agencies_contract, extract_contract
+from accueil.ingest.validate import Outcome, validate_agencies, validate_extract
+from accueil.quarters import Quarter
+from accueil.report import LANGUAGES
+
+
+@dataclass
+class Submission:
+    upload: control.Upload
+    duplicate: bool  # the very same bytes were already received for this agency and quarter
+    outcome: Outcome | None  # None for a duplicate: nothing was validated again
+
+    @property
+    def accepted(self) -> bool:
+        return self.upload.status in ("accepted", "loaded", "superseded")
+
+    @property
+    def report_html(self) -> Path | None:
+        return Path(self.upload.report_html) if self.upload.report_html else None
+
+    @property
+    def report_csv(self) -> Path | None:
+        return Path(self.upload.report_csv) if self.upload.report_csv else None
+
+
+def store_raw(data: bytes) -> tuple[str, Path]:
+    """Content-addressed, write-once copy of the bytes as received."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = config.raw_dir() / digest[:2] / digest
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(data)
+        os.chmod(partial, 0o440)
+        os.replace(partial, target)
+    return digest, target
+
+
+def staged_dir(upload_id: int) -> Path:
+    return config.accepted_dir() / str(upload_id)
+
+
+def reference_agencies() -> pd.DataFrame | None:
+    """The agencies of the newest accepted agency reference file, or None if there is none yet."""
+    with control.connect() as con:
+        rows = [u for u in control.uploads(con, kind="agencies") if u.status in ("accepted", "loaded")]
+    if not rows:
+        return None
+    return pd.read_parquet(staged_dir(rows[-1].upload_id) / "agencies.parquet")
+
+
+def report_language(agency: str, requested: str | None) -> str:
+    if requested:
+        if requested not in LANGUAGES:
+            raise ValueError(f"{requested!r} is not a report language; use en or fr")
+        return requested
+    agencies = reference_agencies()
+    if agencies is not None:
+        match = agencies.loc[agencies["agency_cd"] == agency, "report_language_id"]
+        if len(match) and match.iloc[0] == "French":
+            return "fr"
+    return "en"
+
+
+def _stage(upload_id: int, contract, sheets: dict[str, pd.DataFrame]) -> None:
+    target = staged_dir(upload_id)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for sheet in contract.sheets:
+        frame = sheets[sheet.name].reset_index().rename(columns={"row": "row_number"})
+        frame.astype({"row_number": "int64"}).to_parquet(partial / f"{sheet.table}.parquet", index=False)
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(partial, target)
+
+
+def _decide(
+    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str, lang: str, validate
+) -> Submission:
+    digest, _ = store_raw(data)
+    with control.connect() as con:
+        same = control.find_same(con, kind, agency, quarter, digest)
+        if same is not None and same.status != "received":
+            control.audit(
+                con,
+                user,
+                "upload_duplicate",
+                f"upload:{same.upload_id}",
+                file_name=file_name,
+                sha256=digest,
+                status=same.status,
+            )
+            return Submission(same, True, None)
+        cur = con.execute(
+            "insert into uploads (kind, agency_cd, quarter, file_name, sha256, size_bytes, received_at, received_by,"
+            " status) values (?, ?, ?, ?, ?, ?, ?, ?, 'received')",
+            (kind, agency, quarter, file_name, digest, len(data), control.now(), user),
+        )
+        upload_id = cur.lastrowid
+        control.audit(
+            con,
+            user,
+            "upload_received",
+            f"upload:{upload_id}",
+            kind=kind,
+            agency=agency,
+            quarter=quarter,
+            file_name=file_name,
+            sha256=digest,
+            size_bytes=len(data),
+        )
+
+    outcome: Outcome = validate(digest)
+    report = outcome.report
+    config.reports_dir().mkdir(parents=True, exist_ok=True)
+    stem = f"{upload_id:06d}_{kind}_{agency or 'all'}_{quarter or 'ref'}"
+    html_path, csv_path = config.reports_dir() / f"{stem}.html", config.reports_dir() / f"{stem}.csv"
+    report.write_html(html_path, lang)
+    report.write_csv(csv_path, lang)
+    summary = {
+        "accepted": report.accepted,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "sheets": {r.sheet: {"evaluated": r.evaluated, "failed": r.failed, "cells": r.cells} for r in outcome.gx},
+    }
+    html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    contract = extract_contract() if kind == "extract" else agencies_contract()
+    if report.accepted:
+        _stage(upload_id, contract, outcome.sheets)
+    status = "accepted" if report.accepted else "rejected"
+    with control.connect() as con:
+        con.execute(
+            "update uploads set status = ?, errors = ?, warnings = ?, report_html = ?, report_csv = ?, decided_at = ?"
+            " where upload_id = ?",
+            (status, len(report.errors), len(report.warnings), str(html_path), str(csv_path), control.now(), upload_id),
+        )
+        control.audit(
+            con,
+            "accueil",
+            f"upload_{status}",
+            f"upload:{upload_id}",
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            report=str(html_path),
+        )
+        upload = control.get_upload(con, upload_id)
+    return Submission(upload, False, outcome)
+
+
+def submit_extract(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None = None) -> Submission:
+    data = path.read_bytes()
+    agency = agency.strip().upper()
+    agencies = reference_agencies()
+    known = None if agencies is None else set(agencies["agency_cd"])
+
+    def validate(digest: str) -> Outcome:
+        return validate_extract(
+            data,
+            file_name=path.name,
+            agency=agency,
+            quarter=quarter,
+            sha256=digest,
+            backdate_days=config.backdate_days(),
+            known_agencies=known,
+        )
+
+    return _decide("extract", data, path.name, agency, str(quarter), user, report_language(agency, lang), validate)
+
+
+def submit_agencies(path: Path, user: str, lang: str | None = None) -> Submission:
+    data = path.read_bytes()
+
+    def validate(digest: str) -> Outcome:
+        return validate_agencies(data, file_name=path.name, sha256=digest)
+
+    return _decide("agencies", data, path.name, "", "", user, lang or "en", validate)

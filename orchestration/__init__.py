@@ -1,0 +1,1 @@
+"""Dagster code for Accueil: assets, resources, sensors and checks gathered in one Definitions."""

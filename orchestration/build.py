@@ -1,0 +1,176 @@
+"""`accueil build`: the whole pipeline in this process, on the same Dagster definitions as the UI.
+
+Loads every accepted upload that is not loaded yet (the reference data first, then
+one run per agency x quarter partition), then builds the dbt project and publishes
+the snapshot.  A failure anywhere raises before the publish step, so the last good
+snapshot stays in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from accueil import config, control
+
+WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
+MANIFEST = WAREHOUSE_DIR / "target" / "manifest.json"
+
+
+def _newest_source_mtime() -> float:
+    paths = [
+        WAREHOUSE_DIR / "dbt_project.yml",
+        *WAREHOUSE_DIR.glob("models/**/*"),
+        *WAREHOUSE_DIR.glob("macros/**/*"),
+        *(config.REPO_ROOT / "seeds").glob("*.csv"),
+    ]
+    return max(p.stat().st_mtime for p in paths if p.is_file())
+
+
+def prepare_manifest() -> Path:
+    """dbt's manifest must exist before the definitions load (prepare_if_dev does nothing outside `dagster dev`)."""
+    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
+        return MANIFEST
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(config.warehouse_path())}
+    dbt = str(Path(sys.executable).parent / "dbt")
+    result = subprocess.run(
+        [dbt, "parse", "--quiet", "--profiles-dir", str(WAREHOUSE_DIR)],
+        cwd=WAREHOUSE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return MANIFEST
+
+
+INSTANCE_CONFIG = """\
+# Written by Accueil. Client data: no telemetry. One run at a time writes the warehouse
+# (DuckDB allows one writer): every warehouse-writing asset is in the pool "warehouse".
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+
+def dagster_home() -> Path:
+    home = config.home() / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text(INSTANCE_CONFIG, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+@dataclass
+class BuildSummary:
+    loaded: list[tuple[str, str, int]] = field(default_factory=list)  # agency, quarter, upload id
+    reference_loaded: int | None = None
+    published: Path | None = None
+
+
+class BuildLocked(RuntimeError):
+    pass
+
+
+@contextmanager
+def build_lock():
+    """One build at a time per ACCUEIL_HOME: DuckDB has one writer, and the register one pipeline."""
+    path = config.home() / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is running for {config.home()}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover_orphaned_runs(instance) -> int:
+    """A build killed mid-run leaves its run 'started' and its warehouse pool slot claimed for ever.
+
+    Called under the build lock, when no other build can be running, so every run still
+    marked as in progress is an orphan: mark it failed and give its slot back.
+    """
+    import dagster as dg
+
+    stale = instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    )
+    for run in stale:
+        instance.report_run_failed(run, message="Orphaned by an interrupted `accueil build`.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return len(stale)
+
+
+def run_build(progress: Callable[[int, int], None] | None = None, publish: bool = True) -> BuildSummary:
+    with build_lock():
+        return _run_build(progress, publish)
+
+
+def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> BuildSummary:
+    dagster_home()
+    os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
+    prepare_manifest()
+
+    import dagster as dg
+
+    from accueil.ingest.warehouse import connect, reconcile
+    from orchestration.definitions import resources as current_resources
+    from orchestration.defs.ingest.assets import agency_reference, extracts
+    from orchestration.defs.partitions import add_partitions, partition_key
+    from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
+
+    with connect() as con:
+        reconcile(con)
+    summary = BuildSummary()
+    instance = dg.DagsterInstance.get()
+    recover_orphaned_runs(instance)
+    resources = current_resources()
+    # Runs are recorded in the instance for the UI; the terminal only hears of problems.
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with control.connect() as con:
+        reference = control.pending(con, "agencies")
+        waiting = control.pending(con, "extract")
+    if reference:
+        dg.materialize([agency_reference], instance=instance, resources=resources, run_config=quiet)
+        summary.reference_loaded = reference[-1].upload_id
+    add_partitions(instance, [(u.agency_cd, u.quarter) for u in waiting])
+    for done, upload in enumerate(waiting, start=1):
+        dg.materialize(
+            [extracts],
+            partition_key=partition_key(upload.agency_cd, upload.quarter),
+            instance=instance,
+            resources=resources,
+            run_config=quiet,
+        )
+        summary.loaded.append((upload.agency_cd, upload.quarter, upload.upload_id))
+        if progress:
+            progress(done, len(waiting))
+    selection = [warehouse_models, published_snapshot] if publish else [warehouse_models]
+    dg.materialize(selection, instance=instance, resources=resources, run_config=quiet)
+    _clean_dbt_targets()
+    if publish:
+        summary.published = config.published_path()
+    return summary
+
+
+def _clean_dbt_targets() -> None:
+    """dagster-dbt leaves one target folder per invocation; the manifest is all we keep."""
+    for child in (WAREHOUSE_DIR / "target").iterdir():
+        if child.is_dir() and child.name not in ("compiled", "run"):
+            shutil.rmtree(child, ignore_errors=True)

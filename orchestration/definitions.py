@@ -1,0 +1,35 @@
+"""All of Accueil's Dagster code in one Definitions: `dagster dev -m orchestration.definitions`."""
+
+import os
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from accueil import config
+from orchestration.defs.ingest.assets import agency_reference, extracts
+from orchestration.defs.ingest.sensors import inbox_sensor, reference_sensor, transform_after_load
+from orchestration.defs.jobs import load_extract_job, load_reference_job, transform_job
+from orchestration.defs.resources import warehouse_resource
+from orchestration.defs.warehouse.assets import dbt_project, published_snapshot, warehouse_models
+
+# dbt runs in a subprocess and finds the warehouse through this variable (warehouse/profiles.yml).
+os.environ.setdefault("ACCUEIL_WAREHOUSE", str(config.warehouse_path()))
+
+
+def resources() -> dict:
+    """Built from ACCUEIL_HOME as it is now, so that one process can serve several homes (tests)."""
+    return {
+        "warehouse": warehouse_resource(),
+        # The venv's dbt, whether or not the venv is activated.
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+    }
+
+
+defs = dg.Definitions(
+    assets=[extracts, agency_reference, warehouse_models, published_snapshot],
+    jobs=[load_extract_job, load_reference_job, transform_job],
+    sensors=[inbox_sensor, reference_sensor, transform_after_load],
+    resources=resources(),
+)

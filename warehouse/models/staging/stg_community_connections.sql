@@ -1,0 +1,90 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'community_connections') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        record_id,
+        client_key,
+        agency_cd as agency_code,
+        quarter as reported_quarter,
+        upload_id,
+        row_number,
+
+        ---------- strings
+        {{ blank_as_null('postal_fsa') }} as service_fsa,
+        service_language.code as service_language_code,
+        official_language.code as official_language_code,
+        referred_by.code as referred_by_code,
+        activity.code as activity_code,
+        institution_type.code as institution_type_code,
+        event_type.code as event_type_code,
+        service_type.code as service_type_code,
+        topic.code as topic_code,
+        service_received.code as service_received_code,
+        group_size.code as group_size_code,
+        service_status.code as service_status_code,
+        leave_reason.code as leave_reason_code,
+
+        ---------- numerics
+        {{ to_integer('client_birth_year') }} as birth_year,
+        {{ duration_minutes('service_length_hours_no', 'service_length_minutes_no') }} as service_minutes,
+        {{ duration_hours('service_length_hours_no', 'service_length_minutes_no') }} as service_hours,
+
+        ---------- booleans
+        -- host community
+        {{ yes_no_flag('volunteers_participate_ind') }} as has_host_volunteers,
+
+        -- target groups
+        {{ yes_no_flag('target_group_specific_ind') }} as is_for_target_group,
+        {{ yes_no_flag('target_group_children_ind') }} as target_group_children,
+        {{ yes_no_flag('target_group_youth_ind') }} as target_group_youth,
+        {{ yes_no_flag('target_group_senior_ind') }} as target_group_seniors,
+        {{ yes_no_flag('target_group_gender_ind') }} as target_group_gender,
+        {{ yes_no_flag('target_group_refugee_ind') }} as target_group_refugees,
+        {{ yes_no_flag('target_group_ethnic_ind') }} as target_group_ethnocultural,
+        {{ yes_no_flag('target_group_hearing_ind') }} as target_group_deaf,
+        {{ yes_no_flag('target_group_visual_ind') }} as target_group_blind,
+        {{ yes_no_flag('target_group_LGBTQ_ind') }} as target_group_lgbtq,
+        {{ yes_no_flag('target_group_families_parents_ind') }} as target_group_families,
+        {{ yes_no_flag('target_group_other_impairments_ind') }} as target_group_other_impairments,
+        {{ yes_no_flag('target_group_CWIT_in_regulated_profession_ind') }} as target_group_regulated_profession,
+        {{ yes_no_flag('target_group_CWIT_in_regulated_trade_ind') }} as target_group_regulated_trade,
+        {{ yes_no_flag('target_group_official_language_minorities_ind') }} as target_group_official_language_minorities,
+
+        -- support services
+        {{ yes_no_flag('support_received_ind') }} as received_support_services,
+        {{ yes_no_flag('childminding_ind') }} as received_childminding,
+        {{ yes_no_flag('transportation_ind') }} as received_transportation,
+        {{ yes_no_flag('support_disability_ind') }} as received_disability_support,
+        {{ yes_no_flag('translation_ind') }} as received_translation,
+        {{ yes_no_flag('interpretation_ind') }} as received_interpretation,
+        {{ yes_no_flag('counselling_ind') }} as received_crisis_counselling,
+
+        ---------- dates
+        {{ to_date('service_start_dt') }} as service_date,
+        {{ to_date('service_end_dt') }} as service_end_date
+
+    from source
+    {{ join_code_value('service_language', 'service_lang_id', 'language') }}
+    {{ join_code_value('official_language', 'preferred_official_lang_id', 'official_language') }}
+    {{ join_code_value('referred_by', 'assessment_referral_id', 'referred_by') }}
+    {{ join_code_value('activity', 'community_activity_id', 'cc_activity') }}
+    {{ join_code_value('institution_type', 'institution_type_id', 'institution_type') }}
+    {{ join_code_value('event_type', 'events_type_attended_id', 'cc_event_type') }}
+    {{ join_code_value('service_type', 'service_type_id', 'cc_service_type') }}
+    {{ join_code_value('topic', 'topics_service_id', 'cc_topic') }}
+    {{ join_code_value('service_received', 'community_service_id', 'service_received') }}
+    {{ join_code_value('group_size', 'group_clients_no_id', 'group_size') }}
+    {{ join_code_value('service_status', 'service_status_id', 'service_status') }}
+    {{ join_code_value('leave_reason', 'community_leave_reason_id', 'service_leave_reason') }}
+
+)
+
+select * from renamed

@@ -1,0 +1,93 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'info_orientation') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        record_id,
+        client_key,
+        agency_cd as agency_code,
+        quarter as reported_quarter,
+        upload_id,
+        row_number,
+
+        ---------- strings
+        {{ blank_as_null('postal_fsa') }} as service_fsa,
+        service_language.code as service_language_code,
+        official_language.code as official_language_code,
+        institution_type.code as institution_type_code,
+        referred_by.code as referred_by_code,
+        orientation_service.code as orientation_service_code,
+        group_size.code as group_size_code,
+
+        ---------- numerics
+        {{ to_integer('client_birth_year') }} as birth_year,
+        {{ duration_minutes('orientation_length_hours_no', 'orientation_length_minutes_no') }} as orientation_minutes,
+        {{ duration_hours('orientation_length_hours_no', 'orientation_length_minutes_no') }} as orientation_hours,
+
+        ---------- booleans
+        -- orientation topics
+        {{ yes_no_flag('topic_overview_given_ind') }} as topic_overview_of_canada,
+        {{ yes_no_flag('topic_information_given_ind') }} as topic_information_sources,
+        {{ yes_no_flag('topic_rights_given_ind') }} as topic_rights_freedoms,
+        {{ yes_no_flag('topic_law_given_ind') }} as topic_law_justice,
+        {{ yes_no_flag('topic_documents_given_ind') }} as topic_important_documents,
+        {{ yes_no_flag('topic_language_given_ind') }} as topic_language,
+        {{ yes_no_flag('topic_income_given_ind') }} as topic_employment_income,
+        {{ yes_no_flag('topic_education_given_ind') }} as topic_education,
+        {{ yes_no_flag('topic_housing_given_ind') }} as topic_housing,
+        {{ yes_no_flag('topic_health_given_ind') }} as topic_health,
+        {{ yes_no_flag('topic_money_given_ind') }} as topic_money_finances,
+        {{ yes_no_flag('topic_transportation_given_ind') }} as topic_transportation,
+        {{ yes_no_flag('topic_media_given_ind') }} as topic_communications_media,
+        {{ yes_no_flag('topic_community_given_ind') }} as topic_community_engagement,
+        {{ yes_no_flag('topic_citizenship_given_ind') }} as topic_citizenship,
+        {{ yes_no_flag('topic_conflict_given_ind') }} as topic_interpersonal_conflict,
+
+        -- target groups
+        {{ yes_no_flag('target_group_specific_ind') }} as is_for_target_group,
+        {{ yes_no_flag('target_group_children_ind') }} as target_group_children,
+        {{ yes_no_flag('target_group_youth_ind') }} as target_group_youth,
+        {{ yes_no_flag('target_group_senior_ind') }} as target_group_seniors,
+        {{ yes_no_flag('target_group_gender_ind') }} as target_group_gender,
+        {{ yes_no_flag('target_group_refugee_ind') }} as target_group_refugees,
+        {{ yes_no_flag('target_group_ethnic_ind') }} as target_group_ethnocultural,
+        {{ yes_no_flag('target_group_hearing_ind') }} as target_group_deaf,
+        {{ yes_no_flag('target_group_visual_ind') }} as target_group_blind,
+        {{ yes_no_flag('target_group_LGBTQ_ind') }} as target_group_lgbtq,
+        {{ yes_no_flag('target_group_families_parents_ind') }} as target_group_families,
+        {{ yes_no_flag('target_group_other_impairments_ind') }} as target_group_other_impairments,
+        {{ yes_no_flag('target_group_CWIT_in_regulated_profession_ind') }} as target_group_regulated_profession,
+        {{ yes_no_flag('target_group_CWIT_in_regulated_trade_ind') }} as target_group_regulated_trade,
+        {{ yes_no_flag('target_group_official_language_minorities_ind') }} as target_group_official_language_minorities,
+
+        -- support services
+        {{ yes_no_flag('support_received_ind') }} as received_support_services,
+        {{ yes_no_flag('childminding_ind') }} as received_childminding,
+        {{ yes_no_flag('transportation_ind') }} as received_transportation,
+        {{ yes_no_flag('support_disability_ind') }} as received_disability_support,
+        {{ yes_no_flag('translation_ind') }} as received_translation,
+        {{ yes_no_flag('interpretation_ind') }} as received_interpretation,
+        {{ yes_no_flag('counselling_ind') }} as received_crisis_counselling,
+
+        ---------- dates
+        {{ to_date('start_dttm') }} as service_date,
+        {{ to_date('end_dttm') }} as service_end_date
+
+    from source
+    {{ join_code_value('service_language', 'service_language_id', 'language') }}
+    {{ join_code_value('official_language', 'service_official_language_id', 'official_language') }}
+    {{ join_code_value('institution_type', 'institution_type_id', 'institution_type') }}
+    {{ join_code_value('referred_by', 'service_referred_by_id', 'referred_by') }}
+    {{ join_code_value('orientation_service', 'orientation_service_id', 'service_received') }}
+    {{ join_code_value('group_size', 'group_clients_no_id', 'group_size') }}
+
+)
+
+select * from renamed
