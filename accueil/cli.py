@@ -161,8 +161,8 @@ def demo(fresh: bool) -> None:
     )
     _demo_upload_and_build(target, truth)
     click.echo("")
-    click.echo("Not built yet, so not run: the outcome measures and indicators in the warehouse, and the")
-    click.echo("dashboards. See the open issues; this command grows with them.")
+    click.echo("Not built yet, so not run: the welcoming-community indicators and the dashboards.")
+    click.echo("See the open issues; this command grows with them.")
 
 
 def _demo_upload_and_build(target: Path, truth: dict) -> None:
@@ -198,7 +198,20 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
                 f"select count(distinct {'client_key' if table == 'client_profile' else 'record_id'}) from raw.{table}"
             ).fetchone()[0]
             click.echo(f"  {label:<22} {count:>8,}")
-    click.echo(f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register.")
+        rows = con.execute(
+            "select outcome, numerator, denominator, rate, ci_low, ci_high, unit from marts.fct_outcome_rates "
+            "where period = 'all' and agency_code = 'ALL' and breakdown = 'all' and not suppressed order by outcome"
+        ).fetchall()
+    click.echo("Outcomes, all agencies and quarters (95% interval):")
+    for outcome, numerator, denominator, rate, low, high, unit in rows:
+        if unit == "days":
+            click.echo(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
+        else:
+            click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
+    click.echo(
+        f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register; "
+        "`accueil sql` queries the snapshot."
+    )
 
 
 def _print_submission(submission, what: str) -> None:

@@ -29,12 +29,12 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 PATTERNS = {
     "client_key": r"^[0-9a-f]{64}$",
     "fsa": r"^[A-Z][0-9][A-Z]$",
-    "year": r"^(19|20)[0-9]{2}$",
-    "date": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    "year": r"^(?:19|20)[0-9]{2}$",
+    "date": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
     "agency_code": r"^[A-Z0-9][A-Z0-9-]{1,11}$",
     "quarter": r"^[0-9]{4}Q[1-4]$",
     "integer": r"^-?[0-9]+$",
-    "decimal": r"^-?[0-9]+(\.[0-9]+)?$",
+    "decimal": r"^-?[0-9]+(?:\.[0-9]+)?$",
 }
 RULE_OF_TYPE = {
     "client_key": "type_client_key",

@@ -48,13 +48,7 @@ renamed as (
         {{ yes_no_flag('certificate_issued_ind') }} as is_certificate_issued,
 
         -- support services
-        {{ yes_no_flag('support_received_ind') }} as received_support_services,
-        {{ yes_no_flag('childminding_ind') }} as received_childminding,
-        {{ yes_no_flag('transportation_ind') }} as received_transportation,
-        {{ yes_no_flag('support_disability_ind') }} as received_disability_support,
-        {{ yes_no_flag('translation_ind') }} as received_translation,
-        {{ yes_no_flag('interpretation_ind') }} as received_interpretation,
-        {{ yes_no_flag('counselling_ind') }} as received_crisis_counselling,
+        {{ support_service_flags() }},
 
         ---------- dates
         {{ to_date('exit_course_dt') }} as service_date

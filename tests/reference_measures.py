@@ -1,0 +1,457 @@
+"""An independent recomputation of every outcome rate, from the extract files, in plain pandas.
+
+Written from docs/measures.md, not from the dbt models: the tests compare the two
+and they must agree exactly.  Reads the files with python-calamine (tests/raw_extracts),
+never the warehouse.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tests.raw_extracts import read_region, read_workbook
+
+Z = 1.96
+ALL = "all"
+ALL_AGENCIES = "ALL"
+REFUGEES = {"Government-assisted refugee", "Privately sponsored refugee", "Protected person"}
+EMPLOYED = {"Employed full time - 30 hours or more", "Employed part time - less than 30 hours", "Self-employed"}
+LITERACY = {"Lit - Foundation L": -4, "Lit - 1L": -3, "Lit - 2L": -2, "Lit - 3L": -1, "Lit - 4L": 0}
+SKILLS = ("listening", "speaking", "reading", "writing")
+GENDER = {
+    "Woman": "woman",
+    "Man": "man",
+    "Another gender": "another_gender",
+    "Prefer not to answer": "prefer_not_to_answer",
+}
+CATEGORY = {
+    "Economic immigrant": "economic",
+    "Family class": "family",
+    "Government-assisted refugee": "gar",
+    "Privately sponsored refugee": "psr",
+    "Protected person": "protected_person",
+    "Other permanent resident": "other_pr",
+    "Eligible temporary resident": "temporary_resident",
+}
+LANGUAGE = {"English": "english", "French": "french", "Unknown/No preference": "unknown_no_preference"}
+SIZE = {"Urban": "urban", "Small centre": "small_centre", "Rural": "rural"}
+PARTITIONING = (
+    "gender",
+    "age_band",
+    "immigration_category",
+    "official_language",
+    "community_size",
+    "gender_x_immigration_category",
+)
+SUPPRESSION_ROUNDS = 5
+
+SERVICE_DATES = {
+    "Needs Assessment&Referrals": ["assessment_start_dt"],
+    "Info&Orien": ["start_dttm"],
+    "Employment": ["intervention_start_dt", "short_term_service[1]entry_dt"],
+    "Community Connections": ["service_start_dt"],
+    "LT Client Enrol": ["first_class_dt"],
+    "LT Client Exit": ["exit_course_dt"],
+    "Language Assessment": ["assessment_dt"],
+}
+REFERRAL_STREAMS = {
+    "Language training": ["Language Assessment", "LT Client Enrol", "LT Client Exit"],
+    "Employment-related services": ["Employment"],
+    "Community connections": ["Community Connections"],
+}
+
+
+def clb(value: str) -> float:
+    if value in LITERACY:
+        return LITERACY[value]
+    return float(value) if str(value).isdigit() else np.nan
+
+
+def quarter_of(dates: pd.Series) -> pd.Series:
+    return pd.PeriodIndex(dates, freq="Q").astype(str).to_series(index=dates.index)
+
+
+def _dated(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    values = frame[columns].replace("", np.nan).bfill(axis=1).iloc[:, 0]
+    return pd.to_datetime(values)
+
+
+def services(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every service event: client, agency, date, FSA and sheet."""
+    parts = []
+    for sheet, columns in SERVICE_DATES.items():
+        frame = sheets[sheet]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "client_key": frame["client_key"],
+                    "agency": frame["agency"],
+                    "date": _dated(frame, columns),
+                    "fsa": frame["postal_fsa"],
+                    "sheet": sheet,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def clients(sheets: dict[str, pd.DataFrame], sites: pd.DataFrame) -> pd.DataFrame:
+    profile = sheets["Client Profile"].sort_values(["quarter", "agency"]).drop_duplicates("client_key", keep="last")
+    profile = profile.set_index("client_key")
+    events = services(sheets).sort_values(["date", "agency"]).drop_duplicates("client_key")
+    events = events.set_index("client_key")
+    sites = sites.sort_values("site_cd")
+    size = sites.assign(size=sites["community_size_id"].map(SIZE)).set_index(["agency_cd", "site_fsa"])["size"]
+    size = size[~size.index.duplicated()]
+    out = pd.DataFrame(index=profile.index)
+    out["gender"] = profile["gender_id"].map(GENDER)
+    out["immigration_category"] = profile["immigration_category_id"].map(CATEGORY)
+    out["official_language"] = profile["official_language_id"].map(LANGUAGE)
+    out["first_date"] = events["date"]
+    out["first_agency"] = events["agency"]
+    keys = list(zip(events["agency"], events["fsa"], strict=True))
+    out["community_size"] = pd.Series(size.reindex(keys).to_numpy(), index=events.index).fillna("unknown")
+    age = out["first_date"].dt.year - profile["client_birth_year"].astype(int)
+    out["age_band"] = pd.cut(age, [-1, 14, 24, 64, 200], labels=["0-14", "15-24", "25-64", "65+"]).astype(str)
+    out["arrival"] = pd.to_datetime(profile["arrival_dt"])
+    groups = {
+        "women": out["gender"] == "woman",
+        "youth": out["age_band"] == "15-24",
+        "seniors": out["age_band"] == "65+",
+        "refugees": profile["immigration_category_id"].isin(REFUGEES),
+        "francophones": out["official_language"] == "french",
+        "lgbtq2": profile["lgbtq2_ind"] == "Yes",
+        "disability": profile["disability_ind"] == "Yes",
+    }
+    out["target_groups"] = [tuple(g for g, flag in groups.items() if flag[k]) for k in out.index]
+    return out
+
+
+# ---- outcome records: one per unit (client or referral), with its agency and quarter -----------------------
+
+
+def language_records(sheets) -> pd.DataFrame:
+    first = sheets["Language Assessment"].assign(date=lambda f: pd.to_datetime(f["assessment_dt"]))
+    first = first.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key")
+    later = pd.concat(
+        [
+            sheets["Language Assessment"].assign(date=lambda f: pd.to_datetime(f["assessment_dt"])),
+            sheets["LT Client Exit"].assign(date=lambda f: pd.to_datetime(f["exit_course_dt"])),
+        ],
+        ignore_index=True,
+    )
+    pairs = first.merge(later, on="client_key", suffixes=("_0", "_1"))
+    pairs = pairs[(pairs["date_1"] - pairs["date_0"]).dt.days >= 90]
+    pairs = pairs.sort_values(["date_1", "agency_1", "record_id_1"]).drop_duplicates("client_key", keep="last")
+    records = []
+    comparable_any = np.zeros(len(pairs), dtype=bool)
+    gained_any = np.zeros(len(pairs), dtype=bool)
+    for skill in SKILLS:
+        before = pairs[f"{skill}_CLB_level_id_0"].map(clb).to_numpy()
+        after = pairs[f"{skill}_CLB_level_id_1"].map(clb).to_numpy()
+        comparable = ~np.isnan(before) & ~np.isnan(after)
+        gained = comparable & (after > before)
+        comparable_any |= comparable
+        gained_any |= gained
+        records.append(
+            pd.DataFrame(
+                {
+                    "outcome": f"language_gain_{skill}",
+                    "client_key": pairs["client_key"],
+                    "agency": pairs["agency_1"],
+                    "date": pairs["date_1"],
+                    "hit": gained,
+                }
+            )[comparable]
+        )
+    records.append(
+        pd.DataFrame(
+            {
+                "outcome": "language_gain_any",
+                "client_key": pairs["client_key"],
+                "agency": pairs["agency_1"],
+                "date": pairs["date_1"],
+                "hit": gained_any,
+            }
+        )[comparable_any]
+    )
+    last = later.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key", keep="last")
+    speaking, listening = last["speaking_CLB_level_id"].map(clb), last["listening_CLB_level_id"].map(clb)
+    both = speaking.notna() & listening.notna() & (speaking >= 1) & (listening >= 1)
+    records.append(
+        pd.DataFrame(
+            {
+                "outcome": "clb4_speaking_listening",
+                "client_key": last["client_key"],
+                "agency": last["agency"],
+                "date": last["date"],
+                "hit": (speaking >= 4) & (listening >= 4),
+            }
+        )[both]
+    )
+    return pd.concat(records, ignore_index=True)
+
+
+def employment_records(sheets) -> pd.DataFrame:
+    employment = sheets["Employment"].assign(
+        date=lambda f: _dated(f, ["intervention_start_dt", "short_term_service[1]entry_dt"])
+    )
+    first = (
+        employment.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key").set_index("client_key")
+    )
+    followups = sheets["Outcome Follow-up"].assign(date=lambda f: pd.to_datetime(f["followup_dt"]))
+    followups = followups[followups["client_key"].isin(first.index)]
+    days = (followups["date"] - first.loc[followups["client_key"], "date"].to_numpy()).dt.days
+    window = followups[(days >= 183) & (days <= 365)]
+    window = window.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key")
+    agency = first.loc[window["client_key"], "agency"].to_numpy()
+    employed = window["employment_status_id"].isin(EMPLOYED)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "outcome": "employment_at_followup",
+                    "client_key": window["client_key"],
+                    "agency": agency,
+                    "date": window["date"],
+                    "hit": employed,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "outcome": "employment_matching_training",
+                    "client_key": window["client_key"],
+                    "agency": agency,
+                    "date": window["date"],
+                    "hit": employed & (window["job_matches_training_id"] == "Yes"),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+def belonging_records(sheets) -> pd.DataFrame:
+    followups = sheets["Outcome Follow-up"].assign(date=lambda f: pd.to_datetime(f["followup_dt"]))
+    answered = followups[~followups["sense_of_belonging_id"].isin(["", "Don't know / no answer"])]
+    answered = answered.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key")
+    return pd.DataFrame(
+        {
+            "outcome": "sense_of_belonging",
+            "client_key": answered["client_key"],
+            "agency": answered["agency"],
+            "date": answered["date"],
+            "hit": answered["sense_of_belonging_id"].isin(["Very strong", "Somewhat strong"]),
+        }
+    )
+
+
+def referral_records(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
+    nar = sheets["Needs Assessment&Referrals"]
+    referrals = nar[nar["referral_agency_cd"] != ""].assign(date=lambda f: pd.to_datetime(f["referral_dt"]))
+    referrals = referrals[referrals["date"] + pd.Timedelta(days=90) <= data_end]
+    stream_services = []
+    for stream, names in REFERRAL_STREAMS.items():
+        for name in names:
+            frame = sheets[name]
+            stream_services.append(
+                pd.DataFrame(
+                    {
+                        "client_key": frame["client_key"],
+                        "to_agency": frame["agency"],
+                        "stream": stream,
+                        "svc": _dated(frame, SERVICE_DATES[name]),
+                    }
+                )
+            )
+    svc = pd.concat(stream_services, ignore_index=True)
+    joined = referrals[["record_id", "agency", "client_key", "referral_agency_cd", "referral_stream_id", "date"]].merge(
+        svc,
+        left_on=["client_key", "referral_agency_cd", "referral_stream_id"],
+        right_on=["client_key", "to_agency", "stream"],
+        how="left",
+    )
+    gap = (joined["svc"] - joined["date"]).dt.days
+    joined["done"] = (gap >= 1) & (gap <= 90)
+    done = joined.groupby(["agency", "record_id"])["done"].any()
+    referrals = referrals.set_index(["agency", "record_id"])
+    return pd.DataFrame(
+        {
+            "outcome": "referral_completion_90d",
+            "client_key": referrals["client_key"],
+            "agency": referrals.index.get_level_values(0),
+            "date": referrals["date"],
+            "hit": done.reindex(referrals.index).to_numpy(),
+            "unit": [f"{a}|{r}" for a, r in referrals.index],
+        }
+    ).reset_index(drop=True)
+
+
+# ---- aggregation ---------------------------------------------------------------------------------------------
+
+
+def _wilson(x: float, n: float) -> tuple[float, float]:
+    p = x / n
+    denom = 1 + Z * Z / n
+    centre = (p + Z * Z / (2 * n)) / denom
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+def _expand(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """One row per record × breakdown it falls in (a client is in every target group they belong to)."""
+    attrs = people.reindex(records["client_key"])
+    base = records.reset_index(drop=True)
+    out = [base.assign(breakdown=ALL, breakdown_value=ALL)]
+    for column in ("gender", "age_band", "immigration_category", "official_language", "community_size"):
+        out.append(base.assign(breakdown=column, breakdown_value=attrs[column].to_numpy()))
+    out.append(
+        base.assign(
+            breakdown="gender_x_immigration_category",
+            breakdown_value=(attrs["gender"] + "|" + attrs["immigration_category"]).to_numpy(),
+        )
+    )
+    groups = base.assign(breakdown="target_group", breakdown_value=attrs["target_groups"].to_numpy())
+    out.append(groups.explode("breakdown_value").dropna(subset=["breakdown_value"]))
+    return pd.concat(out, ignore_index=True)
+
+
+def rate_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    records = records.assign(period=quarter_of(records["date"]))
+    if "unit" not in records:
+        records = records.assign(unit=records["client_key"])
+    long = _expand(records, people)
+    rows = []
+    for period_all in (False, True):
+        for agency_all in (False, True):
+            frame = long.assign(
+                period=ALL if period_all else long["period"], agency=ALL_AGENCIES if agency_all else long["agency"]
+            )
+            grouped = frame.groupby(["outcome", "period", "agency", "breakdown", "breakdown_value"])
+            rows.append(grouped.agg(numerator=("hit", "sum"), denominator=("unit", "nunique")).reset_index())
+    out = pd.concat(rows, ignore_index=True)
+    out["numerator"] = out["numerator"].astype(int)
+    out["rate"] = out["numerator"] / out["denominator"]
+    ci = [_wilson(x, n) for x, n in zip(out["numerator"], out["denominator"], strict=True)]
+    out["ci_low"] = [c[0] for c in ci]
+    out["ci_high"] = [c[1] for c in ci]
+    out["unit"] = "proportion"
+    return out
+
+
+def participation_rows(sheets, people: pd.DataFrame) -> pd.DataFrame:
+    events = services(sheets)
+    events["period"] = quarter_of(events["date"])
+    events["cc"] = events["sheet"] == "Community Connections"
+    rows = []
+    for period_all in (False, True):
+        for agency_all in (False, True):
+            frame = events.assign(
+                period=ALL if period_all else events["period"], agency=ALL_AGENCIES if agency_all else events["agency"]
+            )
+            per_client = frame.groupby(["period", "agency", "client_key"])["cc"].any().reset_index()
+            per_client = per_client.rename(columns={"cc": "hit"}).assign(
+                outcome="community_participation", unit=lambda f: f["client_key"]
+            )
+            long = _expand(per_client, people)
+            grouped = long.groupby(["outcome", "period", "agency", "breakdown", "breakdown_value"])
+            rows.append(grouped.agg(numerator=("hit", "sum"), denominator=("unit", "nunique")).reset_index())
+    out = pd.concat(rows, ignore_index=True)
+    out["numerator"] = out["numerator"].astype(int)
+    out["rate"] = out["numerator"] / out["denominator"]
+    ci = [_wilson(x, n) for x, n in zip(out["numerator"], out["denominator"], strict=True)]
+    out["ci_low"], out["ci_high"] = [c[0] for c in ci], [c[1] for c in ci]
+    out["unit"] = "proportion"
+    return out
+
+
+def median_rows(people: pd.DataFrame) -> pd.DataFrame:
+    records = pd.DataFrame(
+        {
+            "outcome": "days_arrival_to_first_service",
+            "client_key": people.index,
+            "agency": people["first_agency"].to_numpy(),
+            "date": people["first_date"].to_numpy(),
+            "days": (people["first_date"] - people["arrival"]).dt.days.to_numpy(),
+        }
+    )
+    records["period"] = quarter_of(records["date"])
+    records["unit"] = records["client_key"]
+    long = _expand(records, people)
+    rows = []
+    for period_all in (False, True):
+        for agency_all in (False, True):
+            frame = long.assign(
+                period=ALL if period_all else long["period"], agency=ALL_AGENCIES if agency_all else long["agency"]
+            )
+            for key, part in frame.groupby(["outcome", "period", "agency", "breakdown", "breakdown_value"]):
+                days = np.sort(part["days"].to_numpy())
+                n = len(days)
+                low = max(1, math.floor((n - Z * math.sqrt(n)) / 2))
+                high = min(n, math.ceil(1 + (n + Z * math.sqrt(n)) / 2))
+                rows.append((*key, None, n, float(np.median(days)), float(days[low - 1]), float(days[high - 1])))
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "outcome",
+            "period",
+            "agency",
+            "breakdown",
+            "breakdown_value",
+            "numerator",
+            "denominator",
+            "rate",
+            "ci_low",
+            "ci_high",
+        ],
+    )
+    out["unit"] = "days"
+    return out
+
+
+def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    frame = frame.copy()
+    num = frame["numerator"].fillna(0)
+    frame["suppressed"] = (frame["denominator"] < threshold) | ((num > 0) & (num < threshold))
+    for _ in range(SUPPRESSION_ROUNDS):
+        before = frame["suppressed"].sum()
+        for keys, mask in (
+            (["outcome", "period", "agency_code", "breakdown"], frame["breakdown"].isin(PARTITIONING)),
+            (["outcome", "period", "breakdown", "breakdown_value"], frame["agency_code"] != ALL_AGENCIES),
+        ):
+            part = frame[mask]
+            counts = part.groupby(keys)["suppressed"].transform("sum")
+            sizes = part.groupby(keys)["suppressed"].transform("size")
+            lonely = part[(counts == 1) & (sizes > 1)]
+            if lonely.empty:
+                continue
+            candidates = lonely[~lonely["suppressed"]].sort_values(["denominator", "breakdown_value", "agency_code"])
+            pick = candidates.groupby(keys, sort=False).head(1).index
+            frame.loc[pick, "suppressed"] = True
+        if frame["suppressed"].sum() == before:
+            break
+    for column in ("numerator", "rate", "ci_low", "ci_high"):
+        frame.loc[frame["suppressed"], column] = np.nan
+    frame.loc[frame["suppressed"], "denominator"] = np.nan
+    return frame
+
+
+def outcome_rates(region: Path, data_end: pd.Timestamp, threshold: int = 10) -> pd.DataFrame:
+    sheets = read_region(str(region))
+    sites = read_workbook(region / "agencies.xlsx")["Sites"]
+    people = clients(sheets, sites)
+    records = pd.concat(
+        [language_records(sheets), employment_records(sheets), belonging_records(sheets)], ignore_index=True
+    )
+    frames = [
+        rate_rows(records, people),
+        rate_rows(referral_records(sheets, data_end), people),
+        participation_rows(sheets, people),
+        median_rows(people),
+    ]
+    out = pd.concat(frames, ignore_index=True).rename(columns={"agency": "agency_code"})
+    return suppress(out, threshold)

@@ -1,0 +1,159 @@
+"""The outcome rates of the warehouse, checked against an independent recomputation and the planted truth."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from accueil import config
+from accueil.quarters import Quarter
+from tests.reference_measures import outcome_rates
+
+KEY = ["outcome", "period", "agency_code", "breakdown", "breakdown_value"]
+
+
+@pytest.fixture(scope="module")
+def rates(sample_warehouse) -> pd.DataFrame:
+    home, _, _ = sample_warehouse
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select * from marts.fct_outcome_rates").df()
+
+
+@pytest.fixture(scope="module")
+def reference(sample_warehouse) -> pd.DataFrame:
+    _, region, truth = sample_warehouse
+    return outcome_rates(region, pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end))
+
+
+def test_every_outcome_rate_matches_the_independent_recomputation(rates, reference):
+    assert len(rates) > 1000
+    merged = rates.merge(reference, on=KEY, how="outer", suffixes=("", "_ref"), indicator=True)
+    only = merged[merged["_merge"] != "both"]
+    assert only.empty, only[[*KEY, "_merge"]].head(20).to_string()
+    assert (merged["suppressed"] == merged["suppressed_ref"]).all(), merged.loc[
+        merged["suppressed"] != merged["suppressed_ref"], [*KEY, "denominator", "denominator_ref"]
+    ].head(20)
+    shown = merged[~merged["suppressed"]]
+    for column in ("numerator", "denominator"):
+        both = shown[[column, f"{column}_ref"]].astype(float)
+        assert np.array_equal(both[column].to_numpy(), both[f"{column}_ref"].to_numpy(), equal_nan=True), column
+    for column in ("rate", "ci_low", "ci_high"):
+        assert np.allclose(
+            shown[column].astype(float), shown[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
+        ), column
+    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 12
+    assert rates["suppressed"].any() and (~rates["suppressed"]).any()
+
+
+def _cell(rates: pd.DataFrame, outcome: str, breakdown: str, value: str) -> pd.Series:
+    row = rates[
+        (rates["outcome"] == outcome)
+        & (rates["period"] == "all")
+        & (rates["agency_code"] == "ALL")
+        & (rates["breakdown"] == breakdown)
+        & (rates["breakdown_value"] == value)
+    ]
+    assert len(row) == 1, (outcome, breakdown, value)
+    return row.iloc[0]
+
+
+PLANTED = [
+    # (outcome, truth.json path, breakdown, breakdown value)
+    ("language_gain_any", ("language_gain_any", "by_immigration_group", "refugee"), "target_group", "refugees"),
+    ("language_gain_any", ("language_gain_any", "by_immigration_group", "all"), "all", "all"),
+    ("employment_at_followup", ("employment_at_followup", "by_gender", "woman"), "gender", "woman"),
+    ("employment_at_followup", ("employment_at_followup", "by_gender", "man"), "gender", "man"),
+    ("employment_at_followup", ("employment_at_followup", "by_gender", "all"), "all", "all"),
+    (
+        "referral_completion_90d",
+        ("referral_completion_90d", "by_official_language", "english"),
+        "official_language",
+        "english",
+    ),
+    (
+        "referral_completion_90d",
+        ("referral_completion_90d", "by_official_language", "french"),
+        "official_language",
+        "french",
+    ),
+    ("referral_completion_90d", ("referral_completion_90d", "by_official_language", "all"), "all", "all"),
+    ("sense_of_belonging", ("sense_of_belonging_strong", "by_community_connections", "all"), "all", "all"),
+]
+
+
+def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
+    p, denom = x / n, 1 + z * z / n
+    centre, half = (p + z * z / (2 * n)) / denom, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+def test_planted_rates_are_recovered_within_their_intervals(rates, sample_warehouse):
+    """Each planted group: the warehouse counts exactly the clients the generator planted for, and its
+    95% interval holds the planted rate, allowing for chance: with nine groups, about one seed in
+    three has a group just outside its 95% interval, so every group must lie inside its
+    family-wise (Bonferroni, z = 2.77) interval and at most one outside its plain 95% one."""
+    _, _, truth = sample_warehouse
+    outside = []
+    for outcome, (section, group, key), breakdown, value in PLANTED:
+        planted = truth["planted"][section][group][key]
+        cell = _cell(rates, outcome, breakdown, value)
+        assert cell["denominator"] == planted["n"], (outcome, value, cell["denominator"], planted["n"])
+        low, high = _wilson(int(cell["numerator"]), int(cell["denominator"]), 2.77)
+        assert low <= planted["expected_rate"] <= high, (outcome, value, cell["rate"], planted)
+        if not cell["ci_low"] <= planted["expected_rate"] <= cell["ci_high"]:
+            outside.append((outcome, value, round(cell["rate"], 4), planted["expected_rate"]))
+    assert len(outside) <= 1, outside
+
+
+@pytest.mark.parametrize("label,code", [("Government-assisted refugee", "gar"), ("Economic immigrant", "economic")])
+def test_planted_median_days_to_first_service_is_inside_the_interval(rates, sample_warehouse, label, code):
+    _, _, truth = sample_warehouse
+    planted = truth["planted"]["median_days_arrival_to_first_service"]["by_immigration_category"][code]
+    cell = _cell(rates, "days_arrival_to_first_service", "immigration_category", code)
+    assert cell["ci_low"] <= planted <= cell["ci_high"], (label, cell["rate"], planted)
+    assert math.isfinite(cell["rate"])
+
+
+def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_writer(sample_warehouse):
+    home, _, _ = sample_warehouse
+    writer = duckdb.connect(str(home / "warehouse.duckdb"))
+    try:
+        with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as reader:
+            assert reader.execute("select count(*) from marts.fct_outcome_rates").fetchone()[0] > 0
+    finally:
+        writer.close()
+    assert config.home() != home  # tests never touch each other's homes
+
+
+def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    home, _, _ = sample_warehouse
+    warehouse = Path(__file__).resolve().parents[1] / "warehouse"
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(tmp_path / "copy.duckdb")}
+    (tmp_path / "copy.duckdb").write_bytes((home / "published" / "warehouse.duckdb").read_bytes())
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "docs",
+            "generate",
+            "--profiles-dir",
+            str(warehouse),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=warehouse,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    catalog = (tmp_path / "target" / "catalog.json").read_text()
+    assert "fct_outcome_rates" in catalog and "int_client_spine" in catalog

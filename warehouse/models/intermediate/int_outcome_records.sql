@@ -1,0 +1,184 @@
+-- One row per unit an outcome counts (a client, or a referral), with the agency and quarter
+-- it is attributed to and whether it meets the outcome.  docs/measures.md defines each.
+{% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
+with
+
+observations as (
+
+    select * from {{ ref('int_language_observations') }}
+
+),
+
+first_assessment as (
+
+    select *
+    from observations
+    where observation_kind = 'assessment'
+    qualify row_number() over (
+        partition by client_key order by observation_date, agency_code, record_id
+    ) = 1
+
+),
+
+last_after_90_days as (
+
+    select later.*
+    from observations as later
+    inner join first_assessment as first
+        on later.client_key = first.client_key
+        and later.observation_date >= first.observation_date + interval 90 day
+    qualify row_number() over (
+        partition by later.client_key
+        order by later.observation_date desc, later.agency_code desc, later.record_id desc
+    ) = 1
+
+),
+
+language_pairs as (
+
+    select
+        first.client_key,
+        last.agency_code,
+        last.observation_date,
+        {% for skill in skills %}
+        first.{{ skill }}_clb_level is not null and last.{{ skill }}_clb_level is not null
+            as {{ skill }}_comparable,
+        coalesce(last.{{ skill }}_clb_level > first.{{ skill }}_clb_level, false) as {{ skill }}_gained,
+        {% endfor %}
+    from first_assessment as first
+    inner join last_after_90_days as last
+        on first.client_key = last.client_key
+
+),
+
+language_gain as (
+
+    {% for skill in skills %}
+    select
+        'language_gain_{{ skill }}' as outcome,
+        client_key as unit_id,
+        client_key,
+        agency_code,
+        observation_date as outcome_date,
+        {{ skill }}_gained as is_met
+    from language_pairs
+    where {{ skill }}_comparable
+    union all
+    {% endfor %}
+    select
+        'language_gain_any',
+        client_key,
+        client_key,
+        agency_code,
+        observation_date,
+        {% for skill in skills %}{{ skill }}_gained{% if not loop.last %} or {% endif %}{% endfor %}
+    from language_pairs
+    where {% for skill in skills %}{{ skill }}_comparable{% if not loop.last %} or {% endif %}{% endfor %}
+
+),
+
+last_observation as (
+
+    select *
+    from observations
+    qualify row_number() over (
+        partition by client_key order by observation_date desc, agency_code desc, record_id desc
+    ) = 1
+
+),
+
+clb4 as (
+
+    select
+        'clb4_speaking_listening' as outcome,
+        client_key as unit_id,
+        client_key,
+        agency_code,
+        observation_date as outcome_date,
+        speaking_clb_level >= 4 and listening_clb_level >= 4 as is_met
+    from last_observation
+    where speaking_clb_level >= 1 and listening_clb_level >= 1
+
+),
+
+first_employment_service as (
+
+    select client_key, agency_code, service_date
+    from {{ ref('stg_employment') }}
+    qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
+
+),
+
+employment_followup as (
+
+    select
+        f.client_key,
+        e.agency_code,
+        f.followup_date,
+        f.employment_status_code in ('employed_full_time', 'employed_part_time', 'self_employed') as is_employed,
+        f.job_matches_training_code = 'yes' as matches_training
+    from {{ ref('stg_outcome_followup') }} as f
+    inner join first_employment_service as e
+        on f.client_key = e.client_key
+        and f.followup_date between e.service_date + interval 183 day and e.service_date + interval 365 day
+    qualify row_number() over (
+        partition by f.client_key order by f.followup_date, f.agency_code, f.record_id
+    ) = 1
+
+),
+
+employment as (
+
+    select 'employment_at_followup' as outcome, client_key as unit_id, client_key, agency_code,
+        followup_date as outcome_date, is_employed as is_met
+    from employment_followup
+    union all
+    select 'employment_matching_training', client_key, client_key, agency_code, followup_date,
+        is_employed and coalesce(matches_training, false)
+    from employment_followup
+
+),
+
+belonging as (
+
+    select
+        'sense_of_belonging' as outcome,
+        client_key as unit_id,
+        client_key,
+        agency_code,
+        followup_date as outcome_date,
+        sense_of_belonging_code in ('very_strong', 'somewhat_strong') as is_met
+    from {{ ref('stg_outcome_followup') }}
+    where sense_of_belonging_code is not null and sense_of_belonging_code <> 'no_answer'
+    qualify row_number() over (partition by client_key order by followup_date, agency_code, record_id) = 1
+
+),
+
+referral as (
+
+    select
+        'referral_completion_90d' as outcome,
+        referring_agency_code || '|' || record_id as unit_id,
+        client_key,
+        referring_agency_code as agency_code,
+        referral_date as outcome_date,
+        completed_within_90_days as is_met
+    from {{ ref('int_referrals') }}
+    where is_window_closed
+
+),
+
+records as (
+
+    select * from language_gain
+    union all select * from clb4
+    union all select * from employment
+    union all select * from belonging
+    union all select * from referral
+
+)
+
+select
+    *,
+    {{ quarter_of('outcome_date') }} as period
+from records

@@ -1,0 +1,64 @@
+-- Referrals to a partner agency ("no wrong door") and whether a service in the referred
+-- stream followed at the receiving agency within 90 days.
+with
+
+referrals as (
+
+    select
+        agency_code as referring_agency_code,
+        record_id,
+        client_key,
+        referral_agency_code as receiving_agency_code,
+        referral_stream_code,
+        referral_date
+    from {{ ref('stg_needs_assessment') }}
+    where referral_agency_code is not null
+
+),
+
+data_end as (
+
+    -- The last day of the latest quarter any extract reports.
+    select max({{ quarter_end('reported_quarter') }}) as last_day
+    from {{ ref('int_service_events') }}
+
+),
+
+stream_services as (
+
+    select
+        client_key,
+        agency_code,
+        service_date,
+        case when stream_code = 'language_assessment' then 'language_training' else stream_code end
+            as referral_stream_code
+    from {{ ref('int_service_events') }}
+
+),
+
+followed as (
+
+    select
+        r.referring_agency_code,
+        r.record_id,
+        bool_or(
+            s.service_date between r.referral_date + interval 1 day and r.referral_date + interval 90 day
+        ) as completed_within_90_days
+    from referrals as r
+    left join stream_services as s
+        on r.client_key = s.client_key
+        and r.receiving_agency_code = s.agency_code
+        and r.referral_stream_code = s.referral_stream_code
+    group by all
+
+)
+
+select
+    r.*,
+    r.referring_agency_code = r.receiving_agency_code as is_same_agency,
+    r.referral_date + interval 90 day <= d.last_day as is_window_closed,
+    coalesce(f.completed_within_90_days, false) as completed_within_90_days
+from referrals as r
+cross join data_end as d
+left join followed as f
+    on r.referring_agency_code = f.referring_agency_code and r.record_id = f.record_id
