@@ -47,7 +47,6 @@ PARTITIONING = (
     "community_size",
     "gender_x_immigration_category",
 )
-SUPPRESSION_ROUNDS = 5
 
 SERVICE_DATES = {
     "Needs Assessment&Referrals": ["assessment_start_dt"],
@@ -59,6 +58,9 @@ SERVICE_DATES = {
     "Language Assessment": ["assessment_dt"],
 }
 REFERRAL_STREAMS = {
+    "Needs assessment and referrals": ["Needs Assessment&Referrals"],
+    "Information and orientation": ["Info&Orien"],
+    "Language assessment": ["Language Assessment"],
     "Language training": ["Language Assessment", "LT Client Enrol", "LT Client Exit"],
     "Employment-related services": ["Employment"],
     "Community connections": ["Community Connections"],
@@ -253,6 +255,7 @@ def belonging_records(sheets) -> pd.DataFrame:
 def referral_records(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
     nar = sheets["Needs Assessment&Referrals"]
     referrals = nar[nar["referral_agency_cd"] != ""].assign(date=lambda f: pd.to_datetime(f["referral_dt"]))
+    referrals = referrals.assign(record_id=referrals["quarter"] + "|" + referrals["record_id"].astype(str))
     referrals = referrals[referrals["date"] + pd.Timedelta(days=90) <= data_end]
     stream_services = []
     for stream, names in REFERRAL_STREAMS.items():
@@ -299,7 +302,7 @@ def _wilson(x: float, n: float) -> tuple[float, float]:
     denom = 1 + Z * Z / n
     centre = (p + Z * Z / (2 * n)) / denom
     half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denom
-    return centre - half, centre + half
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _expand(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
@@ -413,30 +416,55 @@ def median_rows(people: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _key(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return list(frame[columns].itertuples(index=False, name=None))
+
+
+def _groups(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """Each way cells add up to a published total, as (cell index, group id, is_total) rows."""
+    cells = frame.reset_index().rename(columns={"index": "cell"})
+    parts = cells[cells["breakdown"].isin(PARTITIONING)]
+    totals = cells[cells["breakdown"] == ALL]
+    by_value = pd.concat(
+        [
+            parts.assign(member_group=parts["breakdown"], is_total=False),
+            *[totals.assign(member_group=b, is_total=True) for b in PARTITIONING],
+        ]
+    )
+    by_value["group"] = _key(by_value, ["outcome", "period", "agency_code", "member_group"])
+    by_agency = cells.assign(
+        group=_key(cells, ["outcome", "period", "breakdown", "breakdown_value"]),
+        is_total=cells["agency_code"] == ALL_AGENCIES,
+    )
+    by_period = cells.assign(
+        group=_key(cells, ["outcome", "agency_code", "breakdown", "breakdown_value"]),
+        is_total=cells["period"] == ALL,
+    )
+    columns = ["cell", "group", "is_total", "denominator", "breakdown_value", "agency_code", "period"]
+    return [g[columns] for g in (by_value, by_agency, by_period)]
+
+
 def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    frame = frame.copy()
+    """Primary suppression, then complementary: no group of a total and its parts may have exactly one
+    suppressed member, so the smallest unsuppressed member (parts before the total) joins it."""
+    frame = frame.reset_index(drop=True)
     num = frame["numerator"].fillna(0)
-    frame["suppressed"] = (frame["denominator"] < threshold) | ((num > 0) & (num < threshold))
-    for _ in range(SUPPRESSION_ROUNDS):
-        before = frame["suppressed"].sum()
-        for keys, mask in (
-            (["outcome", "period", "agency_code", "breakdown"], frame["breakdown"].isin(PARTITIONING)),
-            (["outcome", "period", "breakdown", "breakdown_value"], frame["agency_code"] != ALL_AGENCIES),
-        ):
-            part = frame[mask]
-            counts = part.groupby(keys)["suppressed"].transform("sum")
-            sizes = part.groupby(keys)["suppressed"].transform("size")
-            lonely = part[(counts == 1) & (sizes > 1)]
-            if lonely.empty:
-                continue
-            candidates = lonely[~lonely["suppressed"]].sort_values(["denominator", "breakdown_value", "agency_code"])
-            pick = candidates.groupby(keys, sort=False).head(1).index
-            frame.loc[pick, "suppressed"] = True
-        if frame["suppressed"].sum() == before:
+    suppressed = ((frame["denominator"] < threshold) | ((num > 0) & (num < threshold))).to_numpy().copy()
+    groups = _groups(frame)
+    while True:
+        before = suppressed.sum()
+        for members in groups:
+            members = members.assign(suppressed=suppressed[members["cell"].to_numpy()])
+            lone = members.groupby("group")["suppressed"].transform("sum") == 1
+            candidates = members[lone & ~members["suppressed"]].sort_values(
+                ["denominator", "is_total", "breakdown_value", "agency_code", "period"]
+            )
+            suppressed[candidates.groupby("group", sort=False).head(1)["cell"].to_numpy()] = True
+        if suppressed.sum() == before:
             break
-    for column in ("numerator", "rate", "ci_low", "ci_high"):
+    frame["suppressed"] = suppressed
+    for column in ("numerator", "denominator", "rate", "ci_low", "ci_high"):
         frame.loc[frame["suppressed"], column] = np.nan
-    frame.loc[frame["suppressed"], "denominator"] = np.nan
     return frame
 
 

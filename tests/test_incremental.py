@@ -12,6 +12,7 @@ from accueil.generate import GenerateOptions, generate
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import run_build
+from tests.workbooks import mutate
 
 TABLES = ("intermediate.int_service_events", "intermediate.int_client_spine", "marts.fct_outcome_rates")
 
@@ -41,16 +42,23 @@ def _snapshot() -> dict[str, list]:
         return out
 
 
-def test_one_more_quarter_incrementally_equals_a_full_rebuild(region, tmp_path, monkeypatch):
-    monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path / "incremental"))
-    assert submit_agencies(region / "agencies.xlsx", user="t").accepted
-    _upload(region, {"2024Q1", "2024Q2"})
-    run_build()
-    _upload(region, {"2024Q3"})
-    summary = run_build()
-    assert [q for _, q, _ in summary.loaded] == ["2024Q3"] * 3  # only the new partitions were loaded
-    incremental = _snapshot()
+@pytest.fixture(scope="module")
+def incremental_home(region, tmp_path_factory) -> tuple[Path, dict[str, list]]:
+    """Two quarters built, then a third added incrementally: the home and its published marts."""
+    home = tmp_path_factory.mktemp("incremental-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACCUEIL_HOME", str(home))
+        assert submit_agencies(region / "agencies.xlsx", user="t").accepted
+        _upload(region, {"2024Q1", "2024Q2"})
+        run_build()
+        _upload(region, {"2024Q3"})
+        summary = run_build()
+        assert [q for _, q, _ in summary.loaded] == ["2024Q3"] * 3  # only the new partitions were loaded
+        return home, _snapshot()
 
+
+def test_one_more_quarter_incrementally_equals_a_full_rebuild(region, incremental_home, tmp_path, monkeypatch):
+    _, incremental = incremental_home
     monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path / "full"))
     assert submit_agencies(region / "agencies.xlsx", user="t").accepted
     _upload(region, {"2024Q1", "2024Q2", "2024Q3"})
@@ -59,3 +67,44 @@ def test_one_more_quarter_incrementally_equals_a_full_rebuild(region, tmp_path, 
     for table in TABLES:
         assert incremental[table] == full[table], table
     assert len(full["marts.fct_outcome_rates"]) > 100
+
+
+SERVICE_SHEETS = (
+    "Needs Assessment&Referrals",
+    "Info&Orien",
+    "Employment",
+    "Community Connections",
+    "LT Client Enrol",
+    "LT Client Exit",
+    "Language Assessment",
+)
+
+
+def _service_counts() -> dict[tuple[str, str], int]:
+    with duckdb.connect(str(config.published_path()), read_only=True) as con:
+        rows = con.execute(
+            "select agency_code, reported_quarter, count(*) from intermediate.int_service_events group by all"
+        ).fetchall()
+    return {(a, q): n for a, q, n in rows}
+
+
+def test_a_corrected_extract_without_services_removes_the_old_services(incremental_home, region, tmp_path, monkeypatch):
+    """delete+insert replaces a partition only when the new upload brings rows; the post-hook covers none.
+    Runs last on the incremental home, after its marts were captured."""
+    home, _ = incremental_home
+    monkeypatch.setenv("ACCUEIL_HOME", str(home))
+    before = _service_counts()
+    original = sorted(region.glob("AG*_2024Q3.xlsx"))[0]
+    agency = original.stem.split("_")[0]
+    assert before[(agency, "2024Q3")] > 0
+
+    def drop_services(rows):
+        for sheet in SERVICE_SHEETS:
+            rows[sheet] = rows[sheet][:3]  # the two header rows and the labels, no data
+
+    corrected = mutate(original, tmp_path / original.name, drop_services)
+    assert submit_extract(corrected, agency, Quarter.parse("2024Q3"), user="t").accepted
+    run_build()
+    after = _service_counts()
+    assert (agency, "2024Q3") not in after
+    assert after == {key: n for key, n in before.items() if key != (agency, "2024Q3")}

@@ -1,22 +1,34 @@
--- Complementary suppression left no group of cells that adds up to a published total with
--- exactly one suppressed cell (which could be recovered by subtraction).
+-- Complementary suppression left no group of a published total and its parts with exactly
+-- one suppressed member (which could be recovered by subtraction).  The groups are those of
+-- fct_outcome_rates: the values of a partitioning breakdown with the breakdown 'all' cell;
+-- the agencies of a breakdown value with the 'ALL' cell; the quarters with the 'all' period.
+{% set partitioning = ['gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
+                       'gender_x_immigration_category'] %}
 with
 
-groups as (
+rates as (
 
-    select outcome, period, agency_code, breakdown, 'values' as kind,
-        sum(case when suppressed then 1 else 0 end) as suppressed_cells, count(*) as cells
-    from {{ ref('fct_outcome_rates') }}
-    where breakdown in ('gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
-                        'gender_x_immigration_category')
-    group by all
+    select * from {{ ref('fct_outcome_rates') }}
+
+),
+
+members as (
+
+    {% for b in partitioning %}
+    select 'values' as kind, outcome || '/' || period || '/' || agency_code || '/{{ b }}' as group_id, suppressed
+    from rates
+    where breakdown in ('{{ b }}', 'all')
     union all
-    select outcome, period, breakdown_value, breakdown, 'agencies',
-        sum(case when suppressed then 1 else 0 end), count(*)
-    from {{ ref('fct_outcome_rates') }}
-    where agency_code <> 'ALL'
-    group by all
+    {% endfor %}
+    select 'agencies', outcome || '/' || period || '/' || breakdown || '/' || breakdown_value, suppressed
+    from rates
+    union all
+    select 'periods', outcome || '/' || agency_code || '/' || breakdown || '/' || breakdown_value, suppressed
+    from rates
 
 )
 
-select * from groups where suppressed_cells = 1 and cells > 1
+select kind, group_id, count(*) as members
+from members
+group by kind, group_id
+having sum(case when suppressed then 1 else 0 end) = 1

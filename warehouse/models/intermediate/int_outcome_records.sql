@@ -158,7 +158,7 @@ referral as (
 
     select
         'referral_completion_90d' as outcome,
-        referring_agency_code || '|' || record_id as unit_id,
+        referring_agency_code || '|' || reported_quarter || '|' || record_id as unit_id,
         client_key,
         referring_agency_code as agency_code,
         referral_date as outcome_date,

@@ -6,6 +6,7 @@ referrals as (
 
     select
         agency_code as referring_agency_code,
+        reported_quarter,
         record_id,
         client_key,
         referral_agency_code as receiving_agency_code,
@@ -26,13 +27,14 @@ data_end as (
 
 stream_services as (
 
-    select
-        client_key,
-        agency_code,
-        service_date,
-        case when stream_code = 'language_assessment' then 'language_training' else stream_code end
-            as referral_stream_code
+    -- A service answers a referral to its own stream; a language assessment also answers a
+    -- referral to language training, since assessment is the way into training.
+    select client_key, agency_code, service_date, stream_code as referral_stream_code
     from {{ ref('int_service_events') }}
+    union all
+    select client_key, agency_code, service_date, 'language_training'
+    from {{ ref('int_service_events') }}
+    where stream_code = 'language_assessment'
 
 ),
 
@@ -40,6 +42,7 @@ followed as (
 
     select
         r.referring_agency_code,
+        r.reported_quarter,
         r.record_id,
         bool_or(
             s.service_date between r.referral_date + interval 1 day and r.referral_date + interval 90 day
@@ -61,4 +64,7 @@ select
 from referrals as r
 cross join data_end as d
 left join followed as f
-    on r.referring_agency_code = f.referring_agency_code and r.record_id = f.record_id
+    -- record ids are unique only within one agency's extract for one quarter
+    on r.referring_agency_code = f.referring_agency_code
+    and r.reported_quarter = f.reported_quarter
+    and r.record_id = f.record_id

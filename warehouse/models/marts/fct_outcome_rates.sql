@@ -127,36 +127,67 @@ primary_suppression as (
 
 ),
 
-{# Complementary suppression: where a group of cells that adds up to a published total has
-   exactly one suppressed cell, suppress its smallest other cell too; groups are the values
-   of a partitioning breakdown, and the agencies of one breakdown value.  Five rounds are
-   enough in practice; a test checks that no group is left with a single suppressed cell. #}
+{# Complementary suppression.  Three kinds of group add up to a published total:
+     values:   the values of one partitioning breakdown of an (outcome, period, agency) cell
+               add up to its breakdown 'all' cell;
+     agencies: the agencies of an (outcome, period, breakdown value) add up to its 'ALL' cell;
+     periods:  the quarters of an (outcome, agency, breakdown value) add up to its 'all'-period
+               cell (exactly for referrals, whose units are records; in part for client-based
+               outcomes, since most clients fall in one quarter).
+   A group (parts and total) with exactly one suppressed member lets that member be recovered
+   by subtraction, so the unsuppressed member with the smallest denominator (parts before the
+   total) is suppressed too.  The total counts as a member: a lone part that is suppressed
+   takes its equal total with it.  Rounds repeat until nothing changes in practice;
+   tests/assert_no_lone_suppressed_cell.sql checks the result. #}
+{% set cell_key = ['outcome', 'period', 'agency_code', 'breakdown', 'breakdown_value'] %}
 {% set previous = namespace(name='primary_suppression') %}
-{% for round in range(1, 6) %}
-{% for pass, partition, eligible in [
-    ('values', 'outcome, period, agency_code, breakdown', 'breakdown in ' ~ partitioning),
-    ('agencies', 'outcome, period, breakdown, breakdown_value', "agency_code <> 'ALL'"),
+{% for round in range(1, var('suppression_rounds', 8) + 1) %}
+{% for pass, group_key in [
+    ('values', 'outcome, period, agency_code, member_group'),
+    ('agencies', 'outcome, period, breakdown, breakdown_value'),
+    ('periods', 'outcome, agency_code, breakdown, breakdown_value'),
 ] %}
-round_{{ round }}_{{ pass }} as (
+round_{{ round }}_{{ pass }}_members as (
 
-    select
-        * exclude (suppressed, group_suppressed, group_cells, candidate_rank),
-        suppressed
-            or ({{ eligible }} and group_suppressed = 1 and group_cells > 1 and candidate_rank = 1)
-            as suppressed
+    {% if pass == 'values' %}
+    select *, breakdown as member_group, false as is_total
+    from {{ previous.name }}
+    where breakdown in {{ partitioning }}
+    union all
+    select t.*, g.member_group, true as is_total
+    from {{ previous.name }} as t
+    cross join (select unnest({{ partitioning.replace('(', '[').replace(')', ']') }}) as member_group) as g
+    where t.breakdown = 'all'
+    {% elif pass == 'agencies' %}
+    select *, agency_code = 'ALL' as is_total from {{ previous.name }}
+    {% else %}
+    select *, period = 'all' as is_total from {{ previous.name }}
+    {% endif %}
+
+),
+
+round_{{ round }}_{{ pass }}_picked as (
+
+    select distinct {{ cell_key | join(', ') }}
     from (
         select
-            * exclude (suppressed),
-            suppressed,
-            sum(case when suppressed then 1 else 0 end) over (partition by {{ partition }}, ({{ eligible }}))
-                as group_suppressed,
-            count(*) over (partition by {{ partition }}, ({{ eligible }})) as group_cells,
+            *,
+            sum(case when suppressed then 1 else 0 end) over (partition by {{ group_key }}) as group_suppressed,
             row_number() over (
-                partition by {{ partition }}, ({{ eligible }})
-                order by suppressed, denominator, breakdown_value, agency_code
+                partition by {{ group_key }}
+                order by suppressed, denominator, is_total, breakdown_value, agency_code, period
             ) as candidate_rank
-        from {{ previous.name }}
+        from round_{{ round }}_{{ pass }}_members
     )
+    where group_suppressed = 1 and candidate_rank = 1 and not suppressed
+
+),
+
+round_{{ round }}_{{ pass }} as (
+
+    select c.* exclude (suppressed), c.suppressed or p.outcome is not null as suppressed
+    from {{ previous.name }} as c
+    left join round_{{ round }}_{{ pass }}_picked as p using ({{ cell_key | join(', ') }})
 
 ),
 {% set previous.name = 'round_' ~ round ~ '_' ~ pass %}
@@ -180,16 +211,17 @@ final as (
             else numerator / denominator end::double as rate,
         case when suppressed then null
             when unit = 'days' then median_low
-            else ((numerator / denominator + {{ z * z }} / (2 * denominator))
+            -- clamped: at 0/n or n/n the formula lands a rounding error outside [0, 1]
+            else greatest(0, ((numerator / denominator + {{ z * z }} / (2 * denominator))
                   - {{ z }} * sqrt(numerator / denominator * (1 - numerator / denominator) / denominator
                                    + {{ z * z }} / (4 * denominator * denominator)))
-                 / (1 + {{ z * z }} / denominator) end::double as ci_low,
+                 / (1 + {{ z * z }} / denominator)) end::double as ci_low,
         case when suppressed then null
             when unit = 'days' then median_high
-            else ((numerator / denominator + {{ z * z }} / (2 * denominator))
+            else least(1, ((numerator / denominator + {{ z * z }} / (2 * denominator))
                   + {{ z }} * sqrt(numerator / denominator * (1 - numerator / denominator) / denominator
                                    + {{ z * z }} / (4 * denominator * denominator)))
-                 / (1 + {{ z * z }} / denominator) end::double as ci_high
+                 / (1 + {{ z * z }} / denominator)) end::double as ci_high
     from {{ previous.name }}
 
 )
