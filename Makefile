@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
-#   make demo   set up, generate the sample region, run what is built so far
+#   make demo   set up, generate the sample region, run what is built so far, serve the dashboards
 #   make test   set up and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ACCUEIL_HOME ?= $(CURDIR)/data
 
-.PHONY: install demo test lint bench clean dagster
+.PHONY: install demo test lint bench clean dagster dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,21 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The dashboards on the last published snapshot (PORT=8501 by default).
+dashboard: install
+	$(BIN)/accueil dashboard --port $(or $(PORT),8501)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Generate a region, run the real pipeline on it and time it against a bare DuckDB baseline:
+# writes bench/results.json and docs/benchmarks.md.  SCALE=region (default) or national; YEARS=1.
+bench: install
+	$(BIN)/accueil bench --scale $(or $(SCALE),region) --years $(or $(YEARS),1)
+
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache bench/work
 
 # The Dagster UI on the same definitions `accueil build` runs (the dbt manifest is prepared first).
 dagster: install

@@ -12,6 +12,8 @@ import click
 
 from accueil import config
 from accueil.anonymise.commands import anonymise, keygen
+from accueil.auth.commands import users_group
+from accueil.indicators.commands import demo_load_observations, demo_summary, docs_indicators, indicators
 from accueil.quarters import Quarter
 
 
@@ -131,15 +133,23 @@ def docs_contract(check: bool) -> None:
 
 @cli.command()
 @click.option("--fresh", is_flag=True, help="Regenerate the sample region even if it is already there.")
-def demo(fresh: bool) -> None:
-    """Run everything that is built so far on the bundled sample region."""
+@click.option("--no-serve", is_flag=True, help="Stop after the build instead of serving the dashboards.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Dashboard port.")
+def demo(fresh: bool, no_serve: bool, port: int) -> None:
+    """Run everything that is built so far on the bundled sample region, then serve the dashboards."""
     from accueil.generate import GenerateOptions
     from accueil.generate import generate as run
+    from accueil.generate.indicators import FILE_NAME as ILLUSTRATIVE_OBSERVATIONS
 
     target = config.sample_dir()
     options = GenerateOptions(out=target)
     truth_file = target / "truth.json"
-    if fresh or not truth_file.exists() or json.loads(truth_file.read_text())["seed"] != options.seed:
+    if (
+        fresh
+        or not truth_file.exists()
+        or json.loads(truth_file.read_text())["seed"] != options.seed
+        or not (target / ILLUSTRATIVE_OBSERVATIONS).exists()  # a sample generated before the indicators
+    ):
         shutil.rmtree(target, ignore_errors=True)
         click.echo(
             f"Generating the sample region ({options.agencies} agencies, {options.quarters} quarters, "
@@ -161,8 +171,8 @@ def demo(fresh: bool) -> None:
     )
     _demo_upload_and_build(target, truth)
     click.echo("")
-    click.echo("Not built yet, so not run: the welcoming-community indicators and the dashboards.")
-    click.echo("See the open issues; this command grows with them.")
+    if not no_serve:
+        _serve_dashboard(port, "localhost")
 
 
 def _demo_upload_and_build(target: Path, truth: dict) -> None:
@@ -184,6 +194,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         key = "already received" if duplicate else status
         decisions[key] = decisions.get(key, 0) + 1
     click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
+    demo_load_observations(target)
     with tqdm(unit="partition", desc="loading extracts", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -208,10 +219,54 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
             click.echo(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
         else:
             click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
+    demo_summary()
     click.echo(
         f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register; "
         "`accueil sql` queries the snapshot."
     )
+
+
+def _serve_dashboard(port: int, host: str) -> None:
+    """Streamlit in the foreground until Ctrl-C; it reads only the published snapshot."""
+    import os
+    import subprocess
+
+    app = config.REPO_ROOT / "dashboards" / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        # the developer toolbar offers "Deploy" to Streamlit's cloud: not for client data
+        "--client.toolbarMode",
+        "viewer",
+    ]
+    click.echo(f"Dashboards: http://{host}:{port}/  (Ctrl-C to stop)")
+    # The child must see the same home even when ACCUEIL_HOME was left to its default.
+    env = {**os.environ, "ACCUEIL_HOME": str(config.home())}
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code:
+        raise click.ClickException(f"streamlit stopped with exit code {code}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
+def dashboard(port: int, host: str) -> None:
+    """Serve the dashboards (council, funders, agencies, client journeys) on the published snapshot."""
+    _serve_dashboard(port, host)
 
 
 def _print_submission(submission, what: str) -> None:
@@ -325,25 +380,102 @@ def build(no_publish: bool) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["csv", "table"]), default="csv", show_default=True)
-def sql(query: str, fmt: str) -> None:
-    """Run one read-only query against the published snapshot and print the result."""
-    import duckdb
+@click.option(
+    "--user",
+    "user_name",
+    help="Act as this user, with their role's rights (password from ACCUEIL_PASSWORD or a prompt). "
+    "Without it the query runs as the local operator, with admin rights.",
+)
+def sql(query: str, fmt: str, user_name: str | None) -> None:
+    """Run one read-only query against the published snapshot and print the result (audited as an export)."""
+    import os
 
-    from accueil.publish import read_only
+    from accueil.access import AccessDenied, NotPublished, Viewer
+    from accueil.access.adhoc import QueryFailed, run_sql
+    from accueil.auth import SignInFailed, viewer_for
 
-    with read_only() as con:
+    if user_name:
+        password = os.environ.get("ACCUEIL_PASSWORD") or click.prompt("Password", hide_input=True, err=True)
         try:
-            frame = con.execute(query).df()
-        except duckdb.Error as exc:
-            raise click.ClickException(f"the query failed: {str(exc).splitlines()[0]}") from None
+            viewer = viewer_for(user_name, password)
+        except SignInFailed as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        # Whoever can run this without --user can already read the warehouse files.
+        viewer = Viewer(name=f"os:{getpass.getuser()}", role="admin")
+    try:
+        frame = run_sql(viewer, query)
+    except AccessDenied as exc:
+        raise click.ClickException(f"refused: {exc}") from None
+    except QueryFailed as exc:
+        raise click.ClickException(f"the query failed: {exc}") from None
+    except NotPublished:
+        raise click.ClickException("nothing is published yet: run `accueil build` first") from None
     if fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     else:
         click.echo(frame.to_string(index=False, max_rows=200))
 
 
+@cli.command()
+@click.option("--scale", type=click.Choice(["region", "national"]), default="region", show_default=True)
+@click.option("--years", type=click.IntRange(1, 10), default=1, show_default=True, help="Years of history.")
+@click.option(
+    "--out",
+    "work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Working folder: generated data (reused when the sizes match), the bench's own ACCUEIL_HOME, "
+    "the baseline's files.  Default: bench/work/<scale>.",
+)
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="Default: bench/results.json.")
+@click.option(
+    "--docs", "docs_page", type=click.Path(dir_okay=False, path_type=Path), help="Default: docs/benchmarks.md."
+)
+@click.option("--agencies", type=click.IntRange(1, 2000), help="Override the scale's number of agencies.")
+@click.option("--quarters", type=click.IntRange(2, 40), help="Override the number of quarters (default 4 a year).")
+@click.option("--clients", type=click.IntRange(10, 20_000_000), help="Override the number of clients.")
+def bench(
+    scale: str,
+    years: int,
+    work: Path | None,
+    results: Path | None,
+    docs_page: Path | None,
+    agencies: int | None,
+    quarters: int | None,
+    clients: int | None,
+) -> None:
+    """Generate a region, run the real pipeline on it, time it against a bare DuckDB baseline."""
+    from accueil.bench.run import run_bench
+    from accueil.bench.scales import BenchOptions
+
+    options = BenchOptions.for_scale(
+        scale,
+        years,
+        work=work or config.REPO_ROOT / "bench" / "work" / scale,
+        results=results or config.REPO_ROOT / "bench" / "results.json",
+        docs=docs_page or config.REPO_ROOT / "docs" / "benchmarks.md",
+        agencies=agencies,
+        quarters=quarters,
+        clients=clients,
+        command="accueil " + " ".join(sys.argv[1:]),
+    )
+    result = run_bench(options, log=click.echo)
+    click.echo(
+        f"full build {result['full_build_s']:.1f} s, peak {result['peak_rss_gb']:.2f} GB; one more quarter "
+        f"{result['incremental_quarter_s']:.1f} s; dashboard p95 {result['dashboard']['p95_ms']:.0f} ms; "
+        f"baseline {result['baseline_s']:.1f} s (pipeline/baseline {result['ratio_pipeline_to_baseline']:.1f}x); "
+        f"headline figures {'agree' if result['agreement']['agree'] else 'DISAGREE'}."
+    )
+    click.echo(f"Wrote {options.results} and {options.docs}.")
+    if not result["agreement"]["agree"]:
+        raise click.ClickException("the baseline's headline figures differ from the pipeline's: see results.json")
+
+
 cli.add_command(anonymise)
 cli.add_command(keygen)
+cli.add_command(indicators)
+cli.add_command(users_group)
+docs.add_command(docs_indicators)
 
 
 def main() -> None:

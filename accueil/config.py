@@ -43,3 +43,19 @@ def warehouse_path() -> Path:
 
 def published_path() -> Path:
     return home() / "published" / "warehouse.duckdb"
+
+
+def max_failed_signins() -> int:
+    """Consecutive wrong passwords after which an account is locked until an admin unlocks it."""
+    value = int(os.environ.get("ACCUEIL_MAX_FAILED_SIGNINS", "5"))
+    if value < 1:
+        raise ValueError("ACCUEIL_MAX_FAILED_SIGNINS must be at least 1")
+    return value
+
+
+def session_minutes() -> int:
+    """How long a sign-in lasts before the user must sign in again."""
+    value = int(os.environ.get("ACCUEIL_SESSION_MINUTES", "60"))
+    if value < 1:
+        raise ValueError("ACCUEIL_SESSION_MINUTES must be at least 1")
+    return value

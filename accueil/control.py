@@ -50,6 +50,24 @@ create trigger if not exists audit_log_no_update before update on audit_log
     begin select raise(abort, 'the audit log is append-only'); end;
 create trigger if not exists audit_log_no_delete before delete on audit_log
     begin select raise(abort, 'the audit log is append-only'); end;
+create table if not exists users (
+    name           text primary key,
+    role           text not null check (role in ('agency', 'funder', 'council', 'admin')),
+    agency_cd      text,
+    password_hash  text not null,
+    failed_signins integer not null default 0,
+    locked_at      text,
+    created_at     text not null,
+    changed_at     text not null,
+    check ((role = 'agency') = (agency_cd is not null))
+);
+create table if not exists sessions (
+    token_sha256 text primary key,
+    user_name    text not null,
+    created_at   text not null,
+    expires_at   text not null
+);
+create index if not exists sessions_user on sessions (user_name);
 """
 
 

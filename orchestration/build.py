@@ -9,6 +9,7 @@ snapshot stays in place.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,19 +25,32 @@ WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
 MANIFEST = WAREHOUSE_DIR / "target" / "manifest.json"
 
 
-def _newest_source_mtime() -> float:
+MANIFEST_SOURCES = MANIFEST.with_name("manifest.sources.sha256")
+
+
+def _sources_digest() -> str:
+    """A digest of every file dbt parses.  Contents, not modification times: files copied or
+    unpacked with their old times must still invalidate the manifest."""
     paths = [
         WAREHOUSE_DIR / "dbt_project.yml",
+        WAREHOUSE_DIR / "profiles.yml",
         *WAREHOUSE_DIR.glob("models/**/*"),
         *WAREHOUSE_DIR.glob("macros/**/*"),
+        *WAREHOUSE_DIR.glob("tests/**/*"),
         *(config.REPO_ROOT / "seeds").glob("*.csv"),
+        *(config.REPO_ROOT / "seeds").glob("*.yml"),
     ]
-    return max(p.stat().st_mtime for p in paths if p.is_file())
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(str(path.relative_to(config.REPO_ROOT)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def prepare_manifest() -> Path:
     """dbt's manifest must exist before the definitions load (prepare_if_dev does nothing outside `dagster dev`)."""
-    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
+    digest = _sources_digest()
+    if MANIFEST.exists() and MANIFEST_SOURCES.exists() and MANIFEST_SOURCES.read_text() == digest:
         return MANIFEST
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(config.warehouse_path())}
     dbt = str(Path(sys.executable).parent / "dbt")
@@ -49,6 +63,7 @@ def prepare_manifest() -> Path:
     )
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    MANIFEST_SOURCES.write_text(digest)
     return MANIFEST
 
 
@@ -77,6 +92,7 @@ def dagster_home() -> Path:
 class BuildSummary:
     loaded: list[tuple[str, str, int]] = field(default_factory=list)  # agency, quarter, upload id
     reference_loaded: int | None = None
+    indicator_files: list[int] = field(default_factory=list)  # upload ids of the council's files loaded
     published: Path | None = None
 
 
@@ -129,8 +145,10 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
 
     import dagster as dg
 
+    from accueil.indicators.warehouse import pending as pending_indicator_files
     from accueil.ingest.warehouse import connect, reconcile
     from orchestration.definitions import resources as current_resources
+    from orchestration.defs.indicators.assets import baseline_audit, indicator_files
     from orchestration.defs.ingest.assets import agency_reference, extracts
     from orchestration.defs.partitions import add_partitions, partition_key
     from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
@@ -161,7 +179,11 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
         summary.loaded.append((upload.agency_cd, upload.quarter, upload.upload_id))
         if progress:
             progress(done, len(waiting))
-    selection = [warehouse_models, published_snapshot] if publish else [warehouse_models]
+    summary.indicator_files = [u.upload_id for u in pending_indicator_files()]
+    # The council's indicator files load in the same run as dbt: they are small, and dbt reads them.
+    selection = [indicator_files, warehouse_models, baseline_audit]
+    if publish:
+        selection.append(published_snapshot)
     dg.materialize(selection, instance=instance, resources=resources, run_config=quiet)
     _clean_dbt_targets()
     if publish:

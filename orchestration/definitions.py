@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from accueil import config
+from orchestration.defs.indicators.assets import baseline_audit, indicator_files
 from orchestration.defs.ingest.assets import agency_reference, extracts
 from orchestration.defs.ingest.sensors import inbox_sensor, reference_sensor, transform_after_load
 from orchestration.defs.jobs import load_extract_job, load_reference_job, transform_job
@@ -28,7 +29,7 @@ def resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=[extracts, agency_reference, warehouse_models, published_snapshot],
+    assets=[extracts, agency_reference, indicator_files, warehouse_models, baseline_audit, published_snapshot],
     jobs=[load_extract_job, load_reference_job, transform_job],
     sensors=[inbox_sensor, reference_sensor, transform_after_load],
     resources=resources(),

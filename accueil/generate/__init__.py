@@ -18,6 +18,7 @@ import pandas as pd
 
 from accueil.contract import agencies_contract, code_lists, extract_contract
 from accueil.generate.identified import IdentifiedWriter
+from accueil.generate.indicators import write_observations
 from accueil.generate.params import Params
 from accueil.generate.population import EPOCH, Population, Simulation, day_number
 from accueil.generate.region import Region, build_region
@@ -72,6 +73,7 @@ def generate(options: GenerateOptions, progress: Callable[[int, int], None] | No
     options.out.mkdir(parents=True, exist_ok=True)
     files = _write_extracts(options, population, region, quarters, progress)
     _write_agencies(options.out, region)
+    write_observations(options.out, population.clients["first_day"].to_numpy(), quarters, options.seed)
     truth = {
         "generator": "accueil generate",
         "seed": options.seed,

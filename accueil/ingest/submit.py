@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,9 @@ def _decide(
             size_bytes=len(data),
         )
 
+    started = time.perf_counter()
     outcome: Outcome = validate(digest)
+    validation_seconds = time.perf_counter() - started
     report = outcome.report
     config.reports_dir().mkdir(parents=True, exist_ok=True)
     stem = f"{upload_id:06d}_{kind}_{agency or 'all'}_{quarter or 'ref'}"
@@ -140,7 +143,18 @@ def _decide(
         "accepted": report.accepted,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
-        "sheets": {r.sheet: {"evaluated": r.evaluated, "failed": r.failed, "cells": r.cells} for r in outcome.gx},
+        # Timings let `accueil bench` split validation into GX and the rest without re-running it.
+        "validation_seconds": round(validation_seconds, 4),
+        "sheets": {
+            r.sheet: {
+                "evaluated": r.evaluated,
+                "failed": r.failed,
+                "cells": r.cells,
+                "rows": report.rows_read.get(r.sheet, 0),
+                "seconds": round(r.seconds, 4),
+            }
+            for r in outcome.gx
+        },
     }
     html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     contract = extract_contract() if kind == "extract" else agencies_contract()

@@ -27,7 +27,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 @dg.asset(
     key=["published", "snapshot"],
     group_name="publish",
-    deps=[warehouse_models],
+    # After the baseline audit too, so that the snapshot's audited state matches its baselines.
+    deps=[warehouse_models, dg.AssetKey(["indicators", "baseline_audit"])],
     pool="warehouse",
     description="Read-only copy of the warehouse that the dashboards and `accueil sql` read.",
 )

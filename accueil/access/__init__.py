@@ -1,0 +1,52 @@
+"""The one door through which the dashboards (and, later, every reader) see the warehouse.
+
+Every page asks for a *named* query with parameters; nothing else reaches DuckDB.  Queries
+run on short-lived read-only connections to the published snapshot, never on the
+pipeline's file, and their results are cached per snapshot version, so a new publish is
+seen at once and a load in progress is never waited for.  Each query declares what it
+exposes (aggregates, or one agency's own rows), and the viewer's role is checked here,
+before the cache, so that roles (issue 8) are enforced in one place rather than by
+hiding widgets.
+"""
+
+from importlib import import_module
+
+from accueil.access.policy import LOCAL_OPERATOR, AccessDenied, Viewer
+from accueil.access.snapshot import NotPublished, SnapshotInfo, snapshot_info
+
+# The reader brings in Streamlit and pandas (most of a second): loaded on first use, so
+# that the command line, which needs only the policy, starts quickly.
+_LAZY = {
+    "QUERIES": "reader",
+    "fetch": "reader",
+    "has_table": "reader",
+    "suppression_threshold": "reader",
+    "UploadResult": "uploads",
+    "submit_extract": "uploads",
+    "upload_history": "uploads",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"accueil.access.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "LOCAL_OPERATOR",
+    "QUERIES",
+    "AccessDenied",
+    "NotPublished",
+    "SnapshotInfo",
+    "UploadResult",
+    "Viewer",
+    "fetch",
+    "has_table",
+    "snapshot_info",
+    "submit_extract",
+    "suppression_threshold",
+    "upload_history",
+]

@@ -1,0 +1,135 @@
+"""Ad-hoc SQL (`accueil sql`) under the same rights as the dashboards, enforced by DuckDB, not by parsing.
+
+An admin's query runs on the snapshot itself, read-only.  Anyone else's runs in a fresh
+in-memory database that holds copies of the relations their role may read, and nothing
+else: the snapshot is attached only long enough to copy them, then detached, and
+only then does the connection lose file access and have its configuration locked.  So
+no table name, quoting, ATTACH, file function or second statement can reach anything
+the role may not read, because it is not there to be reached.
+
+Every query is audited as an export: who, the query, its hash and how many rows left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pandas as pd
+
+from accueil import control
+from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure
+from accueil.access.policy import AccessDenied, Viewer
+from accueil.access.snapshot import NotPublished, snapshot_info
+
+_ALIAS = "snapshot"
+
+
+class QueryFailed(ValueError):
+    pass
+
+
+def _seal(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("set enable_external_access = false")
+    # DuckDB's Python client can resolve an unknown table name to a DataFrame in the calling
+    # code.  Without external access DuckDB 2.0 already refuses that; said explicitly so a
+    # change of that coupling in a later release cannot reopen it.
+    con.execute("set python_enable_replacements = false")
+    con.execute("set lock_configuration = true")
+
+
+def open_full(path: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=True)
+    _seal(con)
+    return con
+
+
+def open_restricted(path: str, exposure: Exposure) -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding the exposed marts tables (minus hidden columns), sealed."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as {_ALIAS} (read_only)")
+        present = con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ?"
+            " union all select view_name from duckdb_views() where database_name = ? and schema_name = ?",
+            [_ALIAS, SCHEMA, _ALIAS, SCHEMA],
+        ).fetchall()
+        con.execute(f"create schema {SCHEMA}")
+        for (table,) in sorted(present):
+            if table not in exposure.tables:
+                continue
+            available = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from duckdb_columns() where database_name = ? and schema_name = ?"
+                    " and table_name = ? order by column_index",
+                    [_ALIAS, SCHEMA, table],
+                ).fetchall()
+            ]
+            columns = ", ".join(_quote(c) for c in exposure.columns(table, available))
+            if columns:
+                con.execute(
+                    f"create table {SCHEMA}.{_quote(table)} as select {columns} from {_ALIAS}.{SCHEMA}.{_quote(table)}"
+                )
+        con.execute(f"use memory.{SCHEMA}")
+        con.execute(f"detach {_ALIAS}")
+        _seal(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.DataFrame:
+    """The result of one read-only statement, as this viewer may see it; audited as an export."""
+    info = snapshot_info()
+    digest = hashlib.sha256(query.encode("utf-8")).hexdigest()
+    restricted = viewer.role != "admin"
+    try:
+        con = open_restricted(info.path, exposure or aggregate_exposure()) if restricted else open_full(info.path)
+    except duckdb.IOException as exc:
+        raise NotPublished(str(exc).splitlines()[0]) from None
+    try:
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as exc:
+            _refuse(viewer, digest, query, "does not parse")
+            raise QueryFailed(str(exc).splitlines()[0]) from None
+        if len(statements) != 1:
+            _refuse(viewer, digest, query, "not exactly one statement")
+            raise AccessDenied("give exactly one statement")
+        if restricted and statements[0].type != duckdb.StatementType.SELECT:
+            _refuse(viewer, digest, query, f"{statements[0].type.name} statement")
+            raise AccessDenied("only SELECT queries are allowed")
+        try:
+            frame = con.execute(query).df()
+        except duckdb.Error as exc:
+            _refuse(viewer, digest, query, type(exc).__name__)
+            raise QueryFailed(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+    with control.connect() as ctl:
+        control.audit(
+            ctl,
+            viewer.name,
+            "export",
+            "sql",
+            role=viewer.role,
+            agency=viewer.agency,
+            query=query,
+            query_sha256=digest,
+            rows=len(frame),
+            snapshot=info.published_at,
+        )
+    return frame
+
+
+def _refuse(viewer: Viewer, digest: str, query: str, reason: str) -> None:
+    with control.connect() as ctl:
+        control.audit(
+            ctl, viewer.name, "sql_refused", "sql", role=viewer.role, query=query, query_sha256=digest, reason=reason
+        )

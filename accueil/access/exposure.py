@@ -1,0 +1,56 @@
+"""Which warehouse relations an aggregate reader may query directly, from the dbt models' own metadata.
+
+A marts model is readable by every role unless its YAML marks it client-level
+(`config: meta: access: client_level`, or `meta:` at the model's top level); a column
+marked the same way is left out of an otherwise readable model.  Only models described
+in YAML count, so a table that appears in the marts schema without a description stays
+out of reach until someone has decided what it is.  raw, staging and intermediate are
+never exposed this way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from accueil import config
+
+CLIENT_LEVEL = "client_level"
+SCHEMA = "marts"
+
+
+def marts_dir() -> Path:
+    return config.REPO_ROOT / "warehouse" / "models" / SCHEMA
+
+
+@dataclass(frozen=True)
+class Exposure:
+    tables: frozenset[str]  # marts tables an aggregate reader may query
+    hidden_columns: dict[str, frozenset[str]]  # table -> client-level columns left out
+
+    def columns(self, table: str, available: list[str]) -> list[str]:
+        hidden = self.hidden_columns.get(table, frozenset())
+        return [c for c in available if c not in hidden]
+
+
+def _access(node: dict) -> str | None:
+    meta = {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+    return meta.get("access")
+
+
+@cache
+def aggregate_exposure(models: Path | None = None) -> Exposure:
+    tables, hidden = set(), {}
+    for path in sorted((models or marts_dir()).glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in document.get("models") or []:
+            if _access(model) == CLIENT_LEVEL:
+                continue
+            tables.add(model["name"])
+            columns = frozenset(c["name"] for c in model.get("columns") or [] if _access(c) == CLIENT_LEVEL)
+            if columns:
+                hidden[model["name"]] = columns
+    return Exposure(frozenset(tables), hidden)

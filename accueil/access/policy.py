@@ -1,0 +1,48 @@
+"""Who may run which query.  Sign-in arrives with issue 8; the rules it needs live here already."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("agency", "funder", "council", "admin")
+
+# What a query exposes: "catalog" (table names, code lists, agency and program names),
+# "aggregate" (disclosure-controlled counts and rates), "agency" (one agency's own
+# client-level rows or figures derived from them; the query takes an `agency` parameter).
+SCOPES = ("catalog", "aggregate", "agency")
+
+
+class AccessDenied(PermissionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Viewer:
+    name: str
+    role: str
+    agency: str | None = None  # the agency an `agency` user is bound to
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if (self.role == "agency") != bool(self.agency):
+            raise ValueError("an agency user is bound to exactly one agency, and only an agency user is")
+
+    def may_read(self, scope: str, params: dict) -> bool:
+        if scope in ("catalog", "aggregate") or self.role == "admin":
+            return True
+        if scope == "agency":
+            return self.role == "agency" and params.get("agency") == self.agency
+        return False
+
+    def may_upload(self, agency: str) -> bool:
+        return self.role == "admin" or (self.role == "agency" and agency == self.agency)
+
+    def check(self, scope: str, params: dict) -> None:
+        if not self.may_read(scope, params):
+            raise AccessDenied(f"{self.name} ({self.role}) may not read {scope} data with {params}")
+
+
+# Until sign-in exists the dashboards are a local install run by the partnership's own
+# operator, who may see everything an admin sees.
+LOCAL_OPERATOR = Viewer(name="dashboard", role="admin")

@@ -1,0 +1,227 @@
+"""Named, parameterised queries on the published snapshot, checked against the viewer and cached.
+
+A query is fixed SQL text with `$name` parameters bound by DuckDB, never formatted
+into the text, so no value a user types can change what runs.  The cache key is the
+query's name, its parameters and the snapshot's version; the viewer's rights are
+checked before the cache is consulted, so a cached answer is never a way round them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from accueil import config
+from accueil.access.policy import SCOPES, Viewer
+from accueil.access.snapshot import connect, snapshot_info
+from accueil.contract import extract_contract
+
+
+@cache
+def suppression_threshold() -> int:
+    """The dbt var the marts were built with, so the access layer's own suppression matches theirs."""
+    if os.environ.get("ACCUEIL_SUPPRESSION_THRESHOLD"):
+        return int(os.environ["ACCUEIL_SUPPRESSION_THRESHOLD"])
+    project = yaml.safe_load((config.REPO_ROOT / "warehouse" / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["suppression_threshold"])
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    params: tuple[str, ...]
+    scope: str
+    post: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        if self.scope not in SCOPES:
+            raise ValueError(f"unknown scope {self.scope}")
+        if self.scope == "agency" and "agency" not in self.params:
+            raise ValueError(f"{self.name}: an agency-scoped query must take the agency as a parameter")
+
+
+def suppress_flows(frame: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """Disclosure control on an origin × destination table of counts (from_code, to_code, referrals).
+
+    A flow under the threshold is suppressed.  Then, because a row's or a column's total
+    may be published elsewhere (referrals made per agency), a row or column left with a
+    single suppressed flow gets its smallest other flow suppressed too, until none is.
+    """
+    threshold = suppression_threshold() if threshold is None else threshold
+    out = frame.copy()
+    out["suppressed"] = out["referrals"] < threshold
+    changed = True
+    while changed:
+        changed = False
+        for key in ("from_code", "to_code"):
+            for _, group in out.groupby(key):
+                hidden = group["suppressed"]
+                if hidden.sum() == 1 and len(group) > 1:
+                    smallest = group.loc[~hidden, "referrals"].idxmin()
+                    out.loc[smallest, "suppressed"] = True
+                    changed = True
+    out["referrals"] = out["referrals"].astype("Int64").mask(out["suppressed"])
+    return out.reset_index(drop=True)
+
+
+_OUTCOME_COLUMNS = (
+    "outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator, rate,"
+    " ci_low, ci_high"
+)
+
+
+def _completeness_queries() -> list[Query]:
+    queries = []
+    for sheet in extract_contract().sheets:
+        queries.append(
+            Query(
+                f"completeness.{sheet.table}",
+                "select count(*) as __rows, count(nullif(trim(columns(* exclude (agency_cd, quarter, upload_id,"
+                f" row_number))::varchar), '')) from raw.{sheet.table}"
+                " where agency_cd = $agency and quarter = $quarter",
+                ("agency", "quarter"),
+                "agency",
+            )
+        )
+    return queries
+
+
+QUERIES: dict[str, Query] = {
+    q.name: q
+    for q in [
+        Query("catalog.tables", "select table_schema, table_name from information_schema.tables", (), "catalog"),
+        Query(
+            "catalog.codes",
+            "select code_list, code, label_en, label_fr from marts.dim_code_value"
+            " where code_list in ('gender', 'immigration_category', 'official_language', 'community_size',"
+            " 'service_stream')",
+            (),
+            "catalog",
+        ),
+        Query(
+            "catalog.agencies",
+            "select agency_code, agency_name, report_language_code, site_count, urban_site_share,"
+            " small_centre_site_share, rural_site_share from marts.dim_agency order by agency_code",
+            (),
+            "catalog",
+        ),
+        Query(
+            "catalog.programs",
+            "select program_code, agency_code, program_name_en, program_name_fr, stream_code from marts.dim_program"
+            " order by program_code",
+            (),
+            "catalog",
+        ),
+        Query(
+            "catalog.periods",
+            "select period, start_date, end_date from marts.dim_period order by period",
+            (),
+            "catalog",
+        ),
+        Query(
+            "outcomes.agencies",
+            f"select {_OUTCOME_COLUMNS} from marts.fct_outcome_rates"
+            " where outcome = $outcome and period = $period and breakdown = 'all' order by agency_code",
+            ("outcome", "period"),
+            "aggregate",
+        ),
+        Query(
+            "outcomes.breakdown",
+            f"select {_OUTCOME_COLUMNS} from marts.fct_outcome_rates"
+            " where agency_code = $agency and period = $period and breakdown = $breakdown"
+            " order by outcome, breakdown_value",
+            ("agency", "period", "breakdown"),
+            "aggregate",
+        ),
+        Query(
+            "outcomes.trend",
+            f"select {_OUTCOME_COLUMNS} from marts.fct_outcome_rates"
+            " where agency_code = $agency and breakdown = 'all' and period <> 'all' order by outcome, period",
+            ("agency",),
+            "aggregate",
+        ),
+        Query(
+            "outputs_outcomes.agencies",
+            "select * from marts.fct_outcomes_vs_outputs where period = $period and grain in ('agency', 'region')"
+            " order by grain = 'region', agency_code",
+            ("period",),
+            "aggregate",
+        ),
+        Query(
+            "outputs_outcomes.programs",
+            "select * from marts.fct_outcomes_vs_outputs where agency_code = $agency and period = $period"
+            " and grain = 'program' order by program_code",
+            ("agency", "period"),
+            "aggregate",
+        ),
+        Query(
+            "outputs.agency",
+            "select * from marts.fct_outputs where agency_code = $agency and grain = 'agency' order by period",
+            ("agency",),
+            "aggregate",
+        ),
+        Query(
+            "referrals.flows",
+            # Client-level rows aggregated here and put under disclosure control by `post`:
+            # no mart carries agency-to-agency flows yet.
+            "select referring_agency_code as from_code, receiving_agency_code as to_code, count(*) as referrals"
+            " from intermediate.int_referrals where not is_same_agency"
+            " and ($period = 'all' or year(referral_date) || 'Q' || quarter(referral_date) = $period)"
+            " and ($stream = 'all' or referral_stream_code = $stream)"
+            " group by all order by from_code, to_code",
+            ("period", "stream"),
+            "aggregate",
+            post=suppress_flows,
+        ),
+        Query(
+            "indicators.progress",
+            "select p.*, d.name_en, d.name_fr, d.definition_en, d.definition_fr, d.characteristic_number,"
+            " d.characteristic_en, d.characteristic_fr, d.unit, d.direction, d.source_en, d.source_fr,"
+            " d.computed_by from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+            " order by d.characteristic_number, p.indicator_code, p.geography_code, p.period_start",
+            (),
+            "aggregate",
+        ),
+        Query(
+            "agency.loaded_quarters",
+            "select quarter, upload_id, loaded_at from raw.loads where kind = 'extract' and agency_cd = $agency"
+            " order by quarter",
+            ("agency",),
+            "agency",
+        ),
+        *_completeness_queries(),
+    ]
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(name: str, params: tuple[tuple[str, str], ...], version: tuple) -> pd.DataFrame:
+    query = QUERIES[name]
+    with connect(version[0]) as con:
+        frame = con.execute(query.sql, dict(params)).df()
+    return query.post(frame) if query.post else frame
+
+
+def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
+    """The result of the named query for these parameters, as the viewer may see it."""
+    query = QUERIES.get(name)
+    if query is None:
+        raise KeyError(f"no query named {name!r}")
+    if set(params) != set(query.params):
+        raise TypeError(f"{name} takes {sorted(query.params)}, got {sorted(params)}")
+    bound = {key: str(value) for key, value in params.items()}
+    viewer.check(query.scope, bound)
+    info = snapshot_info()
+    return _run(name, tuple(sorted(bound.items())), info.version).copy()
+
+
+def has_table(viewer: Viewer, schema: str, table: str) -> bool:
+    tables = fetch(viewer, "catalog.tables")
+    return bool(((tables["table_schema"] == schema) & (tables["table_name"] == table)).any())

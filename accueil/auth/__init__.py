@@ -1,0 +1,48 @@
+"""Sign-in for the embedded deployment: local users, argon2 password hashes, lock-out, expiring sessions.
+
+Rights themselves are not decided here: a signed-in user becomes an accueil.access
+Viewer, and the access layer decides what that viewer may read.
+"""
+
+from __future__ import annotations
+
+from accueil import control
+from accueil.access.policy import Viewer
+from accueil.auth import sessions
+from accueil.auth.passwords import WeakPassword
+from accueil.auth.sessions import Session, SessionExpired
+from accueil.auth.signin import AccountLocked, SignInFailed, authenticate
+from accueil.auth.users import User, UserError
+
+
+def sign_in(name: str, password: str) -> Session:
+    """Check the password and open a session (for a page that keeps the token)."""
+    with control.connect() as con:
+        user = authenticate(con, name, password)
+        return sessions.start(con, user)
+
+
+def viewer_for(name: str, password: str) -> Viewer:
+    """Check the password for a one-off command: the viewer it acts as, with no session left behind."""
+    with control.connect() as con:
+        return authenticate(con, name, password).viewer()
+
+
+def viewer_for_session(token: str) -> Viewer:
+    with control.connect() as con:
+        return sessions.resume(con, token).viewer()
+
+
+__all__ = [
+    "AccountLocked",
+    "Session",
+    "SessionExpired",
+    "SignInFailed",
+    "User",
+    "UserError",
+    "WeakPassword",
+    "authenticate",
+    "sign_in",
+    "viewer_for",
+    "viewer_for_session",
+]

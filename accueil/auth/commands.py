@@ -1,0 +1,105 @@
+"""`accueil users ...`: the local user store from the command line.
+
+These commands act on the control database directly, so whoever runs them already holds
+the files an admin manages; they are audited under the operating-system login name.
+That is also how the first admin comes to exist.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from accueil import control
+from accueil.access.policy import ROLES
+from accueil.auth import users
+from accueil.auth.passwords import WeakPassword
+
+
+def operator() -> str:
+    return f"os:{getpass.getuser()}"
+
+
+def read_new_password() -> str:
+    """From a prompt (twice, hidden) at a terminal; otherwise the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Local users, their roles and lock-outs (passwords are read from standard input, never arguments)."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--agency", help="The agency code an `agency` user is bound to.")
+def add(name: str, role: str, agency: str | None) -> None:
+    """Add a user; the password comes from standard input (or a hidden prompt)."""
+    password = read_new_password()
+    try:
+        with control.connect() as con:
+            user = users.add(con, operator(), name, role, agency, password)
+    except (users.UserError, WeakPassword) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Added {user.name} ({_describe(user)}).")
+
+
+@users_group.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove a user and end their sessions."""
+    try:
+        with control.connect() as con:
+            users.remove(con, operator(), name)
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Removed {name.strip().lower()}.")
+
+
+@users_group.command("set-role")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--agency", help="The agency code an `agency` user is bound to.")
+def set_role(name: str, role: str, agency: str | None) -> None:
+    """Change a user's role (their open sessions end)."""
+    try:
+        with control.connect() as con:
+            user = users.set_role(con, operator(), name, role, agency)
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{user.name} is now {_describe(user)}.")
+
+
+@users_group.command("unlock")
+@click.argument("name")
+def unlock(name: str) -> None:
+    """Unlock an account locked after too many wrong passwords."""
+    try:
+        with control.connect() as con:
+            user = users.unlock(con, operator(), name)
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Unlocked {user.name}.")
+
+
+@users_group.command("list")
+def list_users() -> None:
+    """List users, roles and lock-outs."""
+    with control.connect() as con:
+        rows = users.all_users(con)
+    if not rows:
+        click.echo("No users yet: add one with `accueil users add NAME --role admin`.")
+        return
+    click.echo(f"{'name':<24} {'role':<8} {'agency':<8} {'state':<8} {'failures':>8}  created")
+    for u in rows:
+        state = "locked" if u.locked else "active"
+        click.echo(f"{u.name:<24} {u.role:<8} {u.agency or '':<8} {state:<8} {u.failed_signins:>8}  {u.created_at}")
+
+
+def _describe(user: users.User) -> str:
+    return f"{user.role} for {user.agency}" if user.agency else user.role

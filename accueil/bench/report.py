@@ -1,0 +1,219 @@
+"""bench/results.json (merged: each scale keeps its own entry) and docs/benchmarks.md, rendered from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from accueil import config
+from accueil.bench.scales import SCALES
+
+# The analysis of the figures (profiles, what was removed, what is left) is written by
+# hand; the page carries it below the measured sections.
+FINDINGS = config.REPO_ROOT / "bench" / "findings.md"
+
+# Issue 9's targets, on 2 cores and 24 GB.
+TARGETS = [
+    ("full_build_s", "Full build of one year (upload and validation included)", 600, "s"),
+    ("peak_rss_gb", "Peak memory of the full build", 8, "GB"),
+    ("incremental_quarter_s", "One agency's quarter, upload to published", 30, "s"),
+    ("dashboard_p95_ms", "Dashboard queries, p95", 500, "ms"),
+    ("ratio_pipeline_to_baseline", "Full build / bare DuckDB baseline", 3, "×"),
+]
+
+
+def write_results(path: Path, scale: str, result: dict, command: str) -> dict:
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    results[scale] = {"command": command, **result}
+    results["dashboard"] = {"scale": scale, **result["dashboard"]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # As stored (keys sorted), so that the page renders the same from the run and from the file.
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _dagster(build: dict) -> float:
+    return build["dagster_load_overhead_s"] + build["dagster_transform_overhead_s"] + build["other_s"]
+
+
+def _figure(result: dict, key: str):
+    return result["dashboard"]["p95_ms"] if key == "dashboard_p95_ms" else result[key]
+
+
+def _fmt(value, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}" if isinstance(value, int) or abs(value) >= 100 else f"{value:,.2f}"
+    return f"{text} {unit}".strip()
+
+
+def _targets(result: dict | None, scale: str) -> list[str]:
+    lines = ["| target | limit | measured | |", "|---|---|---|---|"]
+    for key, label, limit, unit in TARGETS:
+        if result is None:
+            lines.append(f"| {label} | {_fmt(limit, unit)} | not yet measured | |")
+            continue
+        value = _figure(result, key)
+        if scale == "national":
+            verdict = "met" if value <= limit else "**missed**"
+        else:
+            verdict = "under the national limit" if value <= limit else "over the national limit"
+        lines.append(f"| {label} | {_fmt(limit, unit)} | {_fmt(value, unit)} | {verdict} |")
+    if result is not None and scale != "national":
+        lines.append("")
+        lines.append("The targets are set for the national scale; at this scale they are only a reference.")
+    return lines
+
+
+def _section(scale: str, result: dict | None) -> list[str]:
+    preset = SCALES[scale]
+    lines = [f"## {scale.capitalize()} scale", ""]
+    if result is None:
+        lines += [
+            f"Not yet measured. Preset: {preset['agencies']} agencies, {preset['clients_per_year']:,} clients a "
+            "year. Run:",
+            "",
+            "```sh",
+            f"make bench SCALE={scale}    # or: .venv/bin/accueil bench --scale {scale} [--years N]",
+            "```",
+            "",
+            *_targets(None, scale),
+            "",
+        ]
+        return lines
+    m, s, v, b = result["machine"], result["sizes"], result["validation"], result["build"]
+    lines += [
+        f"Measured {result['measured_at']} with `{result['command']}`.",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['system']}, Python {m['python']}; "
+        f"load average at start {', '.join(str(x) for x in m['load_average_at_start'])}. "
+        + ", ".join(f"{k} {v_}" for k, v_ in m["versions"].items())
+        + ".",
+        "",
+        f"Data: {s['agencies']} agencies × {s['quarters']} quarters, {s['clients']:,} clients, {s['extracts']} "
+        f"extracts (zips of CSVs) holding {s['rows']:,} rows, plus one agency's last quarter held back for "
+        "the incremental run.",
+        "",
+        *_targets(result, scale),
+        "",
+        "### Full build: upload and validate every extract, then `accueil build`",
+        "",
+        "| step | seconds |",
+        "|---|---|",
+        f"| upload + validation ({v['workers']} worker processes) | {_fmt(result['upload_validate_s'])} |",
+        f"| build: load, dbt, publish | {_fmt(result['build_s'])} |",
+        f"| **full build** | **{_fmt(result['full_build_s'])}** |",
+        f"| peak RSS of the process tree | {_fmt(result['peak_rss_gb'], 'GB')} |",
+        "",
+        "Where the full build's wall time goes:",
+        "",
+        "| component | seconds | share |",
+        "|---|---|---|",
+    ]
+    total = result["full_build_s"]
+    for key, value in result["split"].items():
+        lines.append(f"| {key.removesuffix('_s').replace('_', ' ')} | {_fmt(value)} | {value / total:.0%} |")
+    lines += [
+        "",
+        f"Validation: {v['files']} files, {_fmt(v['validation_per_file_s'])} s per file of which Great "
+        f"Expectations {_fmt(v['gx_per_file_s'])} s ({v['gx_share']:.0%}); {_fmt(v['rows_per_s'])} rows/s "
+        f"overall (wall time, {v['workers']} workers). Loading: {_fmt(result['load']['duckdb_rows_per_s'])} rows/s "
+        f"in DuckDB itself, {_fmt(result['load']['rows_per_s'])} rows/s counting the {b['load_runs']} Dagster "
+        "runs (one per partition).",
+        "",
+        "| sheet | rows | GX seconds (summed over files) | GX rows/s |",
+        "|---|---|---|---|",
+    ]
+    for sheet, figures in v["per_sheet"].items():
+        lines.append(f"| {sheet} | {figures['rows']:,} | {_fmt(figures['gx_s'])} | {_fmt(figures['gx_rows_per_s'])} |")
+    inc = result["incremental"]
+    lines += [
+        "",
+        f"Build detail: dbt parse of the manifest {_fmt(b['dbt_parse_manifest_s'])} s (none when it is already "
+        f"up to date); dbt build "
+        f"{_fmt(b['dbt_wall_s'])} s (start-up and parse {_fmt(b['dbt_startup_parse_s'])} s, models and tests "
+        f"{_fmt(b['dbt_run_s'])} s); publish {_fmt(b['publish_s'])} s; slowest dbt nodes: "
+        + ", ".join(f"`{name.split('.')[-1]}` {sec:.1f} s" for name, sec in b["dbt_slowest_nodes"])
+        + "."
+        + (
+            " Node execution time summed by type (dbt runs nodes on several threads): "
+            + ", ".join(f"{kind} {sec:.1f} s" for kind, sec in b["dbt_seconds_by_type"].items())
+            + "."
+            if "dbt_seconds_by_type" in b
+            else ""
+        ),
+        "",
+        "### One more quarter from one agency, upload to published",
+        "",
+        f"`{inc['file']}`: **{_fmt(result['incremental_quarter_s'])} s** (upload and validation "
+        f"{_fmt(inc['upload_validate_s'])} s, load {_fmt(inc['build']['duckdb_load_s'])} s, dbt "
+        f"{_fmt(inc['build']['dbt_wall_s'])} s of which models and tests {_fmt(inc['build']['dbt_run_s'])} s, "
+        f"publish {_fmt(inc['build']['publish_s'])} s, Dagster {_fmt(_dagster(inc['build']))} s); peak RSS "
+        f"{_fmt(inc['peak_rss_gb'], 'GB')}.",
+        "",
+        "### Dashboard queries on the published snapshot",
+        "",
+        f"{result['dashboard']['source']}: {result['dashboard']['queries']} queries, "
+        f"{result['dashboard']['executions']} executions, each on a new read-only connection and without "
+        f"cache. p50 **{_fmt(result['dashboard']['p50_ms'], 'ms')}**, p95 "
+        f"**{_fmt(result['dashboard']['p95_ms'], 'ms')}**, max {_fmt(result['dashboard']['max_ms'], 'ms')}.",
+        "",
+        "| page | p50 | p95 |",
+        "|---|---|---|",
+    ]
+    for page, figures in result["dashboard"]["pages"].items():
+        lines.append(f"| {page} | {_fmt(figures['p50_ms'], 'ms')} | {_fmt(figures['p95_ms'], 'ms')} |")
+    a = result["agreement"]
+    lines += [
+        "",
+        "### Bare DuckDB baseline",
+        "",
+        f"`accueil/bench/baseline.sql` on the same {result['baseline']['extracts']} extracts: "
+        f"**{_fmt(result['baseline_s'])} s** (unzip {_fmt(result['baseline']['unzip_s'])} s, SQL "
+        f"{_fmt(result['baseline']['sql_s'])} s, peak RSS {_fmt(result['baseline']['peak_rss_gb'], 'GB')}). "
+        f"Pipeline / baseline: **{result['ratio_pipeline_to_baseline']:.1f}×**.",
+        "",
+        f"Agreement: {'the figures agree' if a['agree'] else '**the figures disagree**'} — "
+        f"{a['outputs']['cells_compared']} published output cells (agency and region × quarter: clients served, "
+        f"services, services per stream) and {a['outcomes']['cells_compared']} published outcome cells "
+        "(numerator and denominator of language gain, employment at follow-up, sense of belonging and referral "
+        f"completion, per agency × quarter and overall) compared; {a['outputs']['mismatch_count']} and "
+        f"{a['outcomes']['mismatch_count']} differences.",
+        "",
+    ]
+    return lines
+
+
+def render(results: dict) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `accueil bench` (`make bench`, `make bench SCALE=national`) from `bench/results.json`; "
+        "do not edit it by hand. Every figure in the scale sections was measured in the run it names; the "
+        "profile section at the end is written by hand (`bench/findings.md`) from runs kept in `bench/profile/`.",
+        "",
+        "What a run does: generates a region (`accueil generate --format zip`, the CSV form of the extract, "
+        "for speed at national scale; the same files feed the pipeline and the baseline), holds back one "
+        "agency's last quarter, uploads and validates every other extract through the real door "
+        "(`accueil.ingest.batch.submit_folder`) and runs `accueil build` in-process (load, dbt, publish). It then "
+        "times the dashboards' queries, runs the bare DuckDB baseline on the same files, checks that the "
+        "baseline's headline figures equal the published marts, and finally uploads the held-back quarter "
+        "and builds again (upload to published).",
+        "",
+        "How it measures: wall clocks around the calls the build makes (Dagster runs, the DuckDB load, "
+        "`dbt parse`, publish); dbt's own run_results.json for its start-up and parse versus models and tests; "
+        "the per-sheet Great Expectations time that each upload's summary records; peak memory as the "
+        "largest sum of the resident set sizes of this process and all its descendants (validation workers, "
+        "dbt), sampled every 50 ms with psutil.",
+        "",
+    ]
+    for scale in ("national", "region"):
+        lines += _section(scale, results.get(scale))
+    if FINDINGS.exists():
+        lines += [FINDINGS.read_text(encoding="utf-8")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_docs(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(results), encoding="utf-8")

@@ -1,0 +1,246 @@
+"""What every page shares: the language, the viewer, labelled tables with their CSV, charts with intervals.
+
+Pages ask accueil.access for data and this module for presentation; neither opens a
+connection of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from accueil import access, i18n
+from accueil.i18n import SUPPRESSED
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", "en")
+    return value if value in i18n.LANGUAGES else "en"
+
+
+def tr(key: str, **params) -> str:
+    return i18n.t(key, lang(), **params)
+
+
+def viewer() -> access.Viewer:
+    # Sign-in (issue 8) will put the signed-in user here; every query already goes through it.
+    return access.LOCAL_OPERATOR
+
+
+def select(container, label: str, options: list, key: str, format_func=str, index: int = 0):
+    """A selectbox whose choice survives a change of language.
+
+    Its options are shown through a language-dependent format_func, and Streamlit keeps a
+    selectbox's value as the shown text: so the widget is keyed per language and the choice
+    itself is kept under `key`, language-neutral, and restored into the other language's widget.
+    """
+    options = list(options)
+    current = st.session_state.get(key)
+    if current in options:
+        index = options.index(current)
+    # Labels are worked out now, in this run's language: Streamlit may call format_func later,
+    # outside the run, where the session (and so the language) is not at hand.
+    labels = {option: format_func(option) for option in options}
+    value = container.selectbox(label, options, index=index, format_func=labels.__getitem__, key=f"{key}__{lang()}")
+    st.session_state[key] = value
+    return value
+
+
+def fetch(name: str, **params) -> pd.DataFrame:
+    return access.fetch(viewer(), name, **params)
+
+
+def code_catalogue() -> dict[tuple[str, str], tuple[str, str]]:
+    codes = fetch("catalog.codes")
+    return {(r.code_list, r.code): (r.label_en, r.label_fr) for r in codes.itertuples()}
+
+
+def code(list_name: str, value: str) -> str:
+    return i18n.code_label(list_name, value, lang(), code_catalogue())
+
+
+def outcome_name(outcome: str) -> str:
+    return tr(f"outcome.{outcome}")
+
+
+def quarter(value: str) -> str:
+    return i18n.quarter(value, lang())
+
+
+def agency_names() -> dict[str, str]:
+    agencies = fetch("catalog.agencies")
+    names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True))
+    names["ALL"] = tr("common.all_agencies")
+    return names
+
+
+def agency_label(code_: str) -> str:
+    names = agency_names()
+    return names["ALL"] if code_ == "ALL" else f"{code_} — {names.get(code_, code_)}"
+
+
+def periods() -> list[str]:
+    return list(fetch("catalog.periods")["period"])
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a shown table: where its value comes from, its header (a label key) and its kind.
+
+    kind: text, int, number1, percent, money, days, date, timestamp; interval and interval_days take
+    (low, high) as source and show a percentage or a number of days.
+    hidden: the name of a boolean column that marks this cell as suppressed (default: the row's `suppressed`).
+    """
+
+    source: str | tuple[str, str]
+    header: str
+    kind: str = "text"
+    hidden: str | None = "suppressed"
+    translated: bool = False  # header is already text, not a label key
+
+
+def _format(value, kind: str, lg: str) -> str:
+    if kind == "int":
+        return i18n.number(value, lg)
+    if kind == "number1":
+        return i18n.number(value, lg, 1)
+    if kind == "percent":
+        return i18n.percent(value, lg)
+    if kind == "percent_of_100":  # already a percentage (progress toward a target: 0 to 100)
+        return i18n.percent(None if value is None else value / 100, lg)
+    if kind == "money":
+        return i18n.money(value, lg)
+    if kind == "days":
+        return i18n.number(value, lg)
+    if kind == "date":
+        return i18n.day(value, lg)
+    if kind == "timestamp":
+        return i18n.timestamp(value, lg)
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _is_hidden(row: pd.Series, col: Col) -> bool:
+    if col.kind == "text" or not col.hidden or col.hidden not in row.index:
+        return False
+    flag = row[col.hidden]
+    return bool(flag) if not pd.isna(flag) else False
+
+
+def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+    """The table as people read it (locale formats, `x` for suppressed) and as a CSV, plus the marks used.
+
+    The CSV keeps machine numbers (a dot for decimals, no grouping) so spreadsheets read them
+    as numbers in either language; its headers are in the chosen language, and a suppressed
+    cell is empty there, never a zero.
+    """
+    headers = [c.header if c.translated else i18n.t(c.header, lg) for c in cols]
+    shown = pd.DataFrame(index=frame.index)
+    csv = pd.DataFrame(index=frame.index)
+    marks: set[str] = set()
+    for col, header in zip(cols, headers, strict=True):
+        cells, raw_low, raw_high, raw = [], [], [], []
+        for _, row in frame.iterrows():
+            hidden = _is_hidden(row, col)
+            if col.kind in ("interval", "interval_days"):
+                low, high = (row[col.source[0]], row[col.source[1]])
+                kind = "percent" if col.kind == "interval" else "number"
+                text = SUPPRESSED if hidden else i18n.interval(low, high, lg, kind)
+                raw_low.append(None if hidden else low)
+                raw_high.append(None if hidden else high)
+            else:
+                value = row[col.source]
+                text = SUPPRESSED if hidden else _format(value, col.kind, lg)
+                raw.append(None if hidden else value)
+            if text in (SUPPRESSED, i18n.MISSING) and col.kind != "text":
+                marks.add(text)
+            cells.append(text)
+        shown[header] = cells
+        if col.kind in ("interval", "interval_days"):
+            csv[f"{header} ({'bas' if lg == 'fr' else 'low'})"] = raw_low
+            csv[f"{header} ({'haut' if lg == 'fr' else 'high'})"] = raw_high
+        else:
+            csv[header] = raw
+    if "suppressed" in frame.columns:
+        csv[i18n.t("common.suppressed", lg)] = frame["suppressed"].fillna(False).astype(bool).to_numpy()
+    return shown.reset_index(drop=True), csv.reset_index(drop=True), marks
+
+
+def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | None = None) -> pd.DataFrame:
+    """Show a table with its CSV download and, when it uses them, the legend of its marks."""
+    lg = lang()
+    shown, csv, marks = render_table(frame, cols, lg)
+    if caption:
+        st.markdown(f"**{caption}**")
+    if frame.empty:
+        st.info(tr("common.no_rows"))
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
+    download(csv, key)
+    legend(marks)
+    return shown
+
+
+def download(csv: pd.DataFrame, key: str, index: bool = False) -> None:
+    st.download_button(
+        tr("common.download"),
+        csv.to_csv(index=index).encode("utf-8-sig"),
+        file_name=f"{key}_{lang()}.csv",
+        mime="text/csv",
+        key=f"download-{key}",
+        on_click="ignore",
+    )
+
+
+def legend(marks: set[str]) -> None:
+    lines = []
+    if SUPPRESSED in marks:
+        lines.append(tr("common.suppressed_legend", mark=SUPPRESSED, threshold=access.suppression_threshold()))
+    if i18n.MISSING in marks:
+        lines.append(tr("common.missing_legend", mark=i18n.MISSING))
+    if lines:
+        st.caption("  \n".join(lines))
+
+
+def interval_chart(
+    frame: pd.DataFrame,
+    category: str,
+    category_title: str,
+    title: str,
+    kind: str = "percent",
+    reference: float | None = None,
+    reference_label: str | None = None,
+) -> None:
+    """Point estimates with their 95% intervals, one row per category, in the order given (never ranked)."""
+    data = frame.loc[~frame["suppressed"].fillna(False).astype(bool) & frame["rate"].notna()].copy()
+    if data.empty:
+        return
+    scale = 100.0 if kind == "percent" else 1.0
+    unit = "%" if kind == "percent" else tr("unit.days")
+    for column in ("rate", "ci_low", "ci_high"):
+        data[column] = data[column].astype(float) * scale
+    data["label"] = data[category]
+    order = list(data["label"])
+    axis_title = f"{tr('common.rate')} ({unit})" if kind == "percent" else f"{tr('common.median_days')}"
+    y = alt.Y("label:N", sort=order, title=category_title)
+    base = alt.Chart(data)
+    bars = base.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q")
+    points = base.mark_point(filled=True, size=60).encode(
+        y=y,
+        x="rate:Q",
+        tooltip=[
+            alt.Tooltip("label:N", title=category_title),
+            alt.Tooltip("rate:Q", title=axis_title, format=".1f"),
+            alt.Tooltip("ci_low:Q", format=".1f"),
+            alt.Tooltip("ci_high:Q", format=".1f"),
+            alt.Tooltip("denominator:Q", title=tr("common.denominator")),
+        ],
+    )
+    layers = [bars, points]
+    if reference is not None and reference == reference:
+        rule = pd.DataFrame({"x": [reference * scale], "label": [reference_label or ""]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q", tooltip=["label:N"]))
+    chart = alt.layer(*layers).properties(title=title, height=max(120, 28 * len(order)))
+    st.altair_chart(chart, width="stretch")

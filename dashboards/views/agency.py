@@ -1,0 +1,232 @@
+"""Agency: upload the quarter's extract, see its report, the submission history, own figures, data quality."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+from shared import Col, agency_label, fetch, lang, outcome_name, periods, quarter, select, show_table, tr, viewer
+
+from accueil import access, i18n
+from accueil.contract import extract_contract
+from accueil.quarters import Quarter
+
+st.title(tr("page.agency"))
+st.write(tr("agency.intro"))
+lg = lang()
+
+agencies = list(fetch("catalog.agencies")["agency_code"])
+agency = select(st, tr("agency.pick"), agencies, format_func=agency_label, key="a_agency")
+
+# --- upload ------------------------------------------------------------------------------------
+st.header(tr("agency.upload"))
+known = periods()
+following = Quarter.parse(known[-1]).next() if known else Quarter.of(datetime.now(UTC).date())
+choices = [*known, str(following), str(following.next())]
+
+
+def _quarter_from_name() -> None:
+    # Extracts are named {AGENCY}_{YYYY}Q{n}: preselect that quarter when a file arrives.
+    uploaded = st.session_state.get("a_file")
+    found = re.search(r"(\d{4}Q[1-4])", uploaded.name) if uploaded is not None else None
+    if found and found.group(1) in choices:
+        st.session_state["a_quarter"] = st.session_state[f"a_quarter__{lg}"] = found.group(1)
+
+
+upload = st.file_uploader(tr("agency.file"), type=["xlsx", "zip"], key="a_file", on_change=_quarter_from_name)
+period = select(
+    st, tr("agency.quarter"), choices, index=choices.index(str(following)), format_func=quarter, key="a_quarter"
+)
+if st.button(tr("agency.submit"), type="primary", disabled=upload is None, key="a_submit"):
+    st.session_state["a_result"] = access.submit_extract(viewer(), upload.getvalue(), upload.name, agency, period, lg)
+
+result: access.UploadResult | None = st.session_state.get("a_result")
+if result is not None:
+    status = tr(f"upload.{result.status}")
+    if result.duplicate:
+        st.info(
+            tr(
+                "agency.duplicate",
+                when=i18n.timestamp(result.received_at, lg),
+                upload_id=result.upload_id,
+                status=status,
+            )
+        )
+    elif result.accepted:
+        st.success(tr("agency.accepted", file=result.file_name, upload_id=result.upload_id, warnings=result.warnings))
+    else:
+        st.error(tr("agency.rejected", file=result.file_name, errors=result.errors))
+    if not result.problems.empty:
+        problems = result.problems.copy()
+        problems["severity"] = [tr(f"agency.{s}") for s in problems["severity"]]
+        show_table(
+            problems,
+            [
+                Col("severity", "agency.severity"),
+                Col("sheet", "agency.sheet"),
+                Col("row", "agency.row", "int", hidden=None),
+                Col("column", "agency.column"),
+                Col("problem", "agency.problem"),
+                Col("fix", "agency.fix"),
+            ],
+            key=f"report_{result.upload_id}",
+            caption=tr("agency.report"),
+        )
+    if result.report_html:
+        st.download_button(
+            tr("agency.report_html"),
+            result.report_html,
+            file_name=f"report_{result.upload_id:06d}.html",
+            mime="text/html",
+            key="a_report_html",
+            on_click="ignore",
+        )
+
+# --- submission history (the upload register, read-only) ---------------------------------------
+st.header(tr("agency.history"))
+history = access.upload_history(viewer(), agency)
+if history.empty:
+    st.info(tr("agency.no_history"))
+else:
+    shown = history.assign(
+        status_label=[tr(f"upload.{s}") for s in history["status"]],
+        quarter_label=[quarter(q) for q in history["quarter"]],
+    )
+    show_table(
+        shown,
+        [
+            Col("upload_id", "agency.upload_id", "int", hidden=None),
+            Col("quarter_label", "common.period"),
+            Col("file_name", "agency.file_name"),
+            Col("received_at", "agency.received", "timestamp", hidden=None),
+            Col("received_by", "agency.by"),
+            Col("status_label", "agency.status"),
+            Col("errors", "agency.errors", "int", hidden=None),
+            Col("warnings", "agency.warnings", "int", hidden=None),
+        ],
+        key=f"history_{agency}",
+    )
+
+# --- own outputs and outcomes ------------------------------------------------------------------
+st.header(tr("agency.outputs"))
+outputs = fetch("outputs.agency", agency=agency)
+outputs["quarter"] = outputs["period"].map(quarter)
+visible = outputs.loc[~outputs["suppressed"].astype(bool)]
+if not visible.empty:
+    st.bar_chart(
+        visible.set_index("quarter")["clients_served"].rename(tr("funders.clients_served")),
+        x_label=tr("common.period"),
+        y_label=tr("common.clients"),
+    )
+    st.caption(tr("agency.outputs_chart"))
+show_table(
+    outputs,
+    [
+        Col("quarter", "common.period"),
+        Col("clients_served", "funders.clients_served", "int"),
+        Col("services", "funders.services", "int"),
+        Col("referrals_made", "journeys.referrals", "int"),
+        Col("orientation_hours", "agency.orientation_hours", "number1"),
+        Col("language_training_hours", "agency.lt_hours", "number1"),
+    ],
+    key=f"outputs_{agency}",
+)
+
+st.header(tr("agency.outcomes"))
+trend = fetch("outcomes.trend", agency=agency)
+trend["quarter"] = trend["period"].map(quarter)
+trend["outcome_name"] = trend["outcome"].map(outcome_name)
+proportions = trend.loc[trend["unit"] == "proportion"]
+show_table(
+    proportions,
+    [
+        Col("outcome_name", "common.outcome"),
+        Col("quarter", "common.period"),
+        Col("numerator", "common.numerator", "int"),
+        Col("denominator", "common.denominator", "int"),
+        Col("rate", "common.rate", "percent"),
+        Col(("ci_low", "ci_high"), "common.interval", "interval"),
+    ],
+    key=f"outcomes_{agency}",
+)
+
+# --- data quality: completeness per field and timeliness ----------------------------------------
+st.header(tr("agency.quality"))
+loaded = fetch("agency.loaded_quarters", agency=agency)
+if loaded.empty:
+    st.info(tr("common.no_rows"))
+else:
+    checked = select(
+        st,
+        tr("agency.quality_quarter"),
+        list(loaded["quarter"]),
+        index=len(loaded) - 1,
+        format_func=quarter,
+        key="a_quality_quarter",
+    )
+    fields = []
+    for sheet in extract_contract().sheets:
+        counts = fetch(f"completeness.{sheet.table}", agency=agency, quarter=checked)
+        rows = int(counts["__rows"].iloc[0])
+        for column in sheet.columns:
+            if column.name not in counts.columns:
+                continue
+            filled = int(counts[column.name].iloc[0])
+            fields.append(
+                {
+                    "sheet": sheet.name,
+                    "field": f"{column.name} — {column.label_fr if lg == 'fr' else column.label_en}",
+                    "required": tr("agency.yes" if column.required else "agency.no"),
+                    "filled": filled,
+                    "rows": rows,
+                    "share": filled / rows if rows else None,
+                }
+            )
+    quality = pd.DataFrame(fields).sort_values(["share", "sheet", "field"], na_position="last")
+    show_table(
+        quality,
+        [
+            Col("sheet", "agency.sheet"),
+            Col("field", "agency.field"),
+            Col("required", "agency.required"),
+            Col("filled", "agency.filled", "int", hidden=None),
+            Col("rows", "agency.rows", "int", hidden=None),
+            Col("share", "agency.complete", "percent", hidden=None),
+        ],
+        key=f"completeness_{agency}_{checked}",
+        caption=tr("agency.completeness", quarter=quarter(checked)),
+    )
+
+st.subheader(tr("agency.timeliness"))
+if history.empty:
+    st.info(tr("agency.no_history"))
+else:
+    timely = []
+    for q, group in history.groupby("quarter"):
+        end = Quarter.parse(q).end
+        first = min(group["received_at"])
+        accepted = group.loc[group["status"].isin(["accepted", "loaded", "superseded"]), "received_at"]
+        timely.append(
+            {
+                "quarter": quarter(q),
+                "quarter_end": end,
+                "first_received": first,
+                "days_after": (datetime.fromisoformat(first).date() - end).days,
+                "first_accepted": min(accepted) if len(accepted) else None,
+                "attempts": len(group),
+            }
+        )
+    show_table(
+        pd.DataFrame(timely),
+        [
+            Col("quarter", "common.period"),
+            Col("quarter_end", "agency.quarter_end", "date", hidden=None),
+            Col("first_received", "agency.first_received", "timestamp", hidden=None),
+            Col("days_after", "agency.days_after", "int", hidden=None),
+            Col("first_accepted", "agency.first_accepted", "timestamp", hidden=None),
+            Col("attempts", "agency.attempts", "int", hidden=None),
+        ],
+        key=f"timeliness_{agency}",
+    )

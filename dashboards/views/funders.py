@@ -1,0 +1,228 @@
+"""Funders: outputs beside outcomes, costs, agency comparisons with intervals, GBA+ and community size."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from shared import (
+    Col,
+    agency_label,
+    code,
+    download,
+    fetch,
+    interval_chart,
+    legend,
+    outcome_name,
+    periods,
+    quarter,
+    select,
+    show_table,
+    tr,
+)
+
+from accueil import i18n
+
+HEADLINE = ("language_gain_any", "employment_at_followup", "sense_of_belonging", "referral_completion_90d")
+GBA_BREAKDOWNS = ("gender", "age_band", "immigration_category", "official_language", "target_group")
+
+st.title(tr("page.funders"))
+st.write(tr("funders.intro"))
+
+quarters = periods()
+all_periods = ["all", *quarters]
+
+# --- outputs and outcomes, per agency, for one quarter --------------------------------------
+st.header(tr("funders.outputs_vs_outcomes"))
+period = select(st, tr("common.period"), quarters, index=len(quarters) - 1, format_func=quarter, key="f_quarter")
+rows = fetch("outputs_outcomes.agencies", period=period)
+rows["agency"] = rows["agency_code"].map(agency_label)
+cols = [
+    Col("agency", "common.agency"),
+    Col("clients_served", "funders.clients_served", "int"),
+    Col("services", "funders.services", "int"),
+    Col("total_hours", "funders.hours", "int"),
+    Col("funding_cad", "funders.funding", "money", hidden=None),
+    Col("cost_per_client_served", "funders.cost_per_client", "money"),
+]
+for outcome in HEADLINE:
+    name = outcome_name(outcome)
+    cols += [
+        Col(f"{outcome}_rate", name, "percent", hidden=f"{outcome}_suppressed", translated=True),
+        Col(
+            (f"{outcome}_ci_low", f"{outcome}_ci_high"),
+            f"{name} — {tr('common.interval')}",
+            "interval",
+            hidden=f"{outcome}_suppressed",
+            translated=True,
+        ),
+        Col(
+            f"{outcome}_denominator",
+            f"{name} — {tr('common.denominator')}",
+            "int",
+            hidden=f"{outcome}_suppressed",
+            translated=True,
+        ),
+    ]
+show_table(rows, cols, key=f"outputs_outcomes_{period}")
+
+agencies = [a for a in rows["agency_code"] if a != "ALL"]
+chosen = select(st, tr("common.agency"), agencies, format_func=agency_label, key="f_agency")
+programs = fetch("outputs_outcomes.programs", agency=chosen, period=period)
+names = fetch("catalog.programs").set_index("program_code")
+name_column = "program_name_fr" if st.session_state.get("lang") == "fr" else "program_name_en"
+programs["program"] = [f"{p} — {names.at[p, name_column]}" if p in names.index else p for p in programs["program_code"]]
+programs["cost_outcome_name"] = [outcome_name(o) if isinstance(o, str) else "" for o in programs["cost_outcome"]]
+show_table(
+    programs,
+    [
+        Col("program", "common.program"),
+        Col("clients_served", "funders.clients_served", "int"),
+        Col("services", "funders.services", "int"),
+        Col("total_hours", "funders.hours", "int"),
+        Col("funding_cad", "funders.funding", "money", hidden=None),
+        Col("cost_per_client_served", "funders.cost_per_client", "money"),
+        Col("cost_outcome_name", "funders.cost_outcome"),
+        Col("cost_outcome_numerator", "common.numerator", "int", hidden=None),
+        Col("cost_per_positive_outcome", "funders.cost_per_outcome", "money", hidden=None),
+    ],
+    key=f"programs_{chosen}_{period}",
+    caption=tr("funders.programs", agency=agency_label(chosen)),
+)
+st.caption(tr("funders.cost_caveat"))
+
+# --- comparing agencies: intervals, not a league table ------------------------------------
+st.header(tr("funders.comparison"))
+left, right = st.columns(2)
+outcome = select(left, tr("common.outcome"), list(i18n.OUTCOMES), format_func=outcome_name, key="f_outcome")
+span = select(right, tr("common.period"), all_periods, format_func=quarter, key="f_period")
+compare = fetch("outcomes.agencies", outcome=outcome, period=span)
+days = outcome == "days_arrival_to_first_service"
+region = compare.loc[compare["agency_code"] == "ALL"]
+per_agency = compare.loc[compare["agency_code"] != "ALL"].copy()
+per_agency["agency"] = per_agency["agency_code"].map(agency_label)
+region_rate = None if region.empty or bool(region["suppressed"].iloc[0]) else float(region["rate"].iloc[0])
+value_text = (
+    i18n.number(region_rate, st.session_state.get("lang", "en"))
+    if days
+    else i18n.percent(region_rate, st.session_state.get("lang", "en"))
+)
+interval_chart(
+    per_agency,
+    "agency",
+    tr("common.agency"),
+    tr(
+        "funders.comparison_chart_days" if days else "funders.comparison_chart",
+        outcome=outcome_name(outcome),
+        period=quarter(span),
+    ),
+    kind="days" if days else "percent",
+    reference=region_rate,
+    reference_label=tr("funders.region_line", value=value_text),
+)
+hidden = per_agency.loc[per_agency["suppressed"], "agency_code"].tolist()
+if hidden:
+    st.caption(tr("funders.suppressed_agencies", agencies=", ".join(hidden)))
+rate_kind = "days" if days else "percent"
+compare["agency"] = compare["agency_code"].map(agency_label)
+show_table(
+    compare,
+    [
+        Col("agency", "common.agency"),
+        Col("numerator", "common.numerator", "int"),
+        Col("denominator", "common.denominator", "int"),
+        Col("rate", "common.median_days" if days else "common.rate", rate_kind),
+        Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+    ],
+    key=f"compare_{outcome}_{span}",
+)
+
+# --- GBA+ -------------------------------------------------------------------------------------
+st.header(tr("funders.gba"))
+breakdown = select(
+    st, tr("common.breakdown"), GBA_BREAKDOWNS, format_func=lambda b: tr(f"breakdown.{b}"), key="f_breakdown"
+)
+groups = fetch("outcomes.breakdown", agency="ALL", period=span, breakdown=breakdown)
+groups = groups.loc[groups["outcome"] == outcome].copy()
+groups["group"] = [code(breakdown, v) for v in groups["breakdown_value"]]
+interval_chart(
+    groups,
+    "group",
+    tr(f"breakdown.{breakdown}"),
+    tr("funders.gba_chart", outcome=outcome_name(outcome), breakdown=tr(f"breakdown.{breakdown}"), period=quarter(span))
+    + ("" if not days else f" ({tr('unit.days')})"),
+    kind=rate_kind,
+)
+show_table(
+    groups,
+    [
+        Col("group", "common.group"),
+        Col("numerator", "common.numerator", "int"),
+        Col("denominator", "common.denominator", "int"),
+        Col("rate", "common.median_days" if days else "common.rate", rate_kind),
+        Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+    ],
+    key=f"gba_{outcome}_{breakdown}_{span}",
+)
+
+# The intersection: each cell is its own group, so each carries its own denominator.
+st.subheader(tr("funders.intersection", outcome=outcome_name(outcome), period=quarter(span)))
+cross = fetch("outcomes.breakdown", agency="ALL", period=span, breakdown="gender_x_immigration_category")
+cross = cross.loc[cross["outcome"] == outcome].copy()
+lg = st.session_state.get("lang", "en")
+if cross.empty:
+    st.info(tr("common.no_rows"))
+else:
+    parts = cross["breakdown_value"].str.split("|", n=1, expand=True)
+    cross["gender"] = [code("gender", g) for g in parts[0]]
+    cross["category"] = [code("immigration_category", c) for c in parts[1]]
+
+    def _cell(row: pd.Series) -> str:
+        if row["suppressed"]:
+            return i18n.SUPPRESSED
+        value = i18n.number(row["rate"], lg) if days else i18n.percent(row["rate"], lg)
+        return f"{value} (n = {i18n.number(row['denominator'], lg)})"
+
+    cross["cell"] = cross.apply(_cell, axis=1)
+    matrix = cross.pivot(index="gender", columns="category", values="cell").fillna(i18n.MISSING)
+    matrix.index.name = tr("breakdown.gender")
+    st.dataframe(matrix, width="stretch")
+    rates = cross.assign(rate=cross["rate"].mask(cross["suppressed"].astype(bool))).pivot(
+        index="gender", columns="category", values="rate"
+    )
+    rates.index.name = tr("breakdown.gender")
+    download(rates, f"intersection_matrix_{outcome}_{span}", index=True)
+    legend({i18n.SUPPRESSED} if cross["suppressed"].any() else set())
+    show_table(
+        cross,
+        [
+            Col("gender", "breakdown.gender"),
+            Col("category", "breakdown.immigration_category"),
+            Col("numerator", "common.numerator", "int"),
+            Col("denominator", "common.denominator", "int"),
+            Col("rate", "common.median_days" if days else "common.rate", rate_kind),
+            Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+        ],
+        key=f"intersection_{outcome}_{span}",
+    )
+
+# --- small centres and rural, seen on their own ------------------------------------------------
+st.header(tr("funders.community"))
+sizes = fetch("outcomes.breakdown", agency="ALL", period=span, breakdown="community_size")
+sizes = sizes.loc[sizes["unit"] == "proportion"].copy()
+sizes["group"] = [code("community_size", v) for v in sizes["breakdown_value"]]
+sizes["outcome_name"] = sizes["outcome"].map(outcome_name)
+sizes["label"] = sizes["outcome_name"] + " — " + sizes["group"]
+headline = sizes.loc[sizes["outcome"].isin(HEADLINE)]
+interval_chart(headline, "label", tr("common.group"), tr("funders.community_chart", period=quarter(span)))
+show_table(
+    sizes,
+    [
+        Col("outcome_name", "common.outcome"),
+        Col("group", "breakdown.community_size"),
+        Col("numerator", "common.numerator", "int"),
+        Col("denominator", "common.denominator", "int"),
+        Col("rate", "common.rate", "percent"),
+        Col(("ci_low", "ci_high"), "common.interval", "interval"),
+    ],
+    key=f"community_{span}",
+)

@@ -1,0 +1,437 @@
+"""Sign-in, roles and the audit trail, on a tiny published snapshot built here (no sample warehouse).
+
+The snapshot holds one aggregate mart, one client-level mart, one undescribed mart and
+raw/staging/intermediate tables, each carrying a marker string: a marker in any output
+is a leak.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pandas as pd
+import pytest
+from argon2 import PasswordHasher, profiles
+from click.testing import CliRunner
+
+from accueil import access, auth, config, control
+from accueil.access.adhoc import open_restricted, run_sql
+from accueil.access.exposure import aggregate_exposure
+from accueil.auth import passwords, sessions, users
+from accueil.cli import cli
+
+PASSWORD = "correct horse battery"
+CLIENT_MARKER = "CLIENT-KEY-7f3a"
+RAW_MARKER = "RAW-NOTE-91c2"
+HIDDEN_MARKER = "UNDESCRIBED-5d0e"
+PRODUCTION_HASHER = passwords._hasher
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(monkeypatch):
+    """argon2id at its cheapest cost: the real cost is 0.15 s a hash, and these tests hash a lot."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    passwords._decoy_hash.cache_clear()
+    yield
+    passwords._decoy_hash.cache_clear()
+
+
+@pytest.fixture
+def snapshot():
+    path = config.published_path()
+    path.parent.mkdir(parents=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            f"""
+            create schema marts; create schema raw; create schema staging; create schema intermediate;
+            create table marts.fct_outcome_rates as
+                select * from (values
+                    ('language_gain_any', '2025Q1', 'A01', 'all', 'all', 'rate', false, 12, 30, 0.4, 0.25, 0.57),
+                    ('language_gain_any', '2025Q1', 'B02', 'all', 'all', 'rate', true, null, null, null, null, null))
+                t(outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator,
+                  rate, ci_low, ci_high);
+            create table marts.dim_client as select '{CLIENT_MARKER}' as client_key, 'woman' as gender_code;
+            create table marts.undescribed as select '{HIDDEN_MARKER}' as note;
+            create table raw.client_profile as select '{CLIENT_MARKER}' as client_key, '{RAW_MARKER}' as note;
+            create table raw.loads as
+                select * from (values ('extract', 'A01', '2025Q1', 1, '2025-04-02'),
+                                      ('extract', 'B02', '2025Q1', 2, '2025-04-03'))
+                    t(kind, agency_cd, quarter, upload_id, loaded_at);
+            create table staging.stg_client_profile as select '{RAW_MARKER}' as note;
+            create table intermediate.int_client_spine as select '{CLIENT_MARKER}' as client_key;
+            """
+        )
+    return path
+
+
+def _add(name: str, role: str, agency: str | None = None, password: str = PASSWORD) -> users.User:
+    with control.connect() as con:
+        return users.add(con, "test", name, role, agency, password)
+
+
+def _audit(action: str | None = None) -> list[sqlite3.Row]:
+    with control.connect() as con:
+        if action is None:
+            return con.execute("select * from audit_log order by audit_id").fetchall()
+        return con.execute("select * from audit_log where action = ? order by audit_id", (action,)).fetchall()
+
+
+# --- the user store -------------------------------------------------------------------------
+
+
+def test_passwords_are_argon2_hashes_and_never_stored_or_logged_in_clear():
+    _add("ana", "agency", "a01")
+    with control.connect() as con:
+        stored = users.password_hash(con, "ana")
+        user = users.get(con, "ana")
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    assert user.agency == "A01" and user.viewer() == access.Viewer("ana", "agency", "A01")
+    auth.viewer_for("ana", PASSWORD)
+    with pytest.raises(auth.SignInFailed):
+        auth.viewer_for("ana", "a wrong password")
+    control_bytes = control.path().read_bytes()
+    assert PASSWORD.encode() not in control_bytes
+    assert b"a wrong password" not in control_bytes
+    assert all(PASSWORD not in row["detail"] for row in _audit())
+
+
+def test_hashes_get_the_librarys_full_cost_and_old_ones_are_upgraded_at_sign_in(monkeypatch):
+    _add("ana", "funder")  # at the tests' cheap cost, as a hash from an older release would be
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
+    auth.viewer_for("ana", PASSWORD)
+    with control.connect() as con:
+        upgraded = users.password_hash(con, "ana")
+    assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.viewer_for("ana", PASSWORD).name == "ana"
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "agency", "password", "message"),
+    [
+        ("bob", "agency", None, PASSWORD, "needs --agency"),
+        ("bob", "funder", "A01", PASSWORD, "only an agency user"),
+        ("bob", "superuser", None, PASSWORD, "role must be one of"),
+        ("bob", "agency", "A01'; drop table users; --", PASSWORD, "is not an agency code"),
+        ("bob smith", "funder", None, PASSWORD, "user name is"),
+        ("bob", "funder", None, "short", "at least 12 characters"),
+    ],
+)
+def test_a_user_must_make_sense_before_it_is_stored(name, role, agency, password, message):
+    with pytest.raises(ValueError, match=message):
+        _add(name, role, agency, password)
+    with control.connect() as con:
+        assert users.all_users(con) == []
+    assert _audit("user_added") == []
+
+
+def test_names_are_unique_whatever_their_case():
+    _add("Ana", "funder")
+    with pytest.raises(users.UserError, match="already a user named ana"):
+        _add("ANA", "council")
+
+
+# --- sign-in and lock-out -------------------------------------------------------------------
+
+
+def test_wrong_passwords_lock_the_account_after_the_configured_number_of_tries(monkeypatch):
+    monkeypatch.setenv("ACCUEIL_MAX_FAILED_SIGNINS", "3")
+    _add("fay", "funder")
+    for _ in range(2):
+        with pytest.raises(auth.SignInFailed) as failed:
+            auth.viewer_for("fay", "not the password")
+        assert not isinstance(failed.value, auth.AccountLocked)
+    # A success in between resets the count: it is consecutive failures that lock.
+    assert auth.viewer_for("fay", PASSWORD).role == "funder"
+    for attempt in range(3):
+        with pytest.raises(auth.SignInFailed) as failed:
+            auth.viewer_for("fay", "not the password")
+        assert isinstance(failed.value, auth.AccountLocked) == (attempt == 2)
+    with pytest.raises(auth.AccountLocked):
+        auth.viewer_for("fay", PASSWORD)  # even the right password, once locked
+    with control.connect() as con:
+        assert users.get(con, "fay").locked
+    assert len(_audit("account_locked")) == 1
+    reasons = [json.loads(r["detail"])["reason"] for r in _audit("signin_failed")]
+    assert reasons == ["wrong password"] * 5 + ["locked"]
+    assert len(_audit("signin")) == 1
+
+    result = CliRunner().invoke(cli, ["users", "unlock", "fay"])
+    assert result.exit_code == 0, result.output
+    assert auth.viewer_for("fay", PASSWORD).name == "fay"
+    assert len(_audit("user_unlocked")) == 1
+
+
+def test_an_unknown_name_gets_the_same_answer_as_a_wrong_password(monkeypatch):
+    _add("fay", "funder")
+    verified = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash, password):
+            verified.append(hash)
+            return super().verify(hash, password)
+
+    # Same work as for a known name: one argon2 verification, against a decoy hash.
+    monkeypatch.setattr(passwords, "_hasher", Counting.from_parameters(profiles.CHEAPEST))
+    with pytest.raises(auth.SignInFailed) as unknown:
+        auth.viewer_for("nobody", PASSWORD)
+    assert len(verified) == 1
+    with pytest.raises(auth.SignInFailed) as wrong:
+        auth.viewer_for("fay", "not the password")
+    assert str(unknown.value) == str(wrong.value)
+    assert json.loads(_audit("signin_failed")[0]["detail"]) == {"reason": "unknown user"}
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def test_expired_sessions_must_sign_in_again(monkeypatch):
+    monkeypatch.setenv("ACCUEIL_SESSION_MINUTES", "30")
+    _add("cam", "council")
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    with control.connect() as con:
+        user = auth.authenticate(con, "cam", PASSWORD)
+        session = sessions.start(con, user, at=start)
+        assert session.expires_at == start + timedelta(minutes=30)
+        assert sessions.resume(con, session.token, at=start + timedelta(minutes=29)).name == "cam"
+        with pytest.raises(auth.SessionExpired, match="expired"):
+            sessions.resume(con, session.token, at=start + timedelta(minutes=30))
+        # Once expired it is gone, whatever clock asks next.
+        with pytest.raises(auth.SessionExpired):
+            sessions.resume(con, session.token, at=start)
+        stored = [tuple(r) for r in con.execute("select * from sessions").fetchall()]
+    assert stored == []
+    fresh = auth.sign_in("cam", PASSWORD)
+    assert auth.viewer_for_session(fresh.token) == access.Viewer("cam", "council")
+    with pytest.raises(auth.SessionExpired):
+        auth.viewer_for_session(fresh.token[:-1] + ("A" if fresh.token[-1] != "A" else "B"))
+
+
+def test_session_tokens_are_stored_only_as_hashes_and_end_with_the_users_rights(monkeypatch):
+    _add("ana", "agency", "A01")
+    session = auth.sign_in("ana", PASSWORD)
+    assert session.token.encode() not in control.path().read_bytes()
+    assert auth.viewer_for_session(session.token).agency == "A01"
+    result = CliRunner().invoke(cli, ["users", "set-role", "ana", "--role", "agency", "--agency", "B02"])
+    assert result.exit_code == 0, result.output
+    with pytest.raises(auth.SessionExpired):
+        auth.viewer_for_session(session.token)  # the rights it was opened with are gone
+    again = auth.sign_in("ana", PASSWORD)
+    assert auth.viewer_for_session(again.token).agency == "B02"
+    assert CliRunner().invoke(cli, ["users", "remove", "ana"]).exit_code == 0
+    with pytest.raises(auth.SessionExpired):
+        auth.viewer_for_session(again.token)
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in("ana", PASSWORD)
+
+
+# --- the data-access layer ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tampered", ["B02", "a01", " A01", "A01 ", "A01' or '1'='1", "%", ""])
+def test_an_agency_user_reads_only_its_own_agency_scope_queries(snapshot, tampered):
+    _add("ana", "agency", "A01")
+    viewer = auth.viewer_for_session(auth.sign_in("ana", PASSWORD).token)
+    own = access.fetch(viewer, "agency.loaded_quarters", agency="A01")
+    assert list(own["upload_id"]) == [1]
+    with pytest.raises(access.AccessDenied):
+        access.fetch(viewer, "agency.loaded_quarters", agency=tampered)
+    with pytest.raises(TypeError):
+        access.fetch(viewer, "agency.loaded_quarters", agency="A01", quarter="2025Q1")
+
+
+@pytest.mark.parametrize("role", ["funder", "council"])
+def test_aggregate_roles_read_no_agency_scope_query(snapshot, role):
+    _add("reader", role)
+    viewer = auth.viewer_for("reader", PASSWORD)
+    assert len(access.fetch(viewer, "outcomes.agencies", outcome="language_gain_any", period="2025Q1")) == 2
+    for agency in ("A01", "B02"):
+        with pytest.raises(access.AccessDenied):
+            access.fetch(viewer, "agency.loaded_quarters", agency=agency)
+
+
+def test_exposure_comes_from_the_dbt_access_marker():
+    exposure = aggregate_exposure()
+    assert "fct_outcome_rates" in exposure.tables
+    assert "dim_client" not in exposure.tables  # meta: access: client_level in its YAML
+
+
+def test_client_level_columns_are_left_out_of_an_aggregate_table(snapshot, tmp_path):
+    (tmp_path / "models.yml").write_text(
+        """
+version: 2
+models:
+  - name: fct_outcome_rates
+    columns:
+      - name: numerator
+        config: {meta: {access: client_level}}
+  - name: dim_client
+    meta: {access: client_level}
+""",
+        encoding="utf-8",
+    )
+    exposure = aggregate_exposure(tmp_path)
+    with open_restricted(str(snapshot), exposure) as con:
+        columns = [r[0] for r in con.execute("describe fct_outcome_rates").fetchall()]
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert "numerator" not in columns and "rate" in columns
+    assert tables == {"fct_outcome_rates"}
+
+
+def test_a_restricted_connection_cannot_reach_python_variables_or_be_reconfigured(snapshot):
+    leak = pd.DataFrame({"secret": [RAW_MARKER]})  # noqa: F841 - DuckDB would find it by name
+    with open_restricted(str(snapshot), aggregate_exposure()) as con:
+        with pytest.raises(duckdb.CatalogException):
+            con.execute("select * from leak").fetchall()
+        for setting in ("python_enable_replacements = true", "enable_external_access = true", "threads = 1"):
+            with pytest.raises(duckdb.InvalidInputException, match="configuration has been locked"):
+                con.execute(f"set {setting}")
+
+
+# --- accueil users and accueil sql ----------------------------------------------------------
+
+
+def test_users_commands_read_the_password_from_standard_input_and_never_print_it():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["users", "add", "Ana", "--role", "agency", "--agency", "a01"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Added ana (agency for A01)" in result.output
+    assert PASSWORD not in result.output
+    assert runner.invoke(cli, ["users", "add", "fay", "--role", "funder"], input=PASSWORD + "\n").exit_code == 0
+    refused = runner.invoke(cli, ["users", "add", "bob", "--role", "funder", "--password", PASSWORD])
+    assert refused.exit_code != 0 and "No such option" in refused.output
+    listed = runner.invoke(cli, ["users", "list"])
+    assert listed.exit_code == 0
+    assert [line.split()[:3] for line in listed.output.splitlines()[1:]] == [
+        ["ana", "agency", "A01"],
+        ["fay", "funder", "active"],
+    ]
+    assert PASSWORD not in listed.output and "argon2" not in listed.output
+    changed = runner.invoke(cli, ["users", "set-role", "fay", "--role", "council"])
+    assert changed.exit_code == 0 and "fay is now council" in changed.output
+    assert runner.invoke(cli, ["users", "remove", "ana"]).exit_code == 0
+    missing = runner.invoke(cli, ["users", "remove", "ana"])
+    assert missing.exit_code == 1 and "no user named ana" in missing.output
+
+    actions = [(r["action"], r["target"]) for r in _audit()]
+    assert actions == [
+        ("user_added", "user:ana"),
+        ("user_added", "user:fay"),
+        ("user_role_changed", "user:fay"),
+        ("user_removed", "user:ana"),
+    ]
+    role_change = json.loads(_audit("user_role_changed")[0]["detail"])
+    assert (role_change["old_role"], role_change["role"]) == ("funder", "council")
+    assert all(r["actor"].startswith("os:") for r in _audit())
+
+
+def _sql(query: str, user: str | None = "fay", password: str = PASSWORD):
+    args = ["sql", query] + (["--user", user] if user else [])
+    return CliRunner().invoke(cli, args, env={"ACCUEIL_PASSWORD": password})
+
+
+def test_sql_as_an_aggregate_user_reads_the_aggregate_marts(snapshot):
+    _add("fay", "funder")
+    result = _sql("select agency_code, rate from fct_outcome_rates order by agency_code")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["agency_code,rate", "A01,0.4", "B02,"]
+    qualified = _sql("select count(*) as n from marts.fct_outcome_rates")
+    assert qualified.exit_code == 0 and qualified.output.splitlines() == ["n", "2"]
+    catalogue = _sql("select database_name, schema_name, table_name from duckdb_tables()")
+    assert catalogue.exit_code == 0
+    assert catalogue.output.splitlines()[1:] == ["memory,marts,fct_outcome_rates"]
+    exports = _audit("export")
+    assert [json.loads(r["detail"])["rows"] for r in exports] == [2, 1, 1]
+    first = json.loads(exports[0]["detail"])
+    assert exports[0]["actor"] == "fay" and first["role"] == "funder"
+    assert first["query"].startswith("select agency_code") and len(first["query_sha256"]) == 64
+    assert PASSWORD not in json.dumps([dict(r) for r in _audit()])
+
+
+CRAFTED = [
+    "select * from raw.client_profile",
+    'select * from "raw"."client_profile"',
+    "select * from marts.dim_client",
+    'select * from "marts"."dim_client"',
+    "select * from dim_client",
+    "select * from marts.undescribed",
+    "select * from staging.stg_client_profile",
+    "select * from intermediate.int_client_spine",
+    "select * from snapshot.raw.client_profile",
+    "select * from query_table('dim_client')",
+    "select * from fct_outcome_rates; select * from raw.client_profile",
+    "select 1; drop table marts.fct_outcome_rates",
+    "drop table marts.fct_outcome_rates",
+    "attach '{snapshot}' as w",
+    "select * from read_csv('{snapshot}')",
+    "select * from read_csv('/etc/passwd')",
+    "select * from read_text('/etc/passwd')",
+    "select * from glob('/etc/*')",
+    "copy (select * from fct_outcome_rates) to '/tmp/accueil-leak.csv'",
+    "set enable_external_access = true",
+    "select * from fct_outcome_rates where agency_code = '' or 1=1; attach '{snapshot}' as w",
+    "select getenv('ACCUEIL_PASSWORD')",
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
+def test_sql_as_an_aggregate_user_cannot_reach_client_level_or_raw_data(snapshot, crafted):
+    _add("fay", "funder")
+    result = _sql(crafted.format(snapshot=snapshot))
+    assert result.exit_code != 0, result.output
+    for marker in (CLIENT_MARKER, RAW_MARKER, HIDDEN_MARKER, PASSWORD, "root:"):
+        assert marker not in result.output
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_outcome_rates").fetchone() == (2,)
+    assert _audit("export") == []
+    assert len(_audit("sql_refused")) == 1
+
+
+def test_sql_as_an_agency_user_gets_aggregates_but_no_client_rows_yet(snapshot):
+    # Until agency-filtered client-level relations exist, the SQL door gives agency users aggregates only.
+    _add("ana", "agency", "A01")
+    assert _sql("select count(*) from fct_outcome_rates", user="ana").exit_code == 0
+    assert _sql("select * from dim_client", user="ana").exit_code != 0
+
+
+def test_sql_as_admin_reads_everything_but_still_no_files(snapshot):
+    _add("root", "admin")
+    result = _sql("select note from raw.client_profile", user="root")
+    assert result.exit_code == 0 and RAW_MARKER in result.output
+    assert _sql("select * from read_csv('/etc/passwd')", user="root").exit_code != 0
+    assert _sql("select 1; select 2", user="root").exit_code != 0
+    local = _sql("select client_key from marts.dim_client", user=None)
+    assert local.exit_code == 0 and CLIENT_MARKER in local.output
+    assert [r["actor"] for r in _audit("export")] == ["root", local_actor()]
+
+
+def local_actor() -> str:
+    from accueil.auth.commands import operator
+
+    return operator()
+
+
+def test_sql_with_a_wrong_password_runs_nothing(snapshot):
+    _add("fay", "funder")
+    result = _sql("select * from fct_outcome_rates", password="not the password")
+    assert result.exit_code == 1
+    assert "wrong user name or password" in result.output
+    assert "A01" not in result.output
+    assert _audit("export") == [] and len(_audit("signin_failed")) == 1
+
+
+def test_sql_prompts_for_the_password_without_echoing_it(snapshot):
+    _add("fay", "funder")
+    result = CliRunner().invoke(cli, ["sql", "select 42 as n", "--user", "fay"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    assert result.output.splitlines()[-2:] == ["n", "42"]
+
+
+def test_run_sql_refuses_before_a_snapshot_exists():
+    _add("fay", "funder")
+    with pytest.raises(access.NotPublished):
+        run_sql(auth.viewer_for("fay", PASSWORD), "select 1")

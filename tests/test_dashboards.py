@@ -1,0 +1,394 @@
+"""Every dashboard page, run by Streamlit's AppTest on the sample region's published snapshot.
+
+Expected figures are read here straight from the snapshot with DuckDB, or from the raw
+extract files, and formatted here with plain Python, not with the dashboards' helpers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.workbooks import read_rows, set_cell, write_rows
+
+APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def home(sample_warehouse, monkeypatch) -> Path:
+    """The session's sample warehouse, read-only: pages only read it."""
+    monkeypatch.setenv("ACCUEIL_HOME", str(sample_warehouse[0]))
+    return sample_warehouse[0]
+
+
+@pytest.fixture
+def writable_home(sample_warehouse, tmp_path, monkeypatch) -> Path:
+    """The published snapshot and the register, copied: enough for uploads and a new publish."""
+    source, target = sample_warehouse[0], tmp_path / "writable-home"
+    shutil.copytree(source / "published", target / "published")
+    shutil.copy2(source / "control.sqlite", target / "control.sqlite")
+    with sqlite3.connect(target / "control.sqlite") as con:
+        (reference,) = con.execute("select max(upload_id) from uploads where kind = 'agencies'").fetchone()
+    shutil.copytree(source / "accepted" / str(reference), target / "accepted" / str(reference))
+    monkeypatch.setenv("ACCUEIL_HOME", str(target))
+    return target
+
+
+def snapshot(home: Path, sql: str, *params) -> pd.DataFrame:
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql, list(params)).df()
+
+
+def open_page(page: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if lang != "en":
+        at.sidebar.radio(key="lang").set_value(lang).run()
+    if page != "council":
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def choose(at: AppTest, key: str, value, lang: str = "en") -> AppTest:
+    # Selectboxes are keyed per language (see dashboards/shared.py: select).
+    at.selectbox(key=f"{key}__{lang}").set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest, *headers: str) -> pd.DataFrame:
+    """The first table on the page whose columns include every header given."""
+    for frame in at.dataframe:
+        value = frame.value
+        if all(h in value.columns for h in headers):
+            return value
+    raise AssertionError(f"no table with {headers}: {[list(f.value.columns) for f in at.dataframe]}")
+
+
+def pct(value: float, lang: str = "en") -> str:
+    text = f"{value * 100:.1f}"
+    return f"{text}%" if lang == "en" else f"{text.replace('.', ',')}{NBSP}%"
+
+
+def whole(value: float, lang: str = "en") -> str:
+    text = f"{round(value):,}"
+    return text if lang == "en" else text.replace(",", NBSP)
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+HEADLINE = {
+    "language_gain_any": "Language gain, any skill",
+    "employment_at_followup": "Employed at follow-up",
+    "sense_of_belonging": "Strong sense of belonging",
+    "referral_completion_90d": "Referral completed within 90 days",
+}
+
+
+def test_funders_show_outputs_beside_outcomes_as_in_the_snapshot(home):
+    at = open_page("funders")
+    latest = snapshot(home, "select max(period) as p from marts.dim_period")["p"][0]
+    assert at.selectbox(key="f_quarter__en").value == latest
+    expected = snapshot(
+        home,
+        "select * from marts.fct_outcomes_vs_outputs where period = ? and grain = 'agency' order by agency_code",
+        latest,
+    )
+    shown = table(at, "Agency", "Clients served", "Cost per client served").set_index("Agency")
+    assert len(shown) == len(expected) + 1  # and the region row
+    seen = {"x": 0, "rate": 0}
+    for row in expected.itertuples():
+        line = shown.loc[next(i for i in shown.index if i.startswith(row.agency_code))]
+        assert line["Clients served"] == ("x" if row.suppressed else whole(row.clients_served))
+        for outcome, name in HEADLINE.items():
+            flag = getattr(row, f"{outcome}_suppressed")
+            cell = line[name]
+            if pd.isna(flag):
+                assert cell == "…"  # nothing attributed: not available, and not a zero either
+            elif flag:
+                assert cell == "x" and line[f"{name} — Denominator"] == "x"
+                seen["x"] += 1
+            else:
+                assert cell == pct(getattr(row, f"{outcome}_rate"))
+                assert line[f"{name} — Denominator"] == whole(getattr(row, f"{outcome}_denominator"))
+                seen["rate"] += 1
+    assert seen["rate"] > 20
+    if seen["x"]:
+        assert "x suppressed: fewer than 10 clients" in captions(at)
+    assert len(at.get("download_button")) >= len(at.dataframe)
+    charts = at.get("vega_lite_chart")
+    assert charts, "the agency comparison chart is missing"
+
+
+def test_funders_compare_agencies_with_intervals_and_mark_suppressed_cells(home):
+    cells = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'employment_at_followup' and breakdown = 'all'"
+        " and agency_code <> 'ALL' and period in (select period from marts.fct_outcome_rates"
+        "  where outcome = 'employment_at_followup' and breakdown = 'all' and agency_code <> 'ALL'"
+        "  group by period having bool_or(suppressed) and not bool_and(suppressed))"
+        " order by period, agency_code",
+    )
+    period = cells["period"].iloc[0]
+    cells = cells.loc[cells["period"] == period]
+    assert cells["suppressed"].any() and not cells["suppressed"].all()
+    at = open_page("funders")
+    choose(at, "f_outcome", "employment_at_followup")
+    choose(at, "f_period", period)
+    shown = table(at, "Agency", "Numerator", "Denominator", "Rate", "95% interval")
+    for row in cells.itertuples():
+        line = shown.loc[shown["Agency"].str.startswith(row.agency_code)].iloc[0]
+        if row.suppressed:
+            assert list(line[["Numerator", "Denominator", "Rate", "95% interval"]]) == ["x"] * 4
+        else:
+            assert line["Denominator"] == whole(row.denominator)
+            assert line["Rate"] == pct(row.rate)
+            assert line["95% interval"] == f"{pct(row.ci_low)} – {pct(row.ci_high)}"
+    hidden = ", ".join(cells.loc[cells["suppressed"], "agency_code"])
+    assert f"Suppressed (not shown on the chart): {hidden}" in captions(at)
+    assert "x suppressed" in captions(at)
+    titles = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert any("Employed at follow-up" in t and "95% interval by agency (%)" in t for t in titles)
+
+
+def test_funders_gba_intersection_and_community_size(home):
+    at = open_page("funders")
+    choose(at, "f_period", "all")
+    choose(at, "f_breakdown", "immigration_category")
+    rates = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'language_gain_any' and agency_code = 'ALL'"
+        " and period = 'all'",
+    )
+    groups = table(at, "Group", "Denominator", "Rate")
+    category = rates.loc[rates["breakdown"] == "immigration_category"]
+    assert len(groups) == len(category)
+    gar = category.loc[category["breakdown_value"] == "gar"].iloc[0]
+    line = groups.loc[groups["Group"] == "Government-assisted refugee"].iloc[0]
+    assert line["Rate"] == pct(gar.rate) and line["Denominator"] == whole(gar.denominator)
+
+    cross = rates.loc[rates["breakdown"] == "gender_x_immigration_category"].set_index("breakdown_value")
+    matrix = next(f.value for f in at.dataframe if "Government-assisted refugee" in f.value.columns)
+    woman_gar = cross.loc["woman|gar"]
+    expected = "x" if woman_gar.suppressed else f"{pct(woman_gar.rate)} (n = {whole(woman_gar.denominator)})"
+    assert matrix.loc["Woman", "Government-assisted refugee"] == expected
+    assert matrix.values.ravel().tolist().count("x") == int(cross["suppressed"].sum())
+
+    sizes = table(at, "Outcome", "Community size", "Rate")
+    size_rates = rates.loc[rates["breakdown"] == "community_size"]
+    for label, code in (("Urban", "urban"), ("Small centre", "small_centre"), ("Rural", "rural")):
+        line = sizes.loc[(sizes["Outcome"] == "Language gain, any skill") & (sizes["Community size"] == label)]
+        row = size_rates.loc[size_rates["breakdown_value"] == code].iloc[0]
+        assert line["Rate"].iloc[0] == ("x" if row.suppressed else pct(row.rate)), label
+
+
+def test_funders_in_french(home):
+    at = open_page("funders", lang="fr")
+    assert at.title[0].value == "Bailleurs : résultats et extrants"
+    latest = snapshot(home, "select max(period) as p from marts.dim_period")["p"][0]
+    region = snapshot(
+        home,
+        "select * from marts.fct_outcomes_vs_outputs where period = ? and grain = 'region'",
+        latest,
+    ).iloc[0]
+    shown = table(at, "Organisme", "Clients servis", "Coût par client servi")
+    line = shown.loc[shown["Organisme"] == "Tous les organismes"].iloc[0]
+    assert region.clients_served >= 1000  # so that the thousands separator is exercised
+    assert line["Clients servis"] == whole(region.clients_served, "fr")
+    assert NBSP in line["Clients servis"]
+    assert line["Progrès linguistique, au moins une compétence"] == pct(region.language_gain_any_rate, "fr")
+    assert line["Coût par client servi"].endswith(f"{NBSP}$")
+    assert at.selectbox(key="f_quarter__fr").value == latest
+    assert f"{latest[:4]} T{latest[-1]}" in at.selectbox(key="f_quarter__fr").options
+    assert any(b.label == "Télécharger en CSV" for b in at.get("download_button"))
+    assert at.sidebar.radio(key="lang").value == "fr"
+
+
+def test_council_scorecard(home):
+    present = not snapshot(
+        home,
+        "select 1 from information_schema.tables"
+        " where table_schema = 'marts' and table_name = 'fct_indicator_progress'",
+    ).empty
+    at = open_page("council")
+    if not present:
+        assert "indicators are not loaded yet" in at.info[0].value
+        at.sidebar.radio(key="lang").set_value("fr").run()
+        assert "indicateurs de collectivité accueillante ne sont pas encore chargés" in at.info[0].value
+        return
+    latest = snapshot(
+        home,
+        "select p.*, d.name_en from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+        " where is_latest order by indicator_code",
+    )
+    geography = at.selectbox(key="c_geo__en").value
+    mine = latest.loc[latest["geography_code"] == geography]
+    statuses = {m.label: m.value for m in at.metric}
+    for status, label in (("improved", "Improved"), ("worsened", "Worsened"), ("no_clear_change", "No clear change")):
+        assert statuses[label] == str(int((mine["status"] == status).sum()))
+    names = pd.concat([f.value for f in at.dataframe if "Indicator" in f.value.columns])
+    assert set(mine["name_en"]) == set(names["Indicator"])
+
+
+def test_agency_page_history_outputs_and_data_quality(home, sample_region):
+    region, _ = sample_region
+    at = open_page("agency")
+    assert at.selectbox(key="a_agency__en").value == "AG001"
+    history = table(at, "Upload", "Quarter", "File", "Status")
+    with sqlite3.connect(home / "control.sqlite") as con:
+        uploads = con.execute(
+            "select file_name, status from uploads where kind = 'extract' and agency_cd = 'AG001'"
+        ).fetchall()
+    assert sorted(history["File"]) == sorted(name for name, _ in uploads)
+    assert set(history["Status"]) == {"Loaded"}
+
+    outputs = snapshot(home, "select * from marts.fct_outputs where agency_code = 'AG001' and grain = 'agency'")
+    shown = table(at, "Quarter", "Clients served", "Services")
+    first = outputs.sort_values("period").iloc[0]
+    assert shown["Clients served"].iloc[0] == whole(first.clients_served)
+
+    # Completeness, against the raw extract file the agency sent.
+    quarter = at.selectbox(key="a_quality_quarter__en").value
+    rows = read_rows(region / f"AG001_{quarter}.xlsx")["Client Profile"]
+    names, data = rows[1], rows[3:]
+    column = names.index("lgbtq2_ind")
+    filled = sum(1 for r in data if str(r[column]).strip() not in ("", "None"))
+    quality = table(at, "Sheet", "Field", "Filled in", "Rows", "Completeness")
+    line = quality.loc[(quality["Sheet"] == "Client Profile") & quality["Field"].str.startswith("lgbtq2_ind")].iloc[0]
+    assert line["Rows"] == whole(len(data))
+    assert line["Filled in"] == whole(filled)
+    assert line["Completeness"] == pct(filled / len(data))
+    timely = table(at, "Quarter", "Quarter ended", "Days after quarter end")
+    assert len(timely) == len(uploads)
+
+
+def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, tmp_path):
+    region, _ = sample_region
+    rows = read_rows(region / "AG003_2025Q4.xlsx")
+    good = write_rows(tmp_path / "AG003_2025Q4.xlsx", rows)  # same records, new bytes: a correction
+    set_cell(rows, "Client Profile", "postal_fsa", 0, "L2R 3M4")  # a full postal code: an identifier
+    (tmp_path / "bad").mkdir()
+    bad = write_rows(tmp_path / "bad" / "AG003_2025Q4.xlsx", rows)
+
+    at = open_page("agency")
+    choose(at, "a_agency", "AG003")
+    at.file_uploader(key="a_file").set_value((good.name, good.read_bytes(), "application/octet-stream")).run()
+    assert at.selectbox(key="a_quarter__en").value == "2025Q4"  # read from the file name
+    at.button(key="a_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and at.success[0].value.startswith(f"Accepted: {good.name} is upload ")
+    history = table(at, "Upload", "Quarter", "File", "Status")
+    assert history["Status"].iloc[0] == "Accepted"
+
+    at = open_page("agency", lang="fr")
+    choose(at, "a_agency", "AG003", lang="fr")
+    at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
+    at.button(key="a_submit").click().run()
+    assert at.error and at.error[0].value.startswith(f"Rejeté : {bad.name} compte ")
+    report = table(at, "Gravité", "Feuille", "Ligne", "Colonne", "Problème")
+    problem = report.loc[report["Colonne"] == "postal_fsa"].iloc[0]
+    assert problem["Feuille"] == "Client Profile" and problem["Ligne"] == "4"
+    assert "mis en quarantaine" in problem["Problème"]
+    with sqlite3.connect(writable_home / "control.sqlite") as con:
+        statuses = [s for (s,) in con.execute("select status from uploads where agency_cd = 'AG003' order by 1")]
+    assert statuses.count("accepted") == 1 and statuses.count("rejected") == 1
+
+
+def test_journeys_flows_completion_and_waiting(home):
+    at = open_page("journeys")
+    referrals = snapshot(
+        home,
+        "select referring_agency_code, receiving_agency_code from intermediate.int_referrals where not is_same_agency",
+    )
+    counts = referrals.value_counts().rename("n").reset_index()
+    matrix = table(at, "AG002")
+    big = counts.loc[counts["n"] >= 20].iloc[0]
+    assert matrix.loc[big.referring_agency_code, big.receiving_agency_code] == whole(big.n)
+    small = counts.loc[counts["n"] < 10]
+    for row in small.itertuples():
+        assert matrix.loc[row.referring_agency_code, row.receiving_agency_code] == "x"
+    assert len(at.get("plotly_chart")) == 1
+    assert "Referrals between agencies" in at.get("plotly_chart")[0].proto.spec
+
+    completion = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'referral_completion_90d' and period = 'all'"
+        " and breakdown = 'all' and agency_code = 'AG001'",
+    ).iloc[0]
+    shown = table(at, "Referring agency", "Completed within 90 days", "Referrals", "Rate")
+    line = shown.loc[shown["Referring agency"].str.startswith("AG001")].iloc[0]
+    assert line["Rate"] == pct(completion.rate) and line["Referrals"] == whole(completion.denominator)
+
+    waiting = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'days_arrival_to_first_service' and period = 'all'"
+        " and breakdown = 'immigration_category' and agency_code = 'ALL' and breakdown_value = 'gar'",
+    ).iloc[0]
+    shown = table(at, "Immigration category", "Median (days)")
+    line = shown.loc[shown["Immigration category"] == "Government-assisted refugee"].iloc[0]
+    assert line["Median (days)"] == whole(waiting.rate)
+
+    at.sidebar.radio(key="lang").set_value("fr").run()
+    assert at.title[0].value == "Parcours des clients"
+    assert not table(at, "Organisme d'origine", "Suivis d'un service dans les 90 jours").empty
+
+
+def test_every_page_renders_from_the_snapshot_while_a_load_holds_the_warehouse(home):
+    """The pipeline's write lock on warehouse.duckdb does not reach the published snapshot."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; con = duckdb.connect(sys.argv[1]); con.execute('begin transaction');"
+            " con.execute('create table main.load_in_progress as select 1 as x');"
+            " print('locked', flush=True); sys.stdin.read()",
+            str(home / "warehouse.duckdb"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(duckdb.IOException):  # the lock is real: nobody else may open the warehouse
+            duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        at = open_page("council")
+        assert at.title[0].value == "Council scorecard"
+        for page, headers in (
+            ("funders", ("Agency", "Clients served")),
+            ("agency", ("Sheet", "Field", "Completeness")),
+            ("journeys", ("Referring agency", "Rate")),
+        ):
+            at.switch_page(f"views/{page}.py").run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+            assert not at.error, (page, [e.value for e in at.error])
+            assert len(table(at, *headers)) > 0
+    finally:
+        holder.communicate("", timeout=60)  # ends the transaction uncommitted: the warehouse is unchanged
+
+
+def test_a_new_publish_is_seen_without_a_restart(writable_home):
+    at = open_page("journeys")
+    before = table(at, "Referring agency", "Rate")["Referring agency"].tolist()
+    assert any(a.startswith("AG001 — ") for a in before) and "AG001 — Renamed Agency" not in before
+    published = writable_home / "published" / "warehouse.duckdb"
+    fresh = published.with_name("next.duckdb")
+    shutil.copyfile(published, fresh)
+    with duckdb.connect(str(fresh)) as con:
+        con.execute("update marts.dim_agency set agency_name = 'Renamed Agency' where agency_code = 'AG001'")
+    os.replace(fresh, published)  # as accueil.publish does
+    at.run()
+    assert "AG001 — Renamed Agency" in table(at, "Referring agency", "Rate")["Referring agency"].tolist()
