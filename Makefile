@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/accueil demo
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 
 # The dashboards on the last published snapshot (PORT=8501 by default).
 dashboard: install

@@ -88,7 +88,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
             "Run the extract through `accueil anonymise` before uploading it.",
         ),
         "fr": (
-            "La colonne « {column} » contient des identifiants directs ({why}); le fichier a été mis en "
+            "La colonne « {column} » contient des identifiants directs ({why_fr}); le fichier a été mis en "
             "quarantaine et n'est pas versé dans l'entrepôt.",
             "Passez l'extrait par `accueil anonymise` avant de le téléverser.",
         ),
@@ -99,7 +99,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
             "Remove direct identifiers: the extract must be anonymised (see docs/for-agencies.md).",
         ),
         "fr": (
-            "Cette cellule ressemble à {kind}; le fichier a été mis en quarantaine et la valeur n'est pas versée "
+            "Cette cellule ressemble à {kind_fr}; le fichier a été mis en quarantaine et la valeur n'est pas versée "
             "dans l'entrepôt.",
             "Retirez les identifiants directs : l'extrait doit être anonymisé.",
         ),
@@ -413,8 +413,8 @@ HEADINGS = {
         "warning": "warning",
         "rows": "Rows read",
         "more": "{count} more rows break this rule and are not listed.",
-        "accepted_text": "The extract was accepted and will be loaded into the warehouse.",
-        "rejected_text": "The extract was rejected: nothing from it was loaded. Fix the errors below and upload "
+        "accepted_text": "The file was accepted and will be loaded into the warehouse.",
+        "rejected_text": "The file was rejected: nothing from it was loaded. Fix the errors below and upload "
         "the corrected file.",
     },
     "fr": {
@@ -441,8 +441,8 @@ HEADINGS = {
         "warning": "avertissement",
         "rows": "Lignes lues",
         "more": "{count} autres lignes enfreignent cette règle et ne sont pas énumérées.",
-        "accepted_text": "L'extrait a été accepté et sera versé dans l'entrepôt.",
-        "rejected_text": "L'extrait a été rejeté : rien n'en a été versé. Corrigez les erreurs ci-dessous et "
+        "accepted_text": "Le fichier a été accepté et sera versé dans l'entrepôt.",
+        "rejected_text": "Le fichier a été rejeté : rien n'en a été versé. Corrigez les erreurs ci-dessous et "
         "téléversez le fichier corrigé.",
     },
 }

@@ -232,6 +232,17 @@ def test_bad_input_is_rejected_with_a_report_naming_where_and_why(bad_submission
         assert not (config.accepted_dir() / str(submission.upload.upload_id)).exists()
 
 
+@pytest.mark.parametrize("case", list(IDENTIFYING))
+def test_privacy_problems_read_in_french_without_english_reasons(bad_submissions, case):
+    submission = bad_submissions[0][case]
+    texts = [p.text("fr")[0] for p in submission.outcome.report.errors if p.rule.startswith("identifier_")]
+    assert texts
+    english = ("an email", "a phone", "a full postal", "instead of a client key", "contact detail", "header names")
+    for text in texts:
+        assert not any(word in text for word in english), text
+        assert "ressemble à un" in text or "contient des identifiants directs (coordonnées" in text, text
+
+
 @pytest.mark.parametrize(
     "case,rule",
     [("empty file", "file_empty"), ("truncated file", "file_unreadable"), ("not a workbook", "file_unreadable")],

@@ -129,7 +129,8 @@ def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_wri
     assert config.home() != home  # tests never touch each other's homes
 
 
-def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
+def _dbt(sample_warehouse, tmp_path, *args: str):
+    """A dbt command on a copy of the published sample warehouse, with its own target folder."""
     import os
     import subprocess
     import sys
@@ -139,11 +140,10 @@ def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
     warehouse = Path(__file__).resolve().parents[1] / "warehouse"
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(tmp_path / "copy.duckdb")}
     (tmp_path / "copy.duckdb").write_bytes((home / "published" / "warehouse.duckdb").read_bytes())
-    result = subprocess.run(
+    return subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
-            "docs",
-            "generate",
+            *args,
             "--profiles-dir",
             str(warehouse),
             "--target-path",
@@ -154,6 +154,20 @@ def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
         capture_output=True,
         text=True,
     )
+
+
+def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
+    result = _dbt(sample_warehouse, tmp_path, "docs", "generate")
     assert result.returncode == 0, result.stdout[-2000:]
     catalog = (tmp_path / "target" / "catalog.json").read_text()
     assert "fct_outcome_rates" in catalog and "int_client_spine" in catalog
+
+
+def test_dbt_unit_tests_pass(sample_warehouse, tmp_path):
+    """The builds skip dbt's unit tests (they test the SQL, not the data); here they all run."""
+    import json
+
+    result = _dbt(sample_warehouse, tmp_path, "test", "--select", "test_type:unit")
+    assert result.returncode == 0, result.stdout[-3000:]
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    assert len(results) >= 25 and all(r["status"] == "pass" for r in results)

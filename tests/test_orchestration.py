@@ -110,7 +110,12 @@ def test_partition_load_reports_the_great_expectations_check(region, tmp_path, m
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == 10 and all(e.passed for e in evaluations)
     metadata = {e.asset_key.to_user_string(): e.metadata for e in evaluations}
-    assert metadata["raw/info_orientation"]["expectations evaluated"].value >= 8
+    from accueil.contract import extract_contract
+    from accueil.ingest.expectations import expectations
+
+    suite = expectations(extract_contract().sheet("Info&Orien"))
+    assert len(suite) >= 4  # required values, codes, typed formats, unique keys at least
+    assert metadata["raw/info_orientation"]["expectations evaluated"].value == len(suite)
     assert metadata["raw/info_orientation"]["cells checked"].value > 1000
     rows = {
         m.asset_key.to_user_string(): m.metadata["rows"].value

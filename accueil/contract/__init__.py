@@ -126,6 +126,7 @@ class Contract:
     header_rows: dict[str, int]
     sheets: tuple[Sheet, ...]
     direct_identifiers: dict[str, str] = field(default_factory=dict)
+    direct_identifiers_fr: dict[str, str] = field(default_factory=dict)  # the same reasons, in French
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:
@@ -207,6 +208,7 @@ def _load(path: Path) -> Contract:
         header_rows=dict(raw["header_rows"]),
         sheets=tuple(sheets),
         direct_identifiers={d["name"]: d["why"] for d in raw.get("direct_identifiers") or []},
+        direct_identifiers_fr={d["name"]: d["why_fr"] for d in raw.get("direct_identifiers") or []},
     )
     missing = contract.codelist_names() - set(code_lists())
     if missing:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from accueil import config, control
 from accueil.indicators.files import BASELINES, OBSERVATIONS, FileSpec, validate_baselines, validate_observations
-from accueil.ingest.submit import Submission, staged_dir, store_raw
+from accueil.ingest.submit import Submission, record_decision, staged_dir, store_raw
 from accueil.report import LANGUAGES, Report
 
 KIND = "indicators"
@@ -83,24 +83,7 @@ def _submit(path: Path, user: str, lang: str, spec: FileSpec, validate) -> Submi
     report.write_csv(csv_path, lang)
     if rows is not None:
         _stage(upload_id, spec, rows)
-    status = "accepted" if rows is not None else "rejected"
-    with control.connect() as con:
-        con.execute(
-            "update uploads set status = ?, errors = ?, warnings = ?, report_html = ?, report_csv = ?, decided_at = ?"
-            " where upload_id = ?",
-            (status, len(report.errors), len(report.warnings), str(html_path), str(csv_path), control.now(), upload_id),
-        )
-        control.audit(
-            con,
-            "accueil",
-            f"upload_{status}",
-            f"upload:{upload_id}",
-            file=spec.kind,
-            errors=len(report.errors),
-            warnings=len(report.warnings),
-            report=str(html_path),
-        )
-        upload = control.get_upload(con, upload_id)
+    upload = record_decision(upload_id, rows is not None, report, html_path, csv_path, file=spec.kind)
     return Submission(upload, False, Outcome(report))
 
 

@@ -66,15 +66,17 @@ RAW_UCI = re.compile(r"^\s*(?:\d[\s-]?){8,10}\s*$")
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _identifying_header(header: str, identifiers: dict[str, str]) -> str | None:
+def _identifying_header(header: str, contract: Contract) -> tuple[str, str] | None:
+    """Why a header names a direct identifier, in English and French; None when it does not."""
+    identifiers = contract.direct_identifiers
     if header in identifiers:
-        return identifiers[header]
+        return identifiers[header], contract.direct_identifiers_fr[header]
     folded = fold(header)
     if fold(header.replace("_", " ")) in {fold(n.replace("_", " ")) for n in identifiers}:
-        return "iCARE identifier column"
+        return "iCARE identifier column", "colonne d'identifiant d'iCARE"
     for word in IDENTIFYING_HEADERS:
         if re.search(rf"(^| ){re.escape(word)}( |$)", folded):
-            return f"header names {word}"
+            return f"header names {word}", f"l'en-tête nomme « {word} »"
     return None
 
 
@@ -82,19 +84,22 @@ def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[st
     problems: list[Problem] = []
     for name, extra in unknown.items():
         for header in extra.columns:
-            why = _identifying_header(str(header), contract.direct_identifiers)
+            why = _identifying_header(str(header), contract)
             if why:
-                problems.append(problem("identifier_column", sheet=name, column=str(header), why=why))
+                why_en, why_fr = why
+                problems.append(problem("identifier_column", sheet=name, column=str(header), why=why_en, why_fr=why_fr))
     for name, frame in [*sheets.items(), *unknown.items()]:
         for column in frame.columns:
             values = frame[column].astype(str)
             values = values[values != ""]
             if values.empty:
                 continue
-            for kind_en, pattern, _kind_fr in VALUE_PATTERNS:
+            for kind_en, pattern, kind_fr in VALUE_PATTERNS:
                 hits = values[values.str.contains(pattern, na=False)]
                 problems += [
-                    problem("identifier_value", sheet=name, row=int(r), column=str(column), kind=kind_en)
+                    problem(
+                        "identifier_value", sheet=name, row=int(r), column=str(column), kind=kind_en, kind_fr=kind_fr
+                    )
                     for r in hits.index
                 ]
             if column == "client_key":
@@ -106,13 +111,21 @@ def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[st
                         row=int(r),
                         column=column,
                         kind="a client identifier (UCI) instead of a client key",
+                        kind_fr="un identifiant de client (IUC) au lieu d'une clé de client",
                     )
                     for r in hits.index
                 ]
             if column == "client_birth_year":
                 hits = values[values.str.match(FULL_DATE, na=False)]
                 problems += [
-                    problem("identifier_value", sheet=name, row=int(r), column=column, kind="a full date of birth")
+                    problem(
+                        "identifier_value",
+                        sheet=name,
+                        row=int(r),
+                        column=column,
+                        kind="a full date of birth",
+                        kind_fr="une date de naissance complète",
+                    )
                     for r in hits.index
                 ]
     return problems

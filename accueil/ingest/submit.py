@@ -21,7 +21,7 @@ from accueil import config, control
 from accueil.contract import agencies_contract, extract_contract
 from accueil.ingest.validate import Outcome, validate_agencies, validate_extract
 from accueil.quarters import Quarter
-from accueil.report import LANGUAGES
+from accueil.report import LANGUAGES, Report
 
 
 @dataclass
@@ -160,7 +160,15 @@ def _decide(
     contract = extract_contract() if kind == "extract" else agencies_contract()
     if report.accepted:
         _stage(upload_id, contract, outcome.sheets)
-    status = "accepted" if report.accepted else "rejected"
+    upload = record_decision(upload_id, report.accepted, report, html_path, csv_path)
+    return Submission(upload, False, outcome)
+
+
+def record_decision(
+    upload_id: int, accepted: bool, report: Report, html_path: Path, csv_path: Path, **detail
+) -> control.Upload:
+    """The register row and the audit line of a decided upload, in one transaction."""
+    status = "accepted" if accepted else "rejected"
     with control.connect() as con:
         con.execute(
             "update uploads set status = ?, errors = ?, warnings = ?, report_html = ?, report_csv = ?, decided_at = ?"
@@ -172,12 +180,12 @@ def _decide(
             "accueil",
             f"upload_{status}",
             f"upload:{upload_id}",
+            **detail,
             errors=len(report.errors),
             warnings=len(report.warnings),
             report=str(html_path),
         )
-        upload = control.get_upload(con, upload_id)
-    return Submission(upload, False, outcome)
+        return control.get_upload(con, upload_id)
 
 
 def submit_extract(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None = None) -> Submission:

@@ -19,7 +19,14 @@ class AccueilTranslator(DagsterDbtTranslator):
         return "warehouse"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=AccueilTranslator(), pool="warehouse")
+# dbt's unit tests check the SQL on hand-made rows, not the data: they change only with the
+# code, so CI runs them (tests/test_measures.py) and a build does not pay for them every load.
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=AccueilTranslator(),
+    pool="warehouse",
+    exclude="test_type:unit",
+)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
