@@ -71,11 +71,20 @@ latest["unit_label"] = [tr(f"unit.{u}") for u in latest["unit"]]
 latest["direction_label"] = [
     tr("council.higher" if d == "higher_is_better" else "council.lower") for d in latest["direction"]
 ]
-for column in ("value", "baseline_value", "target_value", "change_since_baseline"):
+for column in ("value", "baseline_value", "target_value"):
     latest[f"{column}_text"] = [
         i18n.SUPPRESSED if column == "value" and bool(r["suppressed"]) else _formatted(_value(r, column), r["unit"])
         for _, r in latest.iterrows()
     ]
+# A change between two percentages is a difference in points, not a percentage of anything.
+latest["change_since_baseline_text"] = [
+    i18n.MISSING
+    if pd.isna(r["change_since_baseline"])
+    else f"{i18n.number(float(r['change_since_baseline']), lg, 1)} {tr('unit.points')}"
+    if r["unit"] == "percent"
+    else _formatted(_value(r, "change_since_baseline"), r["unit"])
+    for _, r in latest.iterrows()
+]
 
 for name, group in latest.groupby("characteristic", sort=False):
     st.subheader(name)
