@@ -116,19 +116,13 @@ def docs() -> None:
 def docs_contract(check: bool) -> None:
     """Write docs/extract-contract.md and the dbt sources from the contract definition."""
     from accueil.docs_contract import render, render_sources
+    from accueil.generated import write_or_check
 
     outputs = {
         config.REPO_ROOT / "docs" / "extract-contract.md": render(),
         config.REPO_ROOT / "warehouse" / "models" / "staging" / "__sources.yml": render_sources(),
     }
-    for path, text in outputs.items():
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                raise click.ClickException(f"{path} is out of date: run `accueil docs contract`.")
-            click.echo(f"{path} is up to date.")
-        else:
-            path.write_text(text, encoding="utf-8")
-            click.echo(f"wrote {path}")
+    write_or_check(outputs, check, "accueil docs contract")
 
 
 @cli.command()

@@ -21,17 +21,10 @@ def _print_submission(submission, what: str) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if docs/indicators.md is out of date instead of writing it.")
 def docs_indicators(check: bool) -> None:
     """Write docs/indicators.md from the indicator catalogue seed."""
+    from accueil.generated import write_or_check
     from accueil.indicators.docs import render
 
-    path = config.REPO_ROOT / "docs" / "indicators.md"
-    text = render()
-    if check:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{path} is out of date: run `accueil docs indicators`.")
-        click.echo(f"{path} is up to date.")
-    else:
-        path.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {path}")
+    write_or_check({config.REPO_ROOT / "docs" / "indicators.md": render()}, check, "accueil docs indicators")
 
 
 @click.group()

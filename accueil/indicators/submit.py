@@ -8,16 +8,12 @@ to load.  A rejected file stages nothing, so nothing of it can ever be loaded.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from accueil import config, control
 from accueil.indicators.files import BASELINES, OBSERVATIONS, FileSpec, validate_baselines, validate_observations
-from accueil.ingest.submit import Submission, record_decision, staged_dir, store_raw
+from accueil.ingest.submit import Submission, record_decision, stage, staged_dir, store_raw
 from accueil.report import LANGUAGES, Report
 
 KIND = "indicators"
@@ -35,17 +31,6 @@ def staged_file(upload_id: int) -> tuple[FileSpec, Path] | None:
         if path.exists():
             return spec, path
     return None
-
-
-def _stage(upload_id: int, spec: FileSpec, frame: pd.DataFrame) -> None:
-    target = staged_dir(upload_id)
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    out = frame.reset_index().rename(columns={"row": "row_number"})
-    out.astype({"row_number": "int64"}).to_parquet(partial / f"{spec.table}.parquet", index=False)
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(partial, target)
 
 
 def _submit(path: Path, user: str, lang: str, spec: FileSpec, validate) -> Submission:
@@ -82,7 +67,7 @@ def _submit(path: Path, user: str, lang: str, spec: FileSpec, validate) -> Submi
     report.write_html(html_path, lang)
     report.write_csv(csv_path, lang)
     if rows is not None:
-        _stage(upload_id, spec, rows)
+        stage(upload_id, {spec.table: rows})
     upload = record_decision(upload_id, rows is not None, report, html_path, csv_path, file=spec.kind)
     return Submission(upload, False, Outcome(report))
 

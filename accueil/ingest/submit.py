@@ -82,14 +82,15 @@ def report_language(agency: str, requested: str | None) -> str:
     return "en"
 
 
-def _stage(upload_id: int, contract, sheets: dict[str, pd.DataFrame]) -> None:
+def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
+    """An accepted upload's rows as one Parquet file per raw table, swapped into place whole."""
     target = staged_dir(upload_id)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    for sheet in contract.sheets:
-        frame = sheets[sheet.name].reset_index().rename(columns={"row": "row_number"})
-        frame.astype({"row_number": "int64"}).to_parquet(partial / f"{sheet.table}.parquet", index=False)
+    for table, rows in tables.items():
+        frame = rows.reset_index().rename(columns={"row": "row_number"})
+        frame.astype({"row_number": "int64"}).to_parquet(partial / f"{table}.parquet", index=False)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 
@@ -159,7 +160,7 @@ def _decide(
     html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     contract = extract_contract() if kind == "extract" else agencies_contract()
     if report.accepted:
-        _stage(upload_id, contract, outcome.sheets)
+        stage(upload_id, {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})
     upload = record_decision(upload_id, report.accepted, report, html_path, csv_path)
     return Submission(upload, False, outcome)
 
