@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from accueil import config
+from accueil.access.commands import audit_group
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.indicators.commands import demo_load_observations, demo_summary, docs_indicators, indicators
@@ -165,8 +166,47 @@ def demo(fresh: bool, no_serve: bool, port: int) -> None:
     )
     _demo_upload_and_build(target, truth)
     click.echo("")
+    _demo_admin()
     if not no_serve:
         _serve_dashboard(port, "localhost")
+
+
+def _demo_admin() -> None:
+    """A fresh demo has no users: make one admin, and show its password this once.
+
+    The password is random, printed and never stored in clear (only its argon2 hash), so
+    a demo never ships with a known password.  ACCUEIL_DEMO_ADMIN_PASSWORD sets it
+    instead, for scripted demos; nothing is made when an admin already exists.
+    """
+    import os
+    import secrets
+
+    from accueil import control
+    from accueil.auth import users
+    from accueil.auth.commands import operator
+
+    with control.connect() as con:
+        admins = [u.name for u in users.all_users(con) if u.role == "admin"]
+        if admins:
+            click.echo(f"Sign in to the dashboards as an admin ({', '.join(admins)}); `accueil users` manages users.")
+            return
+        given = os.environ.get("ACCUEIL_DEMO_ADMIN_PASSWORD")
+        password = given or secrets.token_urlsafe(15)
+        try:
+            users.add(con, operator(), "admin", "admin", None, password)
+        except users.UserError as exc:  # a non-admin user already holds the name
+            click.echo(f"No demo admin made ({exc}): add one with `accueil users add NAME --role admin`.")
+            return
+        except ValueError as exc:
+            raise click.ClickException(f"ACCUEIL_DEMO_ADMIN_PASSWORD: {exc}") from None
+    if given:
+        click.echo("Made the dashboards' admin user `admin`, with the password in ACCUEIL_DEMO_ADMIN_PASSWORD.")
+    else:
+        click.echo(
+            f"Made the dashboards' admin user `admin` with the password {password}\n"
+            "  (shown this once, stored only as an argon2 hash; `accueil users` adds agency, funder and "
+            "council users)."
+        )
 
 
 def _demo_upload_and_build(target: Path, truth: dict) -> None:
@@ -243,7 +283,11 @@ def _serve_dashboard(port: int, host: str) -> None:
         # the developer toolbar offers "Deploy" to Streamlit's cloud: not for client data
         "--client.toolbarMode",
         "viewer",
+        # Tables' own CSV buttons would be exports the audit log never sees: the pages' buttons are audited.
+        "--client.disableDataExport",
+        "true",
     ]
+    _sign_in_hint()
     click.echo(f"Dashboards: http://{host}:{port}/  (Ctrl-C to stop)")
     # The child must see the same home even when ACCUEIL_HOME was left to its default.
     env = {**os.environ, "ACCUEIL_HOME": str(config.home())}
@@ -255,11 +299,23 @@ def _serve_dashboard(port: int, host: str) -> None:
         raise click.ClickException(f"streamlit stopped with exit code {code}")
 
 
+def _sign_in_hint() -> None:
+    from accueil import control
+    from accueil.auth import users
+
+    with control.connect() as con:
+        if not users.all_users(con):
+            click.echo(
+                "No users yet: add one with `accueil users add NAME --role admin` (password from standard "
+                "input) to sign in, or configure OpenID Connect sign-in (see dashboards/README.md)."
+            )
+
+
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
 def dashboard(port: int, host: str) -> None:
-    """Serve the dashboards (council, funders, agencies, client journeys) on the published snapshot."""
+    """Serve the dashboards (council, funders, agencies, client journeys, audit) behind sign-in."""
     _serve_dashboard(port, host)
 
 
@@ -469,6 +525,7 @@ cli.add_command(anonymise)
 cli.add_command(keygen)
 cli.add_command(indicators)
 cli.add_command(users_group)
+cli.add_command(audit_group)
 docs.add_command(docs_indicators)
 
 

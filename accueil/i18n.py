@@ -205,6 +205,73 @@ LABELS: dict[str, dict[str, str]] = {
     "page.funders": {"en": "Funders: outcomes and outputs", "fr": "Bailleurs : résultats et extrants"},
     "page.agency": {"en": "Agency: my quarter", "fr": "Organisme : mon trimestre"},
     "page.journeys": {"en": "Client journeys", "fr": "Parcours des clients"},
+    "page.audit": {"en": "Audit log", "fr": "Journal d'audit"},
+    # sign-in
+    "signin.title": {"en": "Sign in to Accueil", "fr": "Connexion à Accueil"},
+    "signin.intro": {
+        "en": "The dashboards show each partner what its role allows: sign in with the account an admin gave you.",
+        "fr": "Les tableaux de bord montrent à chaque partenaire ce que son rôle permet : connectez-vous avec le "
+        "compte qu'un administrateur vous a donné.",
+    },
+    "signin.name": {"en": "User name", "fr": "Nom d'utilisateur"},
+    "signin.password": {"en": "Password", "fr": "Mot de passe"},
+    "signin.submit": {"en": "Sign in", "fr": "Se connecter"},
+    "signin.oidc": {"en": "Sign in with the partnership's account", "fr": "Se connecter avec le compte du partenariat"},
+    "signin.wrong": {"en": "Wrong user name or password.", "fr": "Nom d'utilisateur ou mot de passe erroné."},
+    "signin.locked": {
+        "en": "This account is locked after too many wrong passwords: ask an admin to unlock it.",
+        "fr": "Ce compte est verrouillé après trop de mots de passe erronés : demandez à un administrateur de le "
+        "déverrouiller.",
+    },
+    "signin.expired": {
+        "en": "Your session has expired: please sign in again.",
+        "fr": "Votre session a expiré : veuillez vous reconnecter.",
+    },
+    "signin.ended": {
+        "en": "Your session has ended (signed out, or your role changed): please sign in again.",
+        "fr": "Votre session a pris fin (déconnexion ou changement de rôle) : veuillez vous reconnecter.",
+    },
+    "signin.refused": {
+        "en": "Your identity provider gives this account no Accueil role: {reason}.",
+        "fr": "Votre fournisseur d'identité ne donne aucun rôle Accueil à ce compte : {reason}.",
+    },
+    "signin.as": {"en": "Signed in as **{name}** ({role})", "fr": "Connecté en tant que **{name}** ({role})"},
+    "signin.signout": {"en": "Sign out", "fr": "Se déconnecter"},
+    "signin.no_users": {
+        "en": "No users yet: an admin adds one with `accueil users add NAME --role admin`.",
+        "fr": "Aucun utilisateur pour l'instant : un administrateur en ajoute un avec "
+        "`accueil users add NOM --role admin`.",
+    },
+    "role.agency": {"en": "agency {agency}", "fr": "organisme {agency}"},
+    "role.funder": {"en": "funder", "fr": "bailleur"},
+    "role.council": {"en": "council", "fr": "conseil"},
+    "role.admin": {"en": "admin", "fr": "administrateur"},
+    "app.denied": {
+        "en": "Your role does not give access to this: {reason}.",
+        "fr": "Votre rôle ne donne pas accès à ceci : {reason}.",
+    },
+    "agency.own_only": {
+        "en": "You can see only your own agency, {agency}.",
+        "fr": "Vous ne pouvez voir que votre propre organisme, {agency}.",
+    },
+    # audit log
+    "audit.intro": {
+        "en": "Every sign-in, upload, view of client-level data, role or baseline change and export, newest first. "
+        "The log can only grow.",
+        "fr": "Chaque connexion, téléversement, consultation de données sur les clients, changement de rôle ou de "
+        "référence et exportation, du plus récent au plus ancien. Le journal ne peut que s'allonger.",
+    },
+    "audit.action": {"en": "Action", "fr": "Action"},
+    "audit.actor": {"en": "User", "fr": "Utilisateur"},
+    "audit.text": {"en": "Contains", "fr": "Contient"},
+    "audit.since": {"en": "From", "fr": "Du"},
+    "audit.until": {"en": "To", "fr": "Au"},
+    "audit.any": {"en": "Any", "fr": "Toutes"},
+    "audit.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+    "audit.target": {"en": "Target", "fr": "Cible"},
+    "audit.detail": {"en": "Detail", "fr": "Détail"},
+    "audit.id": {"en": "No.", "fr": "No"},
+    "audit.rows": {"en": "Rows: {count}", "fr": "Lignes : {count}"},
     "period.all": {"en": "All quarters", "fr": "Tous les trimestres"},
     "common.period": {"en": "Quarter", "fr": "Trimestre"},
     "common.agency": {"en": "Agency", "fr": "Organisme"},

@@ -1,7 +1,9 @@
 """Accueil's dashboards: `accueil dashboard` (or `streamlit run dashboards/app.py`).
 
-The entry point sets the language, shows how fresh the published snapshot is, and hands
-over to the page chosen in the navigation.  Every page reads through accueil.access.
+The entry point sets the language, signs the viewer in, offers the pages that viewer's
+role has, shows how fresh the published snapshot is, and hands over to the chosen page.
+Every page reads through accueil.access with the signed-in viewer, which enforces the
+rights again: the navigation only spares people pages that would refuse them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the pages import `shared` from this folder
     sys.path.insert(0, str(HERE))
 
-from shared import tr  # noqa: E402
+import signin  # noqa: E402
+from shared import VIEWER, tr  # noqa: E402
 
 from accueil import access, i18n  # noqa: E402
 
@@ -26,25 +29,49 @@ if "lang" not in st.session_state:
     requested = st.query_params.get("lang", "en")
     st.session_state["lang"] = requested if requested in i18n.LANGUAGES else "en"
 
+
+def _language_switch() -> None:
+    with st.sidebar:
+        # One bilingual label: a label that changed with the language would make it a new widget.
+        st.radio(
+            "Language / Langue",
+            options=list(i18n.LANGUAGES),
+            format_func=i18n.LANGUAGE_NAMES.get,
+            key="lang",
+            horizontal=True,
+        )
+
+
+# Which pages each role is offered.  Council scorecard and client journeys are aggregates
+# for everyone; the funders' page compares agencies' funding and costs, for funders, the
+# council and admins; an agency's own quarter is for that agency (and admins, who choose).
+PAGES = {
+    "council": ("council.py", "page.council", ("agency", "funder", "council", "admin")),
+    "funders": ("funders.py", "page.funders", ("funder", "council", "admin")),
+    "agency": ("agency.py", "page.agency", ("agency", "admin")),
+    "journeys": ("journeys.py", "page.journeys", ("agency", "funder", "council", "admin")),
+    "audit": ("audit.py", "page.audit", ("admin",)),
+}
+
+st.session_state.pop(VIEWER, None)  # whatever an earlier run left, this run decides again
+viewer = signin.current_viewer()
+if viewer is None:  # the sign-in screen, with its language switch, and nothing else
+    _language_switch()
+    st.stop()
+st.session_state[VIEWER] = viewer
+
 pages = [
-    st.Page(HERE / "views" / "council.py", title=tr("page.council"), url_path="council", default=True),
-    st.Page(HERE / "views" / "funders.py", title=tr("page.funders"), url_path="funders"),
-    st.Page(HERE / "views" / "agency.py", title=tr("page.agency"), url_path="agency"),
-    st.Page(HERE / "views" / "journeys.py", title=tr("page.journeys"), url_path="journeys"),
+    st.Page(HERE / "views" / file, title=tr(label), url_path=slug, default=slug == "council")
+    for slug, (file, label, roles) in PAGES.items()
+    if viewer.role in roles
 ]
 # The navigation goes first: the sidebar elements written before it are lost on the next run.
 page = st.navigation(pages)
-with st.sidebar:
-    # One bilingual label: a label that changed with the language would make it a new widget.
-    st.radio(
-        "Language / Langue",
-        options=list(i18n.LANGUAGES),
-        format_func=i18n.LANGUAGE_NAMES.get,
-        key="lang",
-        horizontal=True,
-    )
+_language_switch()
 st.query_params["lang"] = st.session_state["lang"]
-
+with st.sidebar:
+    st.markdown(tr("signin.as", name=viewer.name, role=signin.describe(viewer)))
+    st.button(tr("signin.signout"), key="signout", on_click=signin.sign_out, args=(viewer,))
 
 try:
     info = access.snapshot_info()
@@ -58,4 +85,8 @@ with st.sidebar:
     st.caption(tr("app.published", when=when))
     st.caption(tr("app.uploads_in_snapshot", count=i18n.number(info.extracts, st.session_state["lang"])))
 
-page.run()
+try:
+    page.run()
+except access.AccessDenied as exc:
+    # The access layer refused: a crafted parameter or a page a role should not reach.
+    st.error(tr("app.denied", reason=str(exc)))

@@ -25,9 +25,15 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
+VIEWER = "_accueil_viewer"
+
+
 def viewer() -> access.Viewer:
-    # Sign-in (issue 8) will put the signed-in user here; every query already goes through it.
-    return access.LOCAL_OPERATOR
+    """The viewer app.py signed in for this run; a page run any other way reads nothing."""
+    found = st.session_state.get(VIEWER)
+    if not isinstance(found, access.Viewer):
+        raise access.AccessDenied("nobody is signed in")
+    return found
 
 
 def select(container, label: str, options: list, key: str, format_func=str, index: int = 0):
@@ -184,13 +190,16 @@ def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | No
 
 
 def download(csv: pd.DataFrame, key: str, index: bool = False) -> None:
+    """A CSV of a table already read through accueil.access (so already under disclosure control); audited."""
+    name = f"{key}_{lang()}.csv"
     st.download_button(
         tr("common.download"),
         csv.to_csv(index=index).encode("utf-8-sig"),
-        file_name=f"{key}_{lang()}.csv",
+        file_name=name,
         mime="text/csv",
         key=f"download-{key}",
-        on_click="ignore",
+        on_click=access.record_export,
+        args=(viewer(), f"csv:{name}", len(csv)),
     )
 
 

@@ -1,8 +1,8 @@
 """`accueil build`: the whole pipeline in this process, on the same Dagster definitions as the UI.
 
 Loads every accepted upload that is not loaded yet (the reference data first, then
-one run per agency x quarter partition), then builds the dbt project and publishes
-the snapshot.  A failure anywhere raises before the publish step, so the last good
+all waiting extracts in one run), then builds the dbt project and publishes the
+snapshot.  A failure anywhere raises before the publish step, so the last good
 snapshot stays in place.
 """
 
@@ -150,7 +150,6 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
     from orchestration.definitions import resources as current_resources
     from orchestration.defs.indicators.assets import baseline_audit, indicator_files
     from orchestration.defs.ingest.assets import agency_reference, extracts
-    from orchestration.defs.partitions import add_partitions, partition_key
     from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
 
     with connect() as con:
@@ -167,18 +166,11 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
     if reference:
         dg.materialize([agency_reference], instance=instance, resources=resources, run_config=quiet)
         summary.reference_loaded = reference[-1].upload_id
-    add_partitions(instance, [(u.agency_cd, u.quarter) for u in waiting])
-    for done, upload in enumerate(waiting, start=1):
-        dg.materialize(
-            [extracts],
-            partition_key=partition_key(upload.agency_cd, upload.quarter),
-            instance=instance,
-            resources=resources,
-            run_config=quiet,
-        )
-        summary.loaded.append((upload.agency_cd, upload.quarter, upload.upload_id))
+    if waiting:
+        dg.materialize([extracts], instance=instance, resources=resources, run_config=quiet)
+        summary.loaded = [(u.agency_cd, u.quarter, u.upload_id) for u in waiting]
         if progress:
-            progress(done, len(waiting))
+            progress(len(waiting), len(waiting))
     summary.indicator_files = [u.upload_id for u in pending_indicator_files()]
     # The council's indicator files load in the same run as dbt: they are small, and dbt reads them.
     selection = [indicator_files, warehouse_models, baseline_audit]

@@ -19,6 +19,20 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("GX_ANALYTICS_ENABLED", "false")
 
 
+@pytest.fixture
+def cheap_hashes(monkeypatch):
+    """argon2id at its cheapest cost, for tests that sign in or hash often: the production cost
+    (about 0.15 s a hash) is not what they test."""
+    from argon2 import PasswordHasher, profiles
+
+    from accueil.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    passwords._decoy_hash.cache_clear()
+    yield
+    passwords._decoy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def sample_region(tmp_path_factory) -> tuple[Path, dict]:
     """The default sample region (12 agencies, 8 quarters, 20,000 clients), generated once."""

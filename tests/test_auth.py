@@ -11,6 +11,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import click
 import duckdb
 import pandas as pd
 import pytest
@@ -30,13 +31,7 @@ HIDDEN_MARKER = "UNDESCRIBED-5d0e"
 PRODUCTION_HASHER = passwords._hasher
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    """argon2id at its cheapest cost: the real cost is 0.15 s a hash, and these tests hash a lot."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
-    passwords._decoy_hash.cache_clear()
-    yield
-    passwords._decoy_hash.cache_clear()
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture
@@ -390,11 +385,25 @@ def test_sql_as_an_aggregate_user_cannot_reach_client_level_or_raw_data(snapshot
     assert len(_audit("sql_refused")) == 1
 
 
-def test_sql_as_an_agency_user_gets_aggregates_but_no_client_rows_yet(snapshot):
-    # Until agency-filtered client-level relations exist, the SQL door gives agency users aggregates only.
+def test_sql_as_an_agency_user_gets_aggregates_and_only_its_own_rows(snapshot):
     _add("ana", "agency", "A01")
     assert _sql("select count(*) from fct_outcome_rates", user="ana").exit_code == 0
-    assert _sql("select * from dim_client", user="ana").exit_code != 0
+    own = _sql("select agency_cd, upload_id from own.loads", user="ana")
+    assert own.exit_code == 0, own.output
+    assert own.output.splitlines() == ["agency_cd,upload_id", "A01,1"]
+    tables = _sql("select schema_name, table_name from duckdb_tables() order by all", user="ana")
+    assert tables.output.splitlines()[1:] == ["marts,fct_outcome_rates", "own,loads"]
+    for crafted in (
+        "select * from own.loads where agency_cd = 'B02' or 1=1",
+        "select * from dim_client",
+        "select * from raw.loads",
+        "select * from snapshot.raw.loads",
+    ):
+        result = _sql(crafted, user="ana")
+        assert "B02" not in result.output and CLIENT_MARKER not in result.output, crafted
+    # A funder gets no `own` schema at all.
+    _add("fay", "funder")
+    assert _sql("select * from own.loads").exit_code != 0
 
 
 def test_sql_as_admin_reads_everything_but_still_no_files(snapshot):
@@ -435,3 +444,87 @@ def test_run_sql_refuses_before_a_snapshot_exists():
     _add("fay", "funder")
     with pytest.raises(access.NotPublished):
         run_sql(auth.viewer_for("fay", PASSWORD), "select 1")
+
+
+# --- the demo's first admin -----------------------------------------------------------------
+
+
+def test_the_demo_makes_one_admin_and_shows_its_password_once(capsys, monkeypatch):
+    from accueil.cli import _demo_admin
+
+    monkeypatch.delenv("ACCUEIL_DEMO_ADMIN_PASSWORD", raising=False)
+    _demo_admin()
+    printed = capsys.readouterr().out
+    password = printed.split("with the password ")[1].split()[0]
+    assert len(password) >= passwords.MIN_LENGTH
+    assert auth.viewer_for("admin", password) == access.Viewer("admin", "admin")
+    assert password.encode() not in control.path().read_bytes()
+    assert all(password not in row["detail"] for row in _audit())
+    _demo_admin()  # a second demo leaves the admin as it is
+    assert "Sign in to the dashboards as an admin (admin)" in capsys.readouterr().out
+    assert auth.viewer_for("admin", password).role == "admin"
+    assert [r["actor"] for r in _audit("user_added")] == [local_actor()]
+
+
+def test_the_demo_admin_password_can_be_given_but_must_be_strong(monkeypatch):
+    from accueil.cli import _demo_admin
+
+    monkeypatch.setenv("ACCUEIL_DEMO_ADMIN_PASSWORD", "short")
+    with pytest.raises(click.ClickException, match="at least 12 characters"):
+        _demo_admin()
+    monkeypatch.setenv("ACCUEIL_DEMO_ADMIN_PASSWORD", PASSWORD)
+    _demo_admin()
+    assert auth.viewer_for("admin", PASSWORD).role == "admin"
+
+
+# --- OpenID Connect claims ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claims", "viewer"),
+    [
+        ({"email": "Fay@Funder.example", "accueil_role": "funder"}, access.Viewer("oidc:fay@funder.example", "funder")),
+        ({"sub": "abc", "accueil_role": " Council "}, access.Viewer("oidc:abc", "council")),
+        (
+            {"email": "a@b.c", "accueil_role": "agency", "accueil_agency": "ag001"},
+            access.Viewer("oidc:a@b.c", "agency", "AG001"),
+        ),
+        ({"email": "a@b.c", "accueil_role": ["staff", "admin"]}, access.Viewer("oidc:a@b.c", "admin")),
+    ],
+)
+def test_identity_claims_give_the_role_they_name(claims, viewer):
+    from accueil.auth.oidc import viewer_from_claims
+
+    assert viewer_from_claims(claims) == viewer
+
+
+@pytest.mark.parametrize(
+    ("claims", "message"),
+    [
+        ({"email": "a@b.c"}, "no Accueil role"),
+        ({"email": "a@b.c", "accueil_role": "superuser"}, "no Accueil role"),
+        ({"email": "a@b.c", "accueil_role": ["admin", "funder"]}, "no Accueil role"),  # two roles: which one?
+        ({"email": "a@b.c", "accueil_role": "agency"}, "not an agency code"),
+        ({"email": "a@b.c", "accueil_role": "agency", "accueil_agency": "AG001' or '1'='1"}, "not an agency code"),
+        ({"accueil_role": "admin"}, "no usable"),
+        ({"email": "two words", "accueil_role": "admin"}, "no usable"),
+    ],
+)
+def test_identity_claims_that_do_not_name_a_role_are_refused(claims, message):
+    from accueil.auth.oidc import IdentityRefused, viewer_from_claims
+
+    with pytest.raises(IdentityRefused, match=message):
+        viewer_from_claims(claims)
+
+
+def test_an_identity_expires_with_its_token_or_the_session_length(monkeypatch):
+    from accueil.auth.oidc import identity_expired
+
+    monkeypatch.setenv("ACCUEIL_SESSION_MINUTES", "60")
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    stamp = now.timestamp()
+    assert not identity_expired({"iat": stamp - 59 * 60, "exp": stamp + 60}, now, now)
+    assert identity_expired({"iat": stamp - 60, "exp": stamp - 1}, now, now)  # the token itself has expired
+    assert identity_expired({"iat": stamp - 61 * 60, "exp": stamp + 3600}, now, now)  # signed in too long ago
+    assert identity_expired({}, now - timedelta(minutes=60), now)  # no iat: counted from first sight
+    assert not identity_expired({}, now - timedelta(minutes=59), now)

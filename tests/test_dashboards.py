@@ -24,11 +24,42 @@ APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
 NBSP = "\u00a0"
 
 
+PASSWORD = "correct horse battery"
+# The users every dashboard test can sign in as: one per role (accueil.auth, real sessions).
+USERS = {"ana": ("agency", "AG001"), "fay": ("funder", None), "cam": ("council", None), "root": ("admin", None)}
+
+
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
+
+
+def add_users(home: Path) -> None:
+    from accueil import control
+    from accueil.auth import users
+
+    with control.connect() as con:
+        for name, (role, agency) in USERS.items():
+            users.add(con, "test", name, role, agency, PASSWORD)
+
+
+def make_home(sample_warehouse, tmp_path: Path, monkeypatch) -> Path:
+    """The session's sample warehouse, read through links, with its own copy of the register.
+
+    Pages only read the snapshot, but signing in writes users, sessions and audit rows to
+    the control database: each test gets a copy, so none sees another's.
+    """
+    source, target = sample_warehouse[0], tmp_path / "home-view"
+    target.mkdir()
+    for name in ("published", "warehouse.duckdb"):
+        (target / name).symlink_to(source / name)
+    shutil.copy2(source / "control.sqlite", target / "control.sqlite")
+    monkeypatch.setenv("ACCUEIL_HOME", str(target))
+    add_users(target)
+    return target
+
+
 @pytest.fixture
-def home(sample_warehouse, monkeypatch) -> Path:
-    """The session's sample warehouse, read-only: pages only read it."""
-    monkeypatch.setenv("ACCUEIL_HOME", str(sample_warehouse[0]))
-    return sample_warehouse[0]
+def home(sample_warehouse, tmp_path, monkeypatch) -> Path:
+    return make_home(sample_warehouse, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -41,6 +72,7 @@ def writable_home(sample_warehouse, tmp_path, monkeypatch) -> Path:
         (reference,) = con.execute("select max(upload_id) from uploads where kind = 'agencies'").fetchone()
     shutil.copytree(source / "accepted" / str(reference), target / "accepted" / str(reference))
     monkeypatch.setenv("ACCUEIL_HOME", str(target))
+    add_users(target)
     return target
 
 
@@ -49,9 +81,21 @@ def snapshot(home: Path, sql: str, *params) -> pd.DataFrame:
         return con.execute(sql, list(params)).df()
 
 
-def open_page(page: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
+def sign_in(name: str = "root", password: str = PASSWORD, at: AppTest | None = None) -> AppTest:
+    """The sign-in form, filled in and sent, as a person would."""
+    if at is None:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.run()
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input(password)
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(page: str, lang: str = "en", user: str = "root") -> AppTest:
+    at = sign_in(user)
+    assert not at.text_input, "still on the sign-in form"
     if lang != "en":
         at.sidebar.radio(key="lang").set_value(lang).run()
     if page != "council":

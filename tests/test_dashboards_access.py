@@ -15,6 +15,8 @@ from accueil.access.reader import suppress_flows
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from shared import Col, render_table
 
+ADMIN = access.Viewer("operator", "admin")
+
 
 def test_every_label_has_english_and_french():
     for key, texts in i18n.LABELS.items():
@@ -69,9 +71,9 @@ def test_roles_are_checked_in_the_access_layer():
 
 def test_queries_take_exactly_their_declared_parameters():
     with pytest.raises(TypeError):
-        access.fetch(access.LOCAL_OPERATOR, "outputs.agency", agency="AG001", extra="1")
+        access.fetch(ADMIN, "outputs.agency", agency="AG001", extra="1")
     with pytest.raises(KeyError):
-        access.fetch(access.LOCAL_OPERATOR, "select * from raw.client_profile")
+        access.fetch(ADMIN, "select * from raw.client_profile")
     for query in access.QUERIES.values():
         if query.scope == "agency":
             assert "agency" in query.params, query.name
@@ -85,8 +87,8 @@ def test_parameters_are_bound_not_spliced(tmp_path, monkeypatch):
         con.execute("create table marts.fct_outputs (agency_code varchar, grain varchar, period varchar)")
         con.execute("insert into marts.fct_outputs values ('AG001', 'agency', '2025Q1')")
     hostile = "AG001' or '1'='1"
-    assert access.fetch(access.LOCAL_OPERATOR, "outputs.agency", agency=hostile).empty
-    assert len(access.fetch(access.LOCAL_OPERATOR, "outputs.agency", agency="AG001")) == 1
+    assert access.fetch(ADMIN, "outputs.agency", agency=hostile).empty
+    assert len(access.fetch(ADMIN, "outputs.agency", agency="AG001")) == 1
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_outputs").fetchone()[0] == 1
 

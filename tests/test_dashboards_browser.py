@@ -1,7 +1,9 @@
 """The dashboards in a real browser: Debian's headless Chromium driven by Playwright.
 
-Each page is opened, the agency page takes a good and a bad extract, the language is
-switched, and a screenshot of each page is saved for the README (docs/screenshots/).
+The sign-in form is filled in, each page is opened from the navigation, the agency page
+takes a good and a bad extract, the language is switched, and a screenshot of each page
+is saved for the README (docs/screenshots/).  A second browser signs in as an agency user
+and finds only that agency's pages.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def server(sample_warehouse, tmp_path):
     with sqlite3.connect(home / "control.sqlite") as con:
         (reference,) = con.execute("select max(upload_id) from uploads where kind = 'agencies'").fetchone()
     shutil.copytree(source / "accepted" / str(reference), home / "accepted" / str(reference))
+    _add_users(home)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -67,6 +70,38 @@ def server(sample_warehouse, tmp_path):
     process.wait(timeout=30)
 
 
+PASSWORD = "a browser test password"
+
+
+def _add_users(home: Path) -> None:
+    for name, role in (("root", ["admin"]), ("ana", ["agency", "--agency", "AG005"])):
+        subprocess.run(
+            [sys.executable, "-m", "accueil.cli", "users", "add", name, "--role", *role],
+            input=PASSWORD + "\n",
+            text=True,
+            env={**os.environ, "ACCUEIL_HOME": str(home)},
+            check=True,
+            capture_output=True,
+        )
+
+
+def _sign_in(page, name: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
+    page.get_by_role("textbox", name="User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    _settle(page)
+    expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
+
+
+def _go(page, title: str) -> None:
+    # From the navigation, not the address bar: a new address is a new session, which signs in again.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    _settle(page)
+
+
 def _settle(page) -> None:
     """Wait until Streamlit has finished running the script (no spinner, no 'running' status)."""
     page.wait_for_load_state("networkidle")
@@ -92,23 +127,27 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
 
         page.goto(f"{url}/")  # the default page lives at the root; /council would say "Page not found"
         _settle(page)
+        page.screenshot(path=str(SHOTS / "signin.png"), full_page=True)
+        page.get_by_role("textbox", name="Password").fill("not the password")
+        page.get_by_role("textbox", name="User name").fill("root")
+        page.get_by_role("button", name="Sign in").click()
+        _settle(page)
+        expect(page.get_by_text("Wrong user name or password.")).to_be_visible()
+        _sign_in(page, "root")
         expect(page.get_by_role("heading", name="Council scorecard")).to_be_visible()
         expect(page.get_by_text("Page not found")).to_have_count(0)
         page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
 
-        page.goto(f"{url}/funders")
-        _settle(page)
+        _go(page, "Funders: outcomes and outputs")
         expect(page.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
         expect(page.get_by_text("Comparing agencies")).to_be_visible()
         page.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
 
-        page.goto(f"{url}/journeys")
-        _settle(page)
+        _go(page, "Client journeys")
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
         page.screenshot(path=str(SHOTS / "journeys.png"), full_page=True)
 
-        page.goto(f"{url}/agency")
-        _settle(page)
+        _go(page, "Agency: my quarter")
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="AG005").first.click()
         _settle(page)
@@ -130,10 +169,35 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
         _settle(page)
         page.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
 
-        page.goto(f"{url}/funders?lang=fr")
-        _settle(page)
+        _go(page, "Bailleurs : résultats et extrants")
         expect(page.get_by_role("heading", name="Extrants et résultats par organisme")).to_be_visible()
         page.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
+
+        page.get_by_text("English").click()
+        _settle(page)
+        _go(page, "Audit log")
+        expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="upload_rejected").click()
+        _settle(page)
+        expect(page.get_by_text("Rows: 1", exact=True)).to_be_visible()  # the bad extract, the one rejection
+        page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
+
+        # An agency user, in a browser of their own, with a link to another agency.
+        other = browser.new_page(viewport={"width": 1400, "height": 1000})
+        other.goto(f"{url}/agency?agency=AG002")
+        _settle(other)
+        _sign_in(other, "ana")
+        nav = other.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link")).to_have_count(3)
+        expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
+        _go(other, "Agency: my quarter")
+        expect(other.get_by_text("AG005 — ").first).to_be_visible()
+        expect(other.get_by_role("option", name="AG002")).to_have_count(0)
+        other.get_by_role("button", name="Sign out").click()
+        _settle(other)
+        expect(other.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
         browser.close()
 
     with sqlite3.connect(home / "control.sqlite") as con:

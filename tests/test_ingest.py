@@ -360,13 +360,13 @@ def test_reupload_is_a_noop_and_a_correction_replaces_the_old_version(tmp_path, 
 KILL_DURING_LOAD = """
 import os, sys, time
 import accueil.ingest.warehouse as w
-original = w._insert
-def slow(con, contract, upload):
-    counts = original(con, contract, upload)
-    open(sys.argv[1], "w").close()  # rows inserted, transaction not committed
-    time.sleep(120)
-    return counts
-w._insert = slow
+original = w._replace_sheet
+def slow(con, sheet, uploads, partitioned):
+    original(con, sheet, uploads, partitioned)
+    if sheet.table == "info_orientation":
+        open(sys.argv[1], "w").close()  # old rows deleted, new ones inserted, transaction not committed
+        time.sleep(120)
+w._replace_sheet = slow
 from orchestration.build import run_build
 run_build()
 """

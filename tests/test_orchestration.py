@@ -1,4 +1,4 @@
-"""The Dagster definitions load, and their sensor, partitions and asset checks work on real files."""
+"""The Dagster definitions load, and their sensor, loads and asset checks work on real files."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from accueil import config, control
 from accueil.generate import GenerateOptions, generate
 from orchestration.build import prepare_manifest, run_build
-from orchestration.defs.partitions import extract_partitions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,27 +56,26 @@ def test_asset_graph_has_one_checked_table_per_sheet_and_dbt_after_it():
     assert ("raw/info_orientation", "great_expectations") in checks
     staging = graph.get(dg.AssetKey(["staging", "stg_client_profile"]))
     assert dg.AssetKey(["raw", "client_profile"]) in staging.parent_keys
-    assert graph.get(dg.AssetKey(["raw", "employment"])).partitions_def == extract_partitions
+    # Not partitioned: one run loads every waiting extract (see orchestration/defs/ingest/assets.py).
+    assert graph.get(dg.AssetKey(["raw", "employment"])).partitions_def is None
 
 
-def test_inbox_sensor_submits_dropped_files_and_requests_one_run_per_partition(region, tmp_path, monkeypatch):
+def test_inbox_sensor_submits_dropped_files_and_requests_one_run_for_all_waiting(region, tmp_path, monkeypatch):
     monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path))
     prepare_manifest()
     from orchestration.defs.ingest.sensors import inbox_sensor
 
     inbox = config.inbox_dir()
     inbox.mkdir(parents=True)
+    instance = dg.DagsterInstance.ephemeral()
+    assert isinstance(inbox_sensor(dg.build_sensor_context(instance=instance)), dg.SkipReason)
     shutil.copy(region / "agencies.xlsx", inbox / "agencies.xlsx")
     shutil.copy(region / "AG001_2024Q1.xlsx", inbox)
     shutil.copy(region / "AG002_2024Q1.xlsx", inbox)
     (inbox / "bad name.xlsx").write_bytes(b"not a workbook")
-    instance = dg.DagsterInstance.ephemeral()
     result = inbox_sensor(dg.build_sensor_context(instance=instance))
-    keys = sorted(str(r.partition_key) for r in result.run_requests)
-    assert keys == ["AG001|2024Q1", "AG002|2024Q1"]
-    assert len({r.run_key for r in result.run_requests}) == 2
-    added = {(r.partitions_def_name, tuple(r.partition_keys)) for r in result.dynamic_partitions_requests}
-    assert ("agency", ("AG001", "AG002")) in added and ("quarter", ("2024Q1",)) in added
+    assert isinstance(result, dg.RunRequest)
+    assert result.tags["accueil/uploads"] == "2"
     assert sorted(p.name for p in (inbox / "processed").iterdir()) == [
         "AG001_2024Q1.xlsx",
         "AG002_2024Q1.xlsx",
@@ -86,26 +85,23 @@ def test_inbox_sensor_submits_dropped_files_and_requests_one_run_per_partition(r
     # The same file dropped again: registered as a duplicate, no new run.
     shutil.copy(region / "AG001_2024Q1.xlsx", inbox)
     again = inbox_sensor(dg.build_sensor_context(instance=instance))
-    assert sorted(r.run_key for r in again.run_requests) == sorted(r.run_key for r in result.run_requests)
+    assert again.run_key == result.run_key
     with control.connect() as con:
         assert len(control.uploads(con, kind="extract")) == 2
 
 
-def test_partition_load_reports_the_great_expectations_check(region, tmp_path, monkeypatch):
+def test_one_load_run_takes_every_waiting_extract_and_reports_the_checks(region, tmp_path, monkeypatch):
     monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path))
     from accueil.ingest.submit import submit_agencies, submit_extract
     from accueil.quarters import Quarter
     from orchestration.definitions import resources
     from orchestration.defs.ingest.assets import extracts
-    from orchestration.defs.partitions import add_partitions, partition_key
 
     assert submit_agencies(region / "agencies.xlsx", user="t").accepted
-    assert submit_extract(region / "AG002_2024Q1.xlsx", "AG002", Quarter.parse("2024Q1"), user="t").accepted
+    for agency in ("AG001", "AG002"):
+        assert submit_extract(region / f"{agency}_2024Q1.xlsx", agency, Quarter.parse("2024Q1"), user="t").accepted
     instance = dg.DagsterInstance.ephemeral()
-    add_partitions(instance, [("AG002", "2024Q1")])
-    result = dg.materialize(
-        [extracts], partition_key=partition_key("AG002", "2024Q1"), instance=instance, resources=resources()
-    )
+    result = dg.materialize([extracts], instance=instance, resources=resources())
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == 10 and all(e.passed for e in evaluations)
@@ -115,14 +111,36 @@ def test_partition_load_reports_the_great_expectations_check(region, tmp_path, m
 
     suite = expectations(extract_contract().sheet("Info&Orien"))
     assert len(suite) >= 4  # required values, codes, typed formats, unique keys at least
-    assert metadata["raw/info_orientation"]["expectations evaluated"].value == len(suite)
+    assert metadata["raw/info_orientation"]["expectations evaluated"].value == 2 * len(suite)  # two extracts
     assert metadata["raw/info_orientation"]["cells checked"].value > 1000
-    rows = {
-        m.asset_key.to_user_string(): m.metadata["rows"].value
-        for m in result.get_asset_materialization_events()
-        and [e.event_specific_data.materialization for e in result.get_asset_materialization_events()]
+    materialized = {
+        e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
     }
-    assert rows["raw/info_orientation"] > 0
+    info = materialized["raw/info_orientation"]
+    assert info["uploads loaded"].value == 2
+    assert sorted(u[:2] for u in info["uploads (agency, quarter, upload id, sha256)"].value) == [
+        ["AG001", "2024Q1"],
+        ["AG002", "2024Q1"],
+    ]
+    # The rows loaded, counted independently from the staged Parquet files.
+    import duckdb
+
+    with control.connect() as con:
+        staged = [
+            config.accepted_dir() / str(u.upload_id) / "info_orientation.parquet"
+            for u in control.uploads(con, kind="extract")
+        ]
+        assert {u.status for u in control.uploads(con, kind="extract")} == {"loaded"}
+    expected = sum(len(pd.read_parquet(p)) for p in staged)
+    assert info["rows loaded"].value == expected > 0
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+        assert con.execute("select count(*) from raw.info_orientation").fetchone()[0] == expected
+    # Nothing waiting: a second run loads nothing and changes nothing.
+    again = dg.materialize([extracts], instance=instance, resources=resources())
+    assert again.success
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+        assert con.execute("select count(*) from raw.info_orientation").fetchone()[0] == expected
 
 
 def test_failed_build_keeps_the_last_good_snapshot(region, tmp_path, monkeypatch):

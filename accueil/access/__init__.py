@@ -5,13 +5,13 @@ run on short-lived read-only connections to the published snapshot, never on the
 pipeline's file, and their results are cached per snapshot version, so a new publish is
 seen at once and a load in progress is never waited for.  Each query declares what it
 exposes (aggregates, or one agency's own rows), and the viewer's role is checked here,
-before the cache, so that roles (issue 8) are enforced in one place rather than by
-hiding widgets.
+before the cache, so that roles are enforced in one place rather than by hiding
+widgets; aggregate results then pass a second line of disclosure control.
 """
 
 from importlib import import_module
 
-from accueil.access.policy import LOCAL_OPERATOR, AccessDenied, Viewer
+from accueil.access.policy import AccessDenied, Viewer
 from accueil.access.snapshot import NotPublished, SnapshotInfo, snapshot_info
 
 # The reader brings in Streamlit and pandas (most of a second): loaded on first use, so
@@ -20,31 +20,41 @@ _LAZY = {
     "QUERIES": "reader",
     "fetch": "reader",
     "has_table": "reader",
-    "suppression_threshold": "reader",
+    "suppression_threshold": "disclosure",
+    "scan_snapshot": "disclosure",
+    "audit_log": "audit",
+    "audit_actions": "audit",
+    "record_export": "audit",
     "UploadResult": "uploads",
     "submit_extract": "uploads",
     "upload_history": "uploads",
 }
 
 
+_RENAMED = {"audit_actions": "actions"}
+
+
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(import_module(f"accueil.access.{_LAZY[name]}"), name)
+        value = getattr(import_module(f"accueil.access.{_LAZY[name]}"), _RENAMED.get(name, name))
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "LOCAL_OPERATOR",
     "QUERIES",
     "AccessDenied",
     "NotPublished",
     "SnapshotInfo",
     "UploadResult",
     "Viewer",
+    "audit_actions",
+    "audit_log",
     "fetch",
     "has_table",
+    "record_export",
+    "scan_snapshot",
     "snapshot_info",
     "submit_extract",
     "suppression_threshold",

@@ -18,11 +18,13 @@ import duckdb
 import pandas as pd
 
 from accueil import control
+from accueil.access.disclosure import count_columns, is_numeric_sql, suppression_threshold
 from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure
 from accueil.access.policy import AccessDenied, Viewer
 from accueil.access.snapshot import NotPublished, snapshot_info
 
 _ALIAS = "snapshot"
+OWN = "own"  # an agency user's own rows
 
 
 class QueryFailed(ValueError):
@@ -44,8 +46,28 @@ def open_full(path: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def open_restricted(path: str, exposure: Exposure) -> duckdb.DuckDBPyConnection:
-    """An in-memory database holding the exposed marts tables (minus hidden columns), sealed."""
+def open_restricted(
+    path: str, exposure: Exposure, threshold: int | None = None, agency: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding the exposed marts tables (minus hidden columns), sealed.
+
+    With `agency`, also schema `own`: that agency's own rows of every raw table keyed by
+    agency (its extracts as loaded, its loads), and no other agency's.
+    """
+    return _open_restricted(path, exposure, threshold, agency)[0]
+
+
+def _open_restricted(
+    path: str, exposure: Exposure, threshold: int | None, agency: str | None = None
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]]:
+    """The sealed database, and the small cells blanked in each copied table (table.column -> cells).
+
+    The copies pass the second line of disclosure control before the user's query ever
+    runs, so no query, however it renames or combines columns, sees a small cell the
+    marts let through.
+    """
+    threshold = suppression_threshold() if threshold is None else threshold
+    blanked: dict[str, int] = {}
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as {_ALIAS} (read_only)")
@@ -71,13 +93,56 @@ def open_restricted(path: str, exposure: Exposure) -> duckdb.DuckDBPyConnection:
                 con.execute(
                     f"create table {SCHEMA}.{_quote(table)} as select {columns} from {_ALIAS}.{SCHEMA}.{_quote(table)}"
                 )
+                blanked.update(_blank_small_cells(con, table, threshold))
+        if agency:
+            _copy_own_rows(con, agency)
         con.execute(f"use memory.{SCHEMA}")
         con.execute(f"detach {_ALIAS}")
         _seal(con)
     except BaseException:
         con.close()
         raise
-    return con
+    return con, blanked
+
+
+def _copy_own_rows(con: duckdb.DuckDBPyConnection, agency: str) -> None:
+    keyed = con.execute(
+        "select table_name from duckdb_columns() where database_name = ? and schema_name = 'raw'"
+        " and column_name = 'agency_cd' order by table_name",
+        [_ALIAS],
+    ).fetchall()
+    con.execute(f"create schema {OWN}")
+    for (table,) in keyed:
+        con.execute(
+            f"create table {OWN}.{_quote(table)} as select * from {_ALIAS}.raw.{_quote(table)} where agency_cd = ?",
+            [agency],
+        )
+
+
+def _blank_small_cells(con: duckdb.DuckDBPyConnection, table: str, threshold: int) -> dict[str, int]:
+    described = con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = 'memory' and schema_name = ?"
+        " and table_name = ? order by column_index",
+        [SCHEMA, table],
+    ).fetchall()
+    numeric = {name for name, kind in described if is_numeric_sql(kind)}
+    relation = f"memory.{SCHEMA}.{_quote(table)}"
+    found, updates = {}, []
+    # Counted before anything is blanked: blanking one count's group can hide another's small cell.
+    for count in count_columns([name for name, _ in described], numeric):
+        if count.name not in numeric:
+            continue
+        where = count.sql_predicate(threshold)
+        (cells,) = con.execute(f"select count(*) from {relation} where {where}").fetchone()
+        if cells:
+            found[f"{table}.{count.name}"] = int(cells)
+            sets = [f"{_quote(c)} = null" for c in count.group]
+            if count.flag:
+                sets.append(f"{_quote(count.flag)} = true")
+            updates.append(f"update {relation} set {', '.join(sets)} where {where}")
+    for update in updates:
+        con.execute(update)
+    return found
 
 
 def _quote(identifier: str) -> str:
@@ -90,9 +155,16 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
     digest = hashlib.sha256(query.encode("utf-8")).hexdigest()
     restricted = viewer.role != "admin"
     try:
-        con = open_restricted(info.path, exposure or aggregate_exposure()) if restricted else open_full(info.path)
+        if restricted:
+            own = viewer.agency if viewer.role == "agency" else None
+            con, blanked = _open_restricted(info.path, exposure or aggregate_exposure(), None, own)
+        else:
+            con, blanked = open_full(info.path), {}
     except duckdb.IOException as exc:
         raise NotPublished(str(exc).splitlines()[0]) from None
+    if blanked:
+        with control.connect() as ctl:
+            control.audit(ctl, viewer.name, "disclosure_blanked", "sql", role=viewer.role, cells=blanked)
     try:
         try:
             statements = con.extract_statements(query)

@@ -1,4 +1,4 @@
-"""Who may run which query.  Sign-in arrives with issue 8; the rules it needs live here already."""
+"""Who may run which query: the rules every page and command goes through."""
 
 from __future__ import annotations
 
@@ -28,21 +28,25 @@ class Viewer:
         if (self.role == "agency") != bool(self.agency):
             raise ValueError("an agency user is bound to exactly one agency, and only an agency user is")
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
     def may_read(self, scope: str, params: dict) -> bool:
-        if scope in ("catalog", "aggregate") or self.role == "admin":
+        if scope in ("catalog", "aggregate") or self.is_admin:
             return True
         if scope == "agency":
+            # Compared as given: "a01" or " AG001" is not a way to another spelling of a code.
             return self.role == "agency" and params.get("agency") == self.agency
         return False
 
     def may_upload(self, agency: str) -> bool:
-        return self.role == "admin" or (self.role == "agency" and agency == self.agency)
+        return self.is_admin or (self.role == "agency" and agency == self.agency)
 
     def check(self, scope: str, params: dict) -> None:
         if not self.may_read(scope, params):
             raise AccessDenied(f"{self.name} ({self.role}) may not read {scope} data with {params}")
 
-
-# Until sign-in exists the dashboards are a local install run by the partnership's own
-# operator, who may see everything an admin sees.
-LOCAL_OPERATOR = Viewer(name="dashboard", role="admin")
+    def check_admin(self, what: str) -> None:
+        if not self.is_admin:
+            raise AccessDenied(f"{self.name} ({self.role}) may not read {what}: admins only")

@@ -8,28 +8,17 @@ checked before the cache is consulted, so a cached answer is never a way round t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import pandas as pd
 import streamlit as st
-import yaml
 
-from accueil import config
+from accueil.access import audit
+from accueil.access.disclosure import blank_small_cells, suppression_threshold
 from accueil.access.policy import SCOPES, Viewer
 from accueil.access.snapshot import connect, snapshot_info
 from accueil.contract import extract_contract
-
-
-@cache
-def suppression_threshold() -> int:
-    """The dbt var the marts were built with, so the access layer's own suppression matches theirs."""
-    if os.environ.get("ACCUEIL_SUPPRESSION_THRESHOLD"):
-        return int(os.environ["ACCUEIL_SUPPRESSION_THRESHOLD"])
-    project = yaml.safe_load((config.REPO_ROOT / "warehouse" / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["suppression_threshold"])
 
 
 @dataclass(frozen=True)
@@ -210,7 +199,12 @@ def _run(name: str, params: tuple[tuple[str, str], ...], version: tuple) -> pd.D
 
 
 def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
-    """The result of the named query for these parameters, as the viewer may see it."""
+    """The result of the named query for these parameters, as the viewer may see it.
+
+    An aggregate result for anyone but an admin passes the second line of disclosure
+    control (accueil.access.disclosure) on its way out: after the cache, so a cached
+    answer is checked on every read.  A view of one agency's client-level figures is audited.
+    """
     query = QUERIES.get(name)
     if query is None:
         raise KeyError(f"no query named {name!r}")
@@ -219,7 +213,14 @@ def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
     bound = {key: str(value) for key, value in params.items()}
     viewer.check(query.scope, bound)
     info = snapshot_info()
-    return _run(name, tuple(sorted(bound.items())), info.version).copy()
+    frame = _run(name, tuple(sorted(bound.items())), info.version).copy()
+    if query.scope == "agency":
+        audit.record_client_view(viewer, name, bound, info.key)
+    elif query.scope == "aggregate" and not viewer.is_admin:
+        frame, findings = blank_small_cells(frame, suppression_threshold())
+        if findings:
+            audit.record_blanked(viewer, name, bound, info.key, findings)
+    return frame
 
 
 def has_table(viewer: Viewer, schema: str, table: str) -> bool:

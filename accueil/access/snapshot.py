@@ -30,7 +30,8 @@ class SnapshotInfo:
 
 
 def snapshot_info() -> SnapshotInfo:
-    path = config.published_path()
+    # Through links to the file itself: two homes that link to one snapshot share its cache entries.
+    path = config.published_path().resolve()
     try:
         stat = path.stat()
     except FileNotFoundError:

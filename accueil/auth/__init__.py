@@ -33,6 +33,18 @@ def viewer_for_session(token: str) -> Viewer:
         return sessions.resume(con, token).viewer()
 
 
+def sign_out(token: str, viewer: Viewer | None = None) -> None:
+    with control.connect() as con:
+        sessions.end(con, token)
+        if viewer is not None:
+            control.audit(con, viewer.name, "signout", f"user:{viewer.name}", role=viewer.role)
+
+
+def has_users() -> bool:
+    with control.connect() as con:
+        return con.execute("select exists (select 1 from users)").fetchone()[0] == 1
+
+
 __all__ = [
     "AccountLocked",
     "Session",
@@ -42,7 +54,9 @@ __all__ = [
     "UserError",
     "WeakPassword",
     "authenticate",
+    "has_users",
     "sign_in",
+    "sign_out",
     "viewer_for",
     "viewer_for_session",
 ]

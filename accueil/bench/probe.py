@@ -2,7 +2,7 @@
 
 The build runs in this process, so the probe wraps, for the duration of one build, the
 functions the build looks up at call time: `dagster.materialize` (each Dagster run),
-the DuckDB load of one upload, `prepare_manifest` (the explicit `dbt parse`) and the
+the DuckDB load of the waiting uploads, `prepare_manifest` (the explicit `dbt parse`) and the
 publish step.  dbt itself runs in a subprocess; its split between start-up and parsing
 and running the models comes from its own artifact, run_results.json
 (`generated_at - invocation_started_at` is the whole invocation, `elapsed_time` the
@@ -144,11 +144,11 @@ def probe_build() -> Iterator[BuildProbe]:
             from orchestration.defs.ingest import assets as ingest_assets
             from orchestration.defs.warehouse import assets as warehouse_assets
 
-            if not hasattr(ingest_assets.load_upload, "__bench_wrapped__"):
-                load = _timed(add("duckdb_load_s"), ingest_assets.load_upload)
+            if not hasattr(ingest_assets.load_uploads, "__bench_wrapped__"):
+                load = _timed(add("duckdb_load_s"), ingest_assets.load_uploads)
                 publish = _timed(add("publish_s"), warehouse_assets.publish)
                 load.__bench_wrapped__ = publish.__bench_wrapped__ = True
-                stack.enter_context(_replaced(ingest_assets, "load_upload", load))
+                stack.enter_context(_replaced(ingest_assets, "load_uploads", load))
                 stack.enter_context(_replaced(warehouse_assets, "publish", publish))
             return result
 

@@ -119,7 +119,7 @@ def _section(scale: str, result: dict | None) -> list[str]:
         f"Expectations {_fmt(v['gx_per_file_s'])} s ({v['gx_share']:.0%}); {_fmt(v['rows_per_s'])} rows/s "
         f"overall (wall time, {v['workers']} workers). Loading: {_fmt(result['load']['duckdb_rows_per_s'])} rows/s "
         f"in DuckDB itself, {_fmt(result['load']['rows_per_s'])} rows/s counting the {b['load_runs']} Dagster "
-        "runs (one per partition).",
+        "load runs (the agency reference, then every waiting extract in one run).",
         "",
         "| sheet | rows | GX seconds (summed over files) | GX rows/s |",
         "|---|---|---|---|",

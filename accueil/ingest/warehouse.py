@@ -1,9 +1,9 @@
 """Load accepted uploads into the DuckDB warehouse, one transaction per upload.
 
 The `raw` schema holds the extracts as received (validated, normalised text), one
-table per contract sheet, keyed by agency and quarter.  Loading a partition deletes
-its previous rows and inserts the new ones in the same transaction: a crash or a
-kill at any point leaves the previous version in place.  Only the pipeline calls
+table per contract sheet, keyed by agency and quarter.  Loading a batch of uploads
+deletes their partitions' previous rows and inserts the new ones in the same
+transaction: a crash or a kill at any point leaves the previous versions in place.  Only the pipeline calls
 this module; it is DuckDB's single writer.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from accueil import config, control
-from accueil.contract import Contract, Sheet, agencies_contract, extract_contract
+from accueil.contract import Sheet, agencies_contract, extract_contract
 from accueil.ingest.submit import staged_dir
 
 LOADS_TABLE = """
@@ -57,89 +57,121 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _insert(con: duckdb.DuckDBPyConnection, contract: Contract, upload: control.Upload) -> dict[str, int]:
-    folder = staged_dir(upload.upload_id)
-    counts = {}
-    partitioned = upload.kind == "extract"
-    for sheet in contract.sheets:
-        source = str(folder / f"{sheet.table}.parquet")
-        columns = ", ".join(_quote(c) for c in sheet.column_names)
-        keys = "agency_cd, quarter, " if partitioned else ""
-        values = "?, ?, " if partitioned else ""
-        params = [upload.agency_cd, upload.quarter] if partitioned else []
+def _batch(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) -> None:
+    """The uploads being loaded, as a temporary table the set-based statements below join on."""
+    con.execute(
+        "create or replace temp table load_batch (upload_id integer, agency_cd varchar, quarter varchar, "
+        "sha256 varchar, folder varchar)"
+    )
+    con.executemany(
+        "insert into load_batch values (?, ?, ?, ?, ?)",
+        [(u.upload_id, u.agency_cd, u.quarter, u.sha256, str(staged_dir(u.upload_id))) for u in uploads],
+    )
+
+
+def _replace_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, uploads: list[control.Upload], partitioned: bool):
+    """One delete and one insert for the sheet, whatever the number of uploads: DuckDB's per-statement
+    cost and a scan of the table per upload are what made loading thousands of extracts slow."""
+    if partitioned:
         con.execute(
-            f"insert into raw.{sheet.table} ({keys}upload_id, row_number, {columns}) "
-            f"select {values}?, row_number, {columns} from read_parquet(?)",
-            [*params, upload.upload_id, source],
+            f"delete from raw.{sheet.table} t using load_batch b where t.agency_cd = b.agency_cd "
+            "and t.quarter = b.quarter"
         )
-        counts[sheet.table] = con.execute(
-            f"select count(*) from raw.{sheet.table} where upload_id = ?", [upload.upload_id]
-        ).fetchone()[0]
-    return counts
+    else:
+        con.execute(f"delete from raw.{sheet.table}")
+    files = [str(staged_dir(u.upload_id) / f"{sheet.table}.parquet") for u in uploads]
+    columns = ", ".join(_quote(c) for c in sheet.column_names)
+    selected = ", ".join(f"p.{_quote(c)}" for c in sheet.column_names)
+    keys, key_values = ("agency_cd, quarter, ", "b.agency_cd, b.quarter, ") if partitioned else ("", "")
+    # union_by_name: an empty sheet's columns are typed null in its Parquet file, others' varchar.
+    con.execute(
+        f"insert into raw.{sheet.table} ({keys}upload_id, row_number, {columns}) "
+        f"select {key_values}b.upload_id, p.row_number, {selected} "
+        "from read_parquet(?, filename = true, union_by_name = true) p "
+        f"join load_batch b on p.filename = b.folder || '/{sheet.table}.parquet'",
+        [files],
+    )
 
 
-def load_upload(con: duckdb.DuckDBPyConnection, upload: control.Upload) -> dict[str, int]:
-    """Replace the upload's partition (agency and quarter; the whole reference for agencies) atomically."""
-    contract = extract_contract() if upload.kind == "extract" else agencies_contract()
+def load_uploads(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) -> dict[int, dict[str, int]]:
+    """Replace each upload's partition (agency and quarter; the whole reference for agencies), all in
+    one transaction: a crash or a kill at any point leaves every previous version in place.
+
+    Returns the rows loaded per upload and table.
+    """
+    if not uploads:
+        return {}
+    kinds = {u.kind for u in uploads}
+    if len(kinds) != 1 or (kinds != {"extract"} and len(uploads) != 1):
+        raise ValueError("one batch loads extracts, or exactly one agency reference file")
+    partitioned = kinds == {"extract"}
+    contract = extract_contract() if partitioned else agencies_contract()
+    counts: dict[int, dict[str, int]] = {u.upload_id: {} for u in uploads}
     con.execute("begin transaction")
     try:
+        _batch(con, uploads)
         for sheet in contract.sheets:
-            if upload.kind == "extract":
-                con.execute(
-                    f"delete from raw.{sheet.table} where agency_cd = ? and quarter = ?",
-                    [upload.agency_cd, upload.quarter],
-                )
-            else:
-                con.execute(f"delete from raw.{sheet.table}")
-        counts = _insert(con, contract, upload)
+            _replace_sheet(con, sheet, uploads, partitioned)
+            for upload_id, rows in con.execute(
+                f"select b.upload_id, count(t.upload_id) from load_batch b "
+                f"left join raw.{sheet.table} t on t.upload_id = b.upload_id group by b.upload_id"
+            ).fetchall():
+                counts[upload_id][sheet.table] = rows
         con.execute(
-            "delete from raw.loads where kind = ? and agency_cd = ? and quarter = ?",
-            [upload.kind, upload.agency_cd, upload.quarter],
+            "delete from raw.loads l using load_batch b where l.kind = ? and l.agency_cd = b.agency_cd "
+            "and l.quarter = b.quarter",
+            [uploads[0].kind],
         )
         con.execute(
-            "insert into raw.loads values (?, ?, ?, ?, ?, now())",
-            [upload.kind, upload.agency_cd, upload.quarter, upload.upload_id, upload.sha256],
+            "insert into raw.loads select ?, agency_cd, quarter, upload_id, sha256, now() from load_batch",
+            [uploads[0].kind],
         )
+        con.execute("drop table load_batch")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    mark_loaded(upload)
+    mark_loaded(uploads)
     return counts
 
 
-def mark_loaded(upload: control.Upload) -> None:
-    """Record in the register what the warehouse now holds (after its commit)."""
+def load_upload(con: duckdb.DuckDBPyConnection, upload: control.Upload) -> dict[str, int]:
+    """Replace one upload's partition atomically; the rows loaded per table."""
+    return load_uploads(con, [upload])[upload.upload_id]
+
+
+def mark_loaded(uploads: list[control.Upload]) -> None:
+    """Record in the register what the warehouse now holds (after its commit), in one SQLite transaction."""
     with control.connect() as con:
         con.execute("begin immediate")
-        con.execute(
-            "update uploads set status = 'superseded', superseded_by = ? where kind = ? and agency_cd = ? and "
-            "quarter = ? and upload_id <> ? and status in ('loaded', 'accepted')",
-            (upload.upload_id, upload.kind, upload.agency_cd, upload.quarter, upload.upload_id),
-        )
-        con.execute(
-            "update uploads set status = 'loaded', loaded_at = ? where upload_id = ?", (control.now(), upload.upload_id)
-        )
-        control.audit(
-            con,
-            "pipeline",
-            "upload_loaded",
-            f"upload:{upload.upload_id}",
-            agency=upload.agency_cd,
-            quarter=upload.quarter,
-            sha256=upload.sha256,
-        )
+        for upload in uploads:
+            con.execute(
+                "update uploads set status = 'superseded', superseded_by = ? where kind = ? and agency_cd = ? and "
+                "quarter = ? and upload_id <> ? and status in ('loaded', 'accepted')",
+                (upload.upload_id, upload.kind, upload.agency_cd, upload.quarter, upload.upload_id),
+            )
+            con.execute(
+                "update uploads set status = 'loaded', loaded_at = ? where upload_id = ?",
+                (control.now(), upload.upload_id),
+            )
+            control.audit(
+                con,
+                "pipeline",
+                "upload_loaded",
+                f"upload:{upload.upload_id}",
+                agency=upload.agency_cd,
+                quarter=upload.quarter,
+                sha256=upload.sha256,
+            )
         con.execute("commit")
 
 
 def reconcile(con: duckdb.DuckDBPyConnection) -> int:
     """After a crash between the warehouse commit and the register update, trust the warehouse."""
-    fixed = 0
     loaded = con.execute("select upload_id from raw.loads").fetchall()
     with control.connect() as ctl:
-        for (upload_id,) in loaded:
-            upload = control.get_upload(ctl, upload_id)
-            if upload is not None and upload.status == "accepted":
-                fixed += 1
-                mark_loaded(upload)
-    return fixed
+        uploads = [control.get_upload(ctl, upload_id) for (upload_id,) in loaded]
+    unmarked = [u for u in uploads if u is not None and u.status == "accepted"]
+    if unmarked:
+        mark_loaded(unmarked)
+    return len(unmarked)

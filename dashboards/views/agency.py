@@ -17,8 +17,21 @@ st.title(tr("page.agency"))
 st.write(tr("agency.intro"))
 lg = lang()
 
+me = viewer()
 agencies = list(fetch("catalog.agencies")["agency_code"])
-agency = select(st, tr("agency.pick"), agencies, format_func=agency_label, key="a_agency")
+# A link may name an agency (?agency=AG002).  An agency user always sees their own, whatever the
+# address, the widget state or the link say; accueil.access would refuse any other one anyway.
+requested = st.query_params.get("agency")
+if me.role == "agency":
+    agency = me.agency
+    if requested is not None and requested != agency:
+        st.warning(tr("agency.own_only", agency=agency))
+        st.query_params["agency"] = agency
+    st.subheader(agency_label(agency))
+else:
+    if requested in agencies and "a_agency" not in st.session_state:
+        st.session_state["a_agency"] = requested
+    agency = select(st, tr("agency.pick"), agencies, format_func=agency_label, key="a_agency")
 
 # --- upload ------------------------------------------------------------------------------------
 st.header(tr("agency.upload"))

@@ -2,10 +2,12 @@
 
 The inbox takes files named like the generator's, {AGENCY}_{YYYY}Q{n}.xlsx or .zip.
 Each file goes through the same door as `accueil upload` (stored, validated, reported)
-and is then moved out of the inbox; run requests are keyed by the upload's content
-hash, so a file seen twice is never loaded twice.
+and is then moved out of the inbox.  One run loads everything waiting; its run key is
+made of the waiting uploads' ids and content hashes, so the same set is never
+requested twice and a file seen twice is never loaded twice.
 """
 
+import hashlib
 import re
 import shutil
 
@@ -15,7 +17,6 @@ from accueil import config, control
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.defs.jobs import load_extract_job, load_reference_job, transform_job
-from orchestration.defs.partitions import partition_key
 
 INBOX_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9-]{2,12})_(?P<quarter>\d{4}Q[1-4])\.(xlsx|zip)$")
 
@@ -49,27 +50,14 @@ def sweep_inbox(log) -> list[str]:
 
 
 @dg.sensor(job=load_extract_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+def inbox_sensor(context: dg.SensorEvaluationContext):
     sweep_inbox(context.log)
     with control.connect() as con:
         waiting = control.pending(con, "extract")
-    agencies = sorted({u.agency_cd for u in waiting})
-    quarters = sorted({u.quarter for u in waiting})
-    requests = [
-        dg.RunRequest(
-            run_key=f"upload-{u.upload_id}-{u.sha256[:16]}", partition_key=partition_key(u.agency_cd, u.quarter)
-        )
-        for u in waiting
-    ]
-    return dg.SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[
-            dg.AddDynamicPartitionsRequest("agency", agencies),
-            dg.AddDynamicPartitionsRequest("quarter", quarters),
-        ]
-        if waiting
-        else [],
-    )
+    if not waiting:
+        return dg.SkipReason("no accepted extract is waiting to be loaded")
+    digest = hashlib.sha256("".join(f"{u.upload_id}:{u.sha256};" for u in waiting).encode()).hexdigest()
+    return dg.RunRequest(run_key=f"extracts-{digest[:32]}", tags={"accueil/uploads": str(len(waiting))})
 
 
 @dg.sensor(job=load_reference_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)

@@ -1,0 +1,110 @@
+"""What readers do that the audit log must show, and the log itself as admins read it.
+
+The log lives in the control database and refuses updates and deletes (accueil.control).
+Views of client-level data are recorded once per viewer, query, parameters and snapshot
+within a window (ACCUEIL_VIEW_AUDIT_MINUTES, default 15): a page re-runs on every click,
+and a row per re-run would bury the views that matter.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pandas as pd
+
+from accueil import control
+from accueil.access.policy import Viewer
+
+COLUMNS = ["audit_id", "at", "actor", "action", "target", "detail"]
+
+_seen: dict[tuple, float] = {}
+_seen_lock = threading.Lock()
+
+
+def _window_seconds() -> float:
+    import os
+
+    return 60.0 * float(os.environ.get("ACCUEIL_VIEW_AUDIT_MINUTES", "15"))
+
+
+def record(viewer: Viewer, action: str, target: str, **detail) -> None:
+    with control.connect() as con:
+        control.audit(con, viewer.name, action, target, role=viewer.role, agency=viewer.agency, **detail)
+
+
+def _first_in_window(key: tuple) -> bool:
+    now = time.monotonic()
+    with _seen_lock:
+        last = _seen.get(key)
+        if last is not None and now - last < _window_seconds():
+            return False
+        _seen[key] = now
+        return True
+
+
+def record_client_view(viewer: Viewer, query: str, params: dict, snapshot: str) -> None:
+    if _first_in_window(("view", viewer, query, tuple(sorted(params.items())), snapshot)):
+        record(viewer, "client_data_viewed", f"query:{query}", params=params, snapshot=snapshot)
+
+
+def record_blanked(viewer: Viewer, query: str, params: dict, snapshot: str, findings: list) -> None:
+    """A small cell the marts let through: worth an admin's attention every time it is served."""
+    if _first_in_window(("blanked", viewer, query, tuple(sorted(params.items())), snapshot)):
+        cells = [{"column": f.column, "row": f.row} for f in findings[:20]]
+        record(viewer, "disclosure_blanked", f"query:{query}", params=params, cells=len(findings), first=cells)
+
+
+def record_export(viewer: Viewer, what: str, rows: int, **detail) -> None:
+    record(viewer, "export", what, rows=rows, **detail)
+
+
+def audit_log(
+    viewer: Viewer,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The audit log, newest first, filtered; admins only.  Filters are bound, never spliced."""
+    viewer.check_admin("the audit log")
+    path = control.path()
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    sql, args = f"select {', '.join(COLUMNS)} from audit_log where 1 = 1", []
+    if actor:
+        sql, args = sql + " and actor = ?", [*args, actor.strip().lower()]
+    if action:
+        sql, args = sql + " and action = ?", [*args, action]
+    if since:
+        sql, args = sql + " and at >= ?", [*args, since]
+    if until:
+        # A bare date means the whole of that day.
+        sql, args = sql + " and at < ?", [*args, until + ("T24" if len(until) == 10 else "")]
+    if text:
+        sql, args = sql + " and instr(lower(target || ' ' || detail), lower(?)) > 0", [*args, text]
+    sql += " order by audit_id desc"
+    if limit:
+        sql, args = sql + " limit ?", [*args, int(limit)]
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def actions(viewer: Viewer) -> list[str]:
+    viewer.check_admin("the audit log")
+    path = control.path()
+    if not path.exists():
+        return []
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        return [a for (a,) in con.execute("select distinct action from audit_log order by action")]
+    finally:
+        con.close()

@@ -1,0 +1,147 @@
+"""Who is looking: the local sign-in form, or the identity provider when Streamlit's [auth] is configured.
+
+Either way the answer is an accueil.access.Viewer, worked out again on every run of the
+script, so an expired session, a removed user or a changed role takes effect at the
+next click.  Only the session token is kept in st.session_state; the rights it stands
+for are read from the control database each time (accueil.auth.sessions).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+from shared import tr
+
+from accueil import auth
+from accueil.access import Viewer
+from accueil.auth import oidc
+
+TOKEN = "auth_token"
+NOTICE = "auth_notice"
+
+
+def oidc_configured() -> bool:
+    # st.user carries is_logged_in only when secrets.toml has an [auth] section.
+    return "is_logged_in" in st.user.to_dict()
+
+
+def describe(viewer: Viewer) -> str:
+    return tr(f"role.{viewer.role}", agency=viewer.agency) if viewer.role == "agency" else tr(f"role.{viewer.role}")
+
+
+def current_viewer() -> Viewer | None:
+    """The signed-in viewer; otherwise None, once the sign-in screen is shown."""
+    return _oidc_viewer() if oidc_configured() else _local_viewer()
+
+
+# --- local accounts (accueil users) -----------------------------------------------------------
+
+
+def _local_viewer() -> Viewer | None:
+    token = st.session_state.get(TOKEN)
+    if token:
+        try:
+            return auth.viewer_for_session(token)
+        except auth.SessionExpired as exc:
+            del st.session_state[TOKEN]
+            st.session_state[NOTICE] = "signin.expired" if "expired" in str(exc) else "signin.ended"
+    _form()
+    return None
+
+
+def _sign_in() -> None:
+    name = st.session_state.get("signin_name", "")
+    password = st.session_state.get("signin_password", "")
+    # The password leaves the session as soon as it is checked.
+    st.session_state["signin_password"] = ""
+    try:
+        session = auth.sign_in(name, password)
+    except auth.AccountLocked:
+        st.session_state[NOTICE] = "signin.locked"
+    except auth.SignInFailed:
+        st.session_state[NOTICE] = "signin.wrong"
+    else:
+        st.session_state[TOKEN] = session.token
+        st.session_state.pop(NOTICE, None)
+
+
+def _form() -> None:
+    st.title(tr("signin.title"))
+    st.write(tr("signin.intro"))
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        (st.warning if notice in ("signin.expired", "signin.ended") else st.error)(tr(notice))
+    if not auth.has_users():
+        st.info(tr("signin.no_users"))
+    with st.form("signin"):
+        st.text_input(tr("signin.name"), key="signin_name", max_chars=64, autocomplete="username")
+        st.text_input(
+            tr("signin.password"),
+            key="signin_password",
+            type="password",
+            max_chars=256,
+            autocomplete="current-password",
+        )
+        st.form_submit_button(tr("signin.submit"), type="primary", on_click=_sign_in)
+
+
+def sign_out(viewer: Viewer) -> None:
+    if oidc_configured():
+        st.session_state.pop("oidc_first_seen", None)
+        st.logout()
+        return
+    token = st.session_state.pop(TOKEN, None)
+    if token:
+        auth.sign_out(token, viewer)
+
+
+# --- the identity provider (st.login) --------------------------------------------------------
+
+
+def _oidc_viewer() -> Viewer | None:
+    if not st.user.is_logged_in:
+        st.title(tr("signin.title"))
+        st.write(tr("signin.intro"))
+        notice = st.session_state.pop(NOTICE, None)
+        if notice:
+            st.warning(tr(notice))
+        if st.button(tr("signin.oidc"), type="primary", key="signin_oidc"):
+            st.login()
+        return None
+    claims = st.user.to_dict()
+    first_seen = st.session_state.setdefault("oidc_first_seen", datetime.now(UTC))
+    if oidc.identity_expired(claims, first_seen):
+        st.session_state.pop("oidc_first_seen", None)
+        st.session_state[NOTICE] = "signin.expired"
+        st.logout()
+        return None
+    try:
+        viewer = oidc.viewer_from_claims(claims)
+    except oidc.IdentityRefused as exc:
+        _record_oidc(claims, refused=str(exc))
+        st.title(tr("signin.title"))
+        st.error(tr("signin.refused", reason=str(exc)))
+        if st.button(tr("signin.signout"), key="signin_oidc_out"):
+            st.logout()
+        return None
+    _record_oidc(claims, viewer=viewer)
+    return viewer
+
+
+def _record_oidc(claims: dict, viewer: Viewer | None = None, refused: str | None = None) -> None:
+    """One audit row per browser session, as a local sign-in has."""
+    key = "oidc_audited"
+    if st.session_state.get(key):
+        return
+    st.session_state[key] = True
+    from accueil import control
+
+    subject = str(claims.get("sub") or claims.get(oidc.name_claim()) or "?")[:128]
+    with control.connect() as con:
+        if viewer is None:
+            control.audit(con, f"oidc:{subject}", "signin_failed", f"oidc:{subject}", reason=refused)
+        else:
+            control.audit(
+                con, viewer.name, "signin", f"oidc:{subject}", role=viewer.role, agency=viewer.agency, via="oidc"
+            )
