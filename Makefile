@@ -22,8 +22,10 @@ install: $(STAMP)
 demo: install
 	$(BIN)/accueil demo
 
+# Two workers by default (TEST_WORKERS=N to change): each test module runs whole in one
+# worker, and the modules that read the shared sample warehouse share one (tests/conftest.py).
 test: install
-	$(BIN)/python -m pytest -q --durations=20
+	$(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup --durations=20
 
 # The dashboards on the last published snapshot (PORT=8501 by default).
 dashboard: install

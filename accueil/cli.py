@@ -229,7 +229,8 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         decisions[key] = decisions.get(key, 0) + 1
     click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
     demo_load_observations(target)
-    with tqdm(unit="partition", desc="loading extracts", disable=None) as bar:
+    click.echo(f"Loading, then building the dbt models (dbt's output: {config.home() / 'logs' / 'dbt-build.log'}).")
+    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -408,7 +409,8 @@ def build(no_publish: bool) -> None:
 
     from orchestration.build import BuildLocked, run_build
 
-    with tqdm(unit="partition", desc="loading extracts", disable=None) as bar:
+    click.echo(f"Loading, then building the dbt models (dbt's output: {config.home() / 'logs' / 'dbt-build.log'}).")
+    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total

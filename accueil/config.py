@@ -21,6 +21,16 @@ def backdate_days() -> int:
     return int(os.environ.get("ACCUEIL_BACKDATE_DAYS", "0"))
 
 
+# DuckDB's own default is 80% of the machine's memory: the warehouse is held to this instead
+# (it spills to disk beyond it), so a national build fits beside the rest on an 8 GB budget.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def duckdb_memory_limit() -> str:
+    """The memory DuckDB may use when it writes the warehouse (`accueil build`, dbt)."""
+    return os.environ.get("ACCUEIL_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
+
+
 def raw_dir() -> Path:
     return home() / "raw"
 

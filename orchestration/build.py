@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +48,26 @@ def _sources_digest() -> str:
 
 
 def prepare_manifest() -> Path:
-    """dbt's manifest must exist before the definitions load (prepare_if_dev does nothing outside `dagster dev`)."""
+    """dbt's manifest must exist before the definitions load (prepare_if_dev does nothing outside `dagster dev`).
+
+    Under a lock: builds for other homes may share this clone's dbt project, and one
+    must not read the manifest while another rewrites it.
+    """
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with (MANIFEST.parent / ".manifest.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _prepare_manifest()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _prepare_manifest() -> Path:
     digest = _sources_digest()
     if MANIFEST.exists() and MANIFEST_SOURCES.exists() and MANIFEST_SOURCES.read_text() == digest:
         return MANIFEST
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(config.warehouse_path())}
+    env.pop("DBT_TARGET_PATH", None)  # the manifest belongs in the project's own target folder
     dbt = str(Path(sys.executable).parent / "dbt")
     result = subprocess.run(
         [dbt, "parse", "--quiet", "--profiles-dir", str(WAREHOUSE_DIR)],
@@ -142,6 +157,20 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
     dagster_home()
     os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
     prepare_manifest()
+    # Each invocation's dbt target folder goes under this home, not the shared project:
+    # builds for two homes from one clone then never touch each other's folders.
+    before = os.environ.get("DBT_TARGET_PATH")
+    os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
+    try:
+        return _load_transform_publish(progress, publish)
+    finally:
+        if before is None:
+            os.environ.pop("DBT_TARGET_PATH", None)
+        else:
+            os.environ["DBT_TARGET_PATH"] = before
+
+
+def _load_transform_publish(progress: Callable[[int, int], None] | None, publish: bool) -> BuildSummary:
 
     import dagster as dg
 
@@ -176,15 +205,33 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
     selection = [indicator_files, warehouse_models, baseline_audit]
     if publish:
         selection.append(published_snapshot)
-    dg.materialize(selection, instance=instance, resources=resources, run_config=quiet)
+    with _dbt_output() as log:
+        try:
+            dg.materialize(selection, instance=instance, resources=resources, run_config=quiet)
+        except Exception as exc:
+            exc.add_note(f"dbt's output is in {log}")
+            raise
     _clean_dbt_targets()
     if publish:
         summary.published = config.published_path()
     return summary
 
 
+@contextmanager
+def _dbt_output():
+    """dagster-dbt echoes dbt's every log line (about 1,300 a build) to standard output: they go
+    to a file under the home instead, the last build's, so the terminal keeps its progress bar
+    and the lines are still there to read."""
+    path = config.home() / "logs" / "dbt-build.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle, redirect_stdout(handle):
+        yield path
+
+
+def _dbt_targets() -> Path:
+    return config.home() / "dbt-target"
+
+
 def _clean_dbt_targets() -> None:
-    """dagster-dbt leaves one target folder per invocation; the manifest is all we keep."""
-    for child in (WAREHOUSE_DIR / "target").iterdir():
-        if child.is_dir() and child.name not in ("compiled", "run"):
-            shutil.rmtree(child, ignore_errors=True)
+    """dagster-dbt leaves one target folder per invocation; under the build lock, they are all this build's."""
+    shutil.rmtree(_dbt_targets(), ignore_errors=True)

@@ -12,6 +12,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ICARE_WORKBOOK = FIXTURES / "icare" / "iCARE_template_with_examples.xlsx"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Groups for `pytest -n N --dist loadgroup` (make test): a module's tests stay in one worker,
+    so its module fixtures are built once, and every module that reads the session's sample
+    warehouse shares one worker, so that warehouse is built once."""
+    sample = {item.module.__name__ for item in items if "sample_warehouse" in item.fixturenames}
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("sample-warehouse" if module in sample else module))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     """No test reads or writes the developer's own ./data."""

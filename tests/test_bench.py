@@ -49,7 +49,10 @@ def test_the_results_file_has_every_figure_and_each_is_sane(bench_run):
     assert region["validation"]["files"] == 5
     assert region["validation"]["rows"] == region["sizes"]["rows"] > 0
     assert 0 < region["validation"]["gx_share"] <= 1
-    assert all(sheet["rows"] >= 0 and sheet["gx_s"] > 0 for sheet in region["validation"]["per_sheet"].values())
+    # One GX run per batch of files, shared out by cells: a sheet with rows has a share of it.
+    per_sheet = region["validation"]["per_sheet"].values()
+    assert all(sheet["gx_s"] > 0 for sheet in per_sheet if sheet["rows"] > 0)
+    assert all(sheet["gx_s"] >= 0 and sheet["rows"] >= 0 for sheet in per_sheet)
     assert region["build"]["load_runs"] == 2  # the agency reference, then every waiting extract in one run
     assert region["build"]["dbt_run_s"] > 0 and region["build"]["dbt_wall_s"] >= region["build"]["dbt_run_s"]
     assert region["incremental"]["build"]["load_runs"] == 1

@@ -145,6 +145,9 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
 
         _go(page, "Client journeys")
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
+        # The whole page, not its first section: on a loaded machine the charts come in last.
+        expect(page.get_by_role("heading", name="From arrival to first service")).to_be_visible()
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
         page.screenshot(path=str(SHOTS / "journeys.png"), full_page=True)
 
         _go(page, "Agency: my quarter")

@@ -252,6 +252,26 @@ def test_unreadable_files_are_rejected_not_crashed(bad_submissions, case, rule):
     assert [p.rule for p in submissions[case].outcome.report.errors] == [rule]
 
 
+def test_files_validated_together_get_the_same_decisions_as_alone(bad_files, region):
+    """A folder is validated in batches (one GX run each): every file keeps its own problems."""
+    from accueil.ingest.validate import ExtractFile, validate_extract, validate_extracts
+
+    paths = [region / "AG001_2024Q1.xlsx", *bad_files.values(), region / "AG002_2024Q1.xlsx"]
+    items = [ExtractFile(p.read_bytes(), p.name, "AG001", QUARTER) for p in paths]
+
+    def found(outcome):
+        report = outcome.report
+        return report.accepted, report.rows_read, [(p.rule, p.sheet, p.row, p.column, p.value) for p in report.problems]
+
+    together = [found(o) for o in validate_extracts(items)]
+    alone = [found(validate_extract(i.data, file_name=i.file_name, agency=i.agency, quarter=i.quarter)) for i in items]
+    assert together == alone
+    assert together[0][0] and together[-1][0], "the good files stay accepted beside the bad ones"
+    assert sum(not accepted for accepted, _, _ in together) == len(bad_files)
+    # The same record id in two files of a batch is not a duplicate: keys are unique per file.
+    assert not any(rule == "duplicate_key" for _, _, problems in together[:1] for rule, *_ in problems)
+
+
 def test_rejected_files_leave_the_warehouse_unchanged(bad_submissions, at_home):
     _, before, after = bad_submissions
     assert before == after

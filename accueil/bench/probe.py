@@ -153,7 +153,7 @@ def probe_build() -> Iterator[BuildProbe]:
             return result
 
         def clean() -> None:
-            for path in sorted((build.WAREHOUSE_DIR / "target").glob("*/run_results.json")):
+            for path in sorted(build._dbt_targets().glob("*/run_results.json")):
                 if path.stat().st_mtime >= probe.started_epoch:
                     probe.dbt_runs.append(read_run_results(path))
             original_clean()

@@ -12,7 +12,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -62,11 +62,17 @@ class CodeList:
 
     def lookup(self) -> dict[str, CodeValue]:
         """Every accepted spelling (English label, French label, code), folded, -> value."""
-        table: dict[str, CodeValue] = {}
-        for value in self.values:
-            for spelling in (value.code, value.label_fr, value.label_en):
-                table[fold(spelling)] = value
-        return table
+        return _lookup(self.values)
+
+
+@cache
+def _lookup(values: tuple[CodeValue, ...]) -> dict[str, CodeValue]:
+    # Built once per list: validation asks for it for every coded column of every file.
+    table: dict[str, CodeValue] = {}
+    for value in values:
+        for spelling in (value.code, value.label_fr, value.label_en):
+            table[fold(spelling)] = value
+    return table
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,7 @@ class Contract:
         return {c.codelist for s in self.sheets for c in s.columns if c.codelist}
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-, accent-, dash- and space-insensitive form used to match labels and values."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()

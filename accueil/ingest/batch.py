@@ -1,8 +1,9 @@
 """Submit a folder of extracts named {AGENCY}_{YYYY}Q{n}.xlsx (or .zip) through the usual door.
 
-Validation is CPU-bound and mostly Great Expectations' fixed cost per sheet, so files
-are validated in a few worker processes; each one registers its own upload (the
-register is SQLite, which serialises the writes).
+Validation is CPU-bound and a good part of it is Great Expectations' fixed cost per
+run, so files are validated in batches (one GX run per batch) by a few worker
+processes; each file is still received, decided and reported on its own (the register
+is SQLite, which serialises the writes).
 """
 
 from __future__ import annotations
@@ -14,16 +15,23 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from accueil.ingest.submit import submit_extract
+from accueil.ingest.submit import submit_extracts
 from accueil.quarters import Quarter
+
+# Files per GX run: enough to spread its fixed cost thin, few enough that a worker's
+# batch of national-size extracts stays well under a gigabyte.
+BATCH_FILES = 16
 
 EXTRACT_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9-]{2,12})_(?P<quarter>\d{4}Q[1-4])\.(xlsx|zip)$")
 
 
-def _submit(path: str, user: str) -> tuple[str, str, bool]:
-    match = EXTRACT_NAME.match(Path(path).name)
-    submission = submit_extract(Path(path), match["agency"], Quarter.parse(match["quarter"]), user)
-    return Path(path).name, submission.upload.status, submission.duplicate
+def _submit(paths: list[str], user: str) -> list[tuple[str, str, bool]]:
+    items = []
+    for path in paths:
+        match = EXTRACT_NAME.match(Path(path).name)
+        items.append((Path(path), match["agency"], Quarter.parse(match["quarter"])))
+    submissions = submit_extracts(items, user)
+    return [(path.name, s.upload.status, s.duplicate) for (path, _, _), s in zip(items, submissions, strict=True)]
 
 
 def extract_files(folder: Path) -> list[Path]:
@@ -36,18 +44,21 @@ def submit_folder(
     """(file name, status, duplicate) for every extract of the folder, in file-name order."""
     files = extract_files(folder)
     jobs = jobs or min(len(files), os.cpu_count() or 1) or 1
-    results = []
+    # Batches no larger than an even share per worker, so every worker has work.
+    size = max(1, min(BATCH_FILES, -(-len(files) // jobs)))
+    batches = [[str(p) for p in files[i : i + size]] for i in range(0, len(files), size)]
+    results: list[tuple[str, str, bool]] = []
     if jobs == 1:
-        for done, path in enumerate(files, start=1):
-            results.append(_submit(str(path), user))
+        for batch in batches:
+            results += _submit(batch, user)
             if progress:
-                progress(done, len(files))
+                progress(len(results), len(files))
         return results
     # spawn, not fork: the parent may hold DuckDB and GX threads that a fork would copy mid-flight.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_submit, str(path), user) for path in files]
-        for done, future in enumerate(as_completed(futures), start=1):
-            results.append(future.result())
+        futures = [pool.submit(_submit, batch, user) for batch in batches]
+        for future in as_completed(futures):
+            results += future.result()
             if progress:
-                progress(done, len(files))
+                progress(len(results), len(files))
     return sorted(results)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from accueil.contract import Contract
 from accueil.quarters import Quarter
@@ -23,7 +24,13 @@ def _connect(contract: Contract, sheets: dict[str, pd.DataFrame]) -> duckdb.Duck
         if frame is None:
             frame = pd.DataFrame({c: pd.Series(dtype=object) for c in sheet.column_names})
             frame.index.name = "row"
-        con.register(sheet.table, frame.reset_index().astype({"row": "int64"}))
+        # Copied into DuckDB once, from Arrow: the many small queries below then read a
+        # native table, where a registered pandas frame of objects is converted by each.
+        columns = {"row": pa.array(frame.index.to_numpy(dtype="int64"))}
+        columns |= {c: pa.array(frame[c].to_numpy(dtype=object), pa.string()) for c in frame.columns}
+        con.register("incoming", pa.table(columns))
+        con.execute(f"create table {sheet.table} as select * from incoming")
+        con.unregister("incoming")
     return con
 
 

@@ -6,10 +6,11 @@ range, texts not too long, record ids unique.  What spans rows or sheets (dates 
 the quarter, one birth year per client, clients profiled) is set-based SQL in
 `crosschecks`.
 
-GX's cost is per expectation, not per row (about 10 ms each here), so a suite does
-not hold one expectation per column: it validates the sheet in long form, one row
-per cell, with one expectation per kind of check (all the type formats are one
-regex).  A sheet of 54 columns needs four to seven expectations instead of a hundred.
+GX's cost is per expectation and per run, not per row (tens of milliseconds each
+here), so a suite does not hold one expectation per column, nor run once per sheet:
+it validates the whole file in long form, one row per cell of every sheet, with one
+expectation per kind of check (all the type formats are one regex).  A file of ten
+sheets and three hundred columns is seven expectations and one run.
 GX runs on pandas in an ephemeral context; analytics are off.
 """
 
@@ -84,8 +85,11 @@ def typed_pattern(kinds: set[str]) -> str:
     return "^(?:" + "|".join(b for b, kind in zip(branches, PATTERNS, strict=True) if kind in kinds) + ")$"
 
 
-def expectations(sheet: Sheet) -> list:
-    """The suite of a sheet, as GX expectation objects (also shown in the Dagster UI).
+def expectations(*sheets: Sheet) -> list:
+    """The suite of these sheets, as GX expectation objects (also shown in the Dagster UI).
+
+    One sheet gives the expectations that apply to it; a whole contract's sheets give
+    the suite a file is validated with.
 
     Each check reads its own column of the long frame, null where the check does not
     apply: column-map expectations skip nulls, which is much cheaper than GX's
@@ -93,16 +97,12 @@ def expectations(sheet: Sheet) -> list:
     """
     import great_expectations.expectations as gxe
 
-    kinds = {c.type for c in sheet.columns}
+    columns = [c for sheet in sheets for c in sheet.columns]
+    kinds = {c.type for c in columns}
     out = [gxe.ExpectColumnValuesToNotBeNull(column="required_value", meta={"rule": "required_value"})]
     if "code" in kinds:
         pairs = sorted(
-            {
-                f"{c.codelist}|{label}"
-                for c in sheet.columns
-                if c.codelist
-                for label in code_lists()[c.codelist].labels_en
-            }
+            {f"{c.codelist}|{label}" for c in columns if c.codelist for label in code_lists()[c.codelist].labels_en}
         )
         out.append(gxe.ExpectColumnValuesToBeInSet(column="coded", value_set=pairs, meta={"rule": "code_not_in_list"}))
     if kinds & set(PATTERNS):
@@ -110,7 +110,7 @@ def expectations(sheet: Sheet) -> list:
             gxe.ExpectColumnValuesToMatchRegex(column="typed_value", regex=typed_pattern(kinds), meta={"rule": "type"})
         )
     pair = {"or_equal": True, "ignore_row_if": "either_value_is_missing"}
-    if any(c.min is not None or c.max is not None for c in sheet.columns):
+    if any(c.min is not None or c.max is not None for c in columns):
         out.append(
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="number", column_B="minimum", meta={"rule": "type_number"}, **pair
@@ -121,7 +121,7 @@ def expectations(sheet: Sheet) -> list:
                 column_A="maximum", column_B="number", meta={"rule": "type_number"}, **pair
             )
         )
-    if any(c.max_length or c.type in MAX_LENGTH for c in sheet.columns):
+    if any(c.max_length or c.type in MAX_LENGTH for c in columns):
         out.append(
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="max_length", column_B="length", meta={"rule": "type_text"}, **pair
@@ -131,26 +131,35 @@ def expectations(sheet: Sheet) -> list:
     return out
 
 
-@cache
-def _validation(contract_name: str, sheet: Sheet):
+_VALIDATIONS: dict[str, object] = {}
+
+
+def _validation(contract: Contract):
+    """The file's validation definition, built once per contract and process."""
+    if contract.name in _VALIDATIONS:
+        return _VALIDATIONS[contract.name]
     import great_expectations as gx
 
     context = _context()
-    name = f"{contract_name}:{sheet.name}"
+    name = contract.name
     batch = context.data_sources.add_pandas(name).add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
     suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for expectation in expectations(sheet):
+    for expectation in expectations(*contract.sheets):
         suite.add_expectation(expectation)
-    return context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    _VALIDATIONS[contract.name] = validation
+    return validation
 
 
 # The long frame's columns: text ones are null where a check does not apply, numeric ones NaN.
-TEXT_COLUMNS = ("column", "value", "required_value", "coded", "typed_value", "key")
+TEXT_COLUMNS = ("sheet", "column", "value", "required_value", "coded", "typed_value", "key")
 NUMBER_COLUMNS = ("number", "minimum", "maximum", "length", "max_length")
 
 
-def cells(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
+def cells(sheet: Sheet, frame: pd.DataFrame, file: int = 0) -> pd.DataFrame:
     """The sheet in long form: one row per cell, plus one `key` cell per row for uniqueness.
+
+    `file` numbers the file among those validated together.
 
     Built as one array per long column, concatenated once: assembling a DataFrame per
     sheet column and concatenating frames with different columns cost more than GX itself.
@@ -159,10 +168,11 @@ def cells(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame.index.to_numpy()
     parts: list[dict[str, np.ndarray]] = []
     for column in sheet.columns:
-        text = frame[column.name].astype(str).to_numpy(dtype=object)
+        text = frame[column.name].to_numpy(dtype=object)
         blank = text == ""
         value = np.where(blank, None, text)
         part = {
+            "sheet": np.full(n, sheet.name, dtype=object),
             "column": np.full(n, column.name, dtype=object),
             "value": value,
             # Not-required cells hold a placeholder, so that only required blanks are null.
@@ -178,20 +188,26 @@ def cells(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
             part["maximum"] = np.full(n, np.nan if column.max is None else column.max, dtype=float)
         limit = column.max_length or MAX_LENGTH.get(column.type)
         if limit:
-            part["length"] = np.where(blank, np.nan, pd.Series(text).str.len().to_numpy(dtype=float))
+            part["length"] = np.where(blank, np.nan, np.fromiter(map(len, text), dtype=float, count=n))
             part["max_length"] = np.full(n, limit, dtype=float)
         parts.append(part)
-    keys = [frame[name].astype(str) for name in sheet.unique]
-    key = (keys[0].str.cat(keys[1:], sep=" | ") if len(keys) > 1 else keys[0]).to_numpy(dtype=object)
+    keys = [frame[name].to_numpy(dtype=object) for name in sheet.unique]
+    key = (
+        np.array([" | ".join(parts) for parts in zip(*keys, strict=True)], dtype=object)
+        if n
+        else np.array([], dtype=object)
+    )
     parts.append(
         {
+            "sheet": np.full(n, sheet.name, dtype=object),
             "column": np.full(n, ", ".join(sheet.unique), dtype=object),
             "value": key,
             "required_value": np.full(n, "-", dtype=object),
-            "key": key,
+            # Keys are unique within their file and sheet, so both are part of the key.
+            "key": f"{file}\x1f{sheet.name}\x1f" + key,
         }
     )
-    long = {"row": np.concatenate([rows] * len(parts))}
+    long = {"file": np.full(n * len(parts), file), "row": np.concatenate([rows] * len(parts))}
     for name in TEXT_COLUMNS:
         long[name] = np.concatenate([p.get(name, np.full(n, None, dtype=object)) for p in parts])
     for name in NUMBER_COLUMNS:
@@ -199,42 +215,70 @@ def cells(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(long)
 
 
-def run_suite(contract: Contract, sheet: Sheet, frame: pd.DataFrame) -> SheetResult:
+def run_suite(contract: Contract, sheets: dict[str, pd.DataFrame]) -> list[SheetResult]:
+    """Validate every sheet of one file in one GX run; what GX found, sheet by sheet."""
+    return run_suites(contract, [sheets])[0]
+
+
+def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list[list[SheetResult]]:
+    """Validate the sheets of several files in one GX run; what GX found, file by file and sheet by sheet.
+
+    GX's cost is per run far more than per cell, so a folder of extracts is validated a
+    batch at a time.  Every cell keeps its file and sheet, so each file's result is its own.
+    """
     started = time.perf_counter()
-    long = cells(sheet, frame)
-    validation = _validation(contract.name, sheet)
-    # Most sheets pass: ask GX only whether they do, which spares the metrics that list
-    # failing cells (about 40% of its time); a failing sheet is validated again for them.
+    parts = [
+        cells(contract.sheet(name), frame, number)
+        for number, sheets in enumerate(files)
+        for name, frame in sheets.items()
+    ]
+    if not parts:
+        return [[] for _ in files]
+    long = pd.concat(parts, ignore_index=True)
+    validation = _validation(contract)
+    # Most files pass: ask GX only whether they do, which spares the metrics that list
+    # failing cells (about 40% of its time); a failing batch is validated again for them.
     result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "BOOLEAN_ONLY"})
     if not result.success:
         result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "COMPLETE"})
-    problems: list[Problem] = []
-    failed = 0
-    for item in result.results:
+    problems: dict[tuple[int, str], list[Problem]] = {}
+    failed: dict[tuple[int, str], set[int]] = {}
+    for number, item in enumerate(result.results):
         if item.success:
             continue
-        failed += 1
         rule = item.expectation_config.meta["rule"]
         for index in item.result.get("unexpected_index_list") or []:
             index = int(index["index"]) if isinstance(index, dict) else int(index)
             cell = long.loc[index]
+            sheet = contract.sheet(cell["sheet"])
+            where = (int(cell["file"]), sheet.name)
+            failed.setdefault(where, set()).add(number)
             cell_rule = RULE_OF_TYPE[sheet.column(cell["column"]).type] if rule == "type" else rule
-            problems.append(_problem(cell_rule, sheet, cell, long))
-    return SheetResult(
-        sheet.name,
-        bool(result.success),
-        len(result.results),
-        failed,
-        len(long),
-        tuple(problems),
-        time.perf_counter() - started,
-    )
+            problems.setdefault(where, []).append(_problem(cell_rule, sheet, cell, long))
+    seconds = time.perf_counter() - started
+    counts = long.groupby(["file", "sheet"]).size().to_dict()
+    return [
+        [
+            SheetResult(
+                name,
+                not failed.get((number, name)),
+                len(expectations(contract.sheet(name))),
+                len(failed.get((number, name), ())),
+                int(counts.get((number, name), 0)),
+                tuple(problems.get((number, name), ())),
+                # One run for the batch: each sheet of each file is given its share by cells.
+                seconds * int(counts.get((number, name), 0)) / len(long),
+            )
+            for name in sheets
+        ]
+        for number, sheets in enumerate(files)
+    ]
 
 
 def _problem(rule: str, sheet: Sheet, cell: pd.Series, long: pd.DataFrame) -> Problem:
     row, name, value = int(cell["row"]), str(cell["column"]), cell["value"]
     if rule == "duplicate_key":
-        count = int((long["key"] == value).sum())
+        count = int((long["key"] == cell["key"]).sum())
         return problem(rule, sheet=sheet.name, row=row, column=name, value=value, count=count)
     column = sheet.column(name)
     if rule == "code_not_in_list":

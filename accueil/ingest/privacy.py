@@ -62,8 +62,18 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern, str], ...] = (
         "une adresse municipale",
     ),
 )
+_MAY_IDENTIFY = re.compile(r"[0-9@]")
 RAW_UCI = re.compile(r"^\s*(?:\d[\s-]?){8,10}\s*$")
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# Columns whose whole value must not have a shape that identifies someone.
+_WHOLE_VALUE = {
+    "client_key": (
+        RAW_UCI,
+        "a client identifier (UCI) instead of a client key",
+        "un identifiant de client (IUC) au lieu d'une clé de client",
+    ),
+    "client_birth_year": (FULL_DATE, "a full date of birth", "une date de naissance complète"),
+}
 
 
 def _identifying_header(header: str, contract: Contract) -> tuple[str, str] | None:
@@ -88,47 +98,57 @@ def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[st
             if why:
                 why_en, why_fr = why
                 problems.append(problem("identifier_column", sheet=name, column=str(header), why=why_en, why_fr=why_fr))
-    for name, frame in [*sheets.items(), *unknown.items()]:
-        for column in frame.columns:
-            values = frame[column].astype(str)
-            values = values[values != ""]
-            if values.empty:
-                continue
-            for kind_en, pattern, kind_fr in VALUE_PATTERNS:
-                hits = values[values.str.contains(pattern, na=False)]
+    frames = [*sheets.items(), *unknown.items()]
+    texts = {(name, column): _filled(frame[column]) for name, frame in frames for column in frame.columns}
+    kinds = _kinds_found(texts.values())
+    for (name, column), (rows, values) in texts.items():
+        if kinds:
+            flagged = [(r, kinds[t]) for r, t in zip(rows, values, strict=True) if t in kinds]
+            for number, (kind_en, _, kind_fr) in enumerate(VALUE_PATTERNS):
                 problems += [
                     problem(
                         "identifier_value", sheet=name, row=int(r), column=str(column), kind=kind_en, kind_fr=kind_fr
                     )
-                    for r in hits.index
+                    for r, found in flagged
+                    if number in found
                 ]
-            if column == "client_key":
-                hits = values[values.str.match(RAW_UCI, na=False)]
-                problems += [
-                    problem(
-                        "identifier_value",
-                        sheet=name,
-                        row=int(r),
-                        column=column,
-                        kind="a client identifier (UCI) instead of a client key",
-                        kind_fr="un identifiant de client (IUC) au lieu d'une clé de client",
-                    )
-                    for r in hits.index
-                ]
-            if column == "client_birth_year":
-                hits = values[values.str.match(FULL_DATE, na=False)]
-                problems += [
-                    problem(
-                        "identifier_value",
-                        sheet=name,
-                        row=int(r),
-                        column=column,
-                        kind="a full date of birth",
-                        kind_fr="une date de naissance complète",
-                    )
-                    for r in hits.index
-                ]
+        whole = _WHOLE_VALUE.get(column)
+        if whole:
+            pattern, kind_en, kind_fr = whole
+            matching = {t for t in set(values) if pattern.match(t)}
+            problems += [
+                problem("identifier_value", sheet=name, row=int(r), column=column, kind=kind_en, kind_fr=kind_fr)
+                for r, t in zip(rows, values, strict=True)
+                if t in matching
+            ]
     return problems
+
+
+def _filled(column: pd.Series) -> tuple[list, list[str]]:
+    """The row numbers and texts of a column's non-blank cells."""
+    values = column.to_numpy(dtype=object)
+    keep = values != ""
+    return column.index.to_numpy()[keep].tolist(), [str(v) for v in values[keep]]
+
+
+def _kinds_found(columns) -> dict[str, tuple[int, ...]]:
+    """Each distinct text that looks like a direct identifier, with the patterns it matches.
+
+    A file repeats its values (codes, dates, client keys) across rows and sheets, so each
+    distinct text is searched once; and every pattern needs a digit or an @, so texts
+    with neither are not searched at all.
+    """
+    distinct: set[str] = set()
+    for _, values in columns:
+        distinct.update(values)
+    found = {}
+    for text in distinct:
+        if not _MAY_IDENTIFY.search(text):
+            continue
+        kinds = tuple(n for n, (_, pattern, _) in enumerate(VALUE_PATTERNS) if pattern.search(text))
+        if kinds:
+            found[text] = kinds
+    return found
 
 
 def cells_flagged(problems: list[Problem]) -> set[tuple[str, int, str]]:

@@ -169,7 +169,8 @@ def _sheet_frame(sheet: Sheet, rows: list[list], parsed: ParsedFile, header_rows
     numbers, values = [], []
     offset = first_data + 1  # spreadsheet rows are numbered from 1
     for i, row in enumerate(data):
-        texts = [cell_text(v) for v in row] + [""] * (width - len(row))
+        # CSV cells are text already: only a workbook's need converting.
+        texts = [v.strip() if type(v) is str else cell_text(v) for v in row] + [""] * (width - len(row))
         if any(texts):
             numbers.append(i + offset)
             values.append(texts)

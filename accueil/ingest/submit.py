@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from accueil import config, control
 from accueil.contract import agencies_contract, extract_contract
-from accueil.ingest.validate import Outcome, validate_agencies, validate_extract
+from accueil.ingest.validate import ExtractFile, Outcome, validate_agencies, validate_extract, validate_extracts
 from accueil.quarters import Quarter
 from accueil.report import LANGUAGES, Report
 
@@ -69,12 +71,13 @@ def reference_agencies() -> pd.DataFrame | None:
     return pd.read_parquet(staged_dir(rows[-1].upload_id) / "agencies.parquet")
 
 
-def report_language(agency: str, requested: str | None) -> str:
+def report_language(agency: str, requested: str | None, agencies: pd.DataFrame | None = None) -> str:
+    """The language asked for, else the agency's own from the reference file (read unless given), else English."""
     if requested:
         if requested not in LANGUAGES:
             raise ValueError(f"{requested!r} is not a report language; use en or fr")
         return requested
-    agencies = reference_agencies()
+    agencies = reference_agencies() if agencies is None else agencies
     if agencies is not None:
         match = agencies.loc[agencies["agency_cd"] == agency, "report_language_id"]
         if len(match) and match.iloc[0] == "French":
@@ -89,15 +92,18 @@ def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     for table, rows in tables.items():
-        frame = rows.reset_index().rename(columns={"row": "row_number"})
-        frame.astype({"row_number": "int64"}).to_parquet(partial / f"{table}.parquet", index=False)
+        # Straight to Arrow: every column is text, so pandas' type inference has nothing to add.
+        columns = {"row_number": pa.array(rows.index.to_numpy(dtype="int64"))}
+        columns |= {c: pa.array(rows[c].to_numpy(dtype=object), pa.string()) for c in rows.columns}
+        pq.write_table(pa.table(columns), partial / f"{table}.parquet")
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 
 
-def _decide(
-    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str, lang: str, validate
-) -> Submission:
+def _receive(
+    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str
+) -> tuple[int, str] | Submission:
+    """Keep the bytes and register the upload: (upload id, sha256), or the earlier Submission for a duplicate."""
     digest, _ = store_raw(data)
     with control.connect() as con:
         same = control.find_same(con, kind, agency, quarter, digest)
@@ -130,10 +136,13 @@ def _decide(
             sha256=digest,
             size_bytes=len(data),
         )
+    return upload_id, digest
 
-    started = time.perf_counter()
-    outcome: Outcome = validate(digest)
-    validation_seconds = time.perf_counter() - started
+
+def _conclude(
+    kind: str, upload_id: int, agency: str, quarter: str, lang: str, outcome: Outcome, validation_seconds: float
+) -> Submission:
+    """Write the report, stage the accepted rows and record the decision."""
     report = outcome.report
     config.reports_dir().mkdir(parents=True, exist_ok=True)
     stem = f"{upload_id:06d}_{kind}_{agency or 'all'}_{quarter or 'ref'}"
@@ -163,6 +172,18 @@ def _decide(
         stage(upload_id, {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})
     upload = record_decision(upload_id, report.accepted, report, html_path, csv_path)
     return Submission(upload, False, outcome)
+
+
+def _decide(
+    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str, lang: str, validate
+) -> Submission:
+    received = _receive(kind, data, file_name, agency, quarter, user)
+    if isinstance(received, Submission):
+        return received
+    upload_id, digest = received
+    started = time.perf_counter()
+    outcome: Outcome = validate(digest)
+    return _conclude(kind, upload_id, agency, quarter, lang, outcome, time.perf_counter() - started)
 
 
 def record_decision(
@@ -207,6 +228,37 @@ def submit_extract(path: Path, agency: str, quarter: Quarter, user: str, lang: s
         )
 
     return _decide("extract", data, path.name, agency, str(quarter), user, report_language(agency, lang), validate)
+
+
+def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str) -> list[Submission]:
+    """Several extracts (path, agency, quarter) through the door, validated together.
+
+    Each file is received, decided and reported on its own, exactly as `submit_extract`
+    would; only GX's run is shared, which is most of the cost of a small file.
+    """
+    agencies = reference_agencies()
+    known = None if agencies is None else set(agencies["agency_cd"])
+    backdate = config.backdate_days()
+    submissions: list[Submission | None] = []
+    waiting: list[tuple[int, int, ExtractFile]] = []  # (position, upload id, file)
+    for position, (path, agency, quarter) in enumerate(items):
+        data = path.read_bytes()
+        agency = agency.strip().upper()
+        received = _receive("extract", data, path.name, agency, str(quarter), user)
+        if isinstance(received, Submission):
+            submissions.append(received)
+            continue
+        upload_id, digest = received
+        submissions.append(None)
+        waiting.append((position, upload_id, ExtractFile(data, path.name, agency, quarter, digest, backdate, known)))
+    started = time.perf_counter()
+    outcomes = validate_extracts([item for _, _, item in waiting])
+    # One validation for the batch: each file is given an equal share of its time.
+    seconds = (time.perf_counter() - started) / max(len(waiting), 1)
+    for (position, upload_id, item), outcome in zip(waiting, outcomes, strict=True):
+        lang = report_language(item.agency, None, agencies)
+        submissions[position] = _conclude("extract", upload_id, item.agency, str(item.quarter), lang, outcome, seconds)
+    return submissions
 
 
 def submit_agencies(path: Path, user: str, lang: str | None = None) -> Submission:

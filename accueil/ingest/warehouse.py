@@ -53,6 +53,9 @@ def connect() -> duckdb.DuckDBPyConnection:
     path = config.warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    # SET, not connect(config=...): DuckDB refuses a second connection to the same file with
+    # a different configuration, and read-only readers in this process open it plainly.
+    con.execute("set memory_limit = ?", [config.duckdb_memory_limit()])
     ensure_schema(con)
     return con
 
