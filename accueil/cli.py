@@ -216,7 +216,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
     from accueil.publish import read_only
-    from orchestration.build import run_build
+    from orchestration.build import dbt_log_path, run_build
 
     click.echo("")
     reference = submit_agencies(target / "agencies.xlsx", user="demo")
@@ -229,7 +229,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         decisions[key] = decisions.get(key, 0) + 1
     click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
     demo_load_observations(target)
-    click.echo(f"Loading, then building the dbt models (dbt's output: {config.home() / 'logs' / 'dbt-build.log'}).")
+    click.echo(f"Loading, then building the dbt models (dbt's output: {dbt_log_path()}).")
     with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -407,9 +407,9 @@ def build(no_publish: bool) -> None:
     """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
     from tqdm import tqdm
 
-    from orchestration.build import BuildLocked, run_build
+    from orchestration.build import BuildLocked, dbt_log_path, run_build
 
-    click.echo(f"Loading, then building the dbt models (dbt's output: {config.home() / 'logs' / 'dbt-build.log'}).")
+    click.echo(f"Loading, then building the dbt models (dbt's output: {dbt_log_path()}).")
     with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:

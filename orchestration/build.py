@@ -217,12 +217,17 @@ def _load_transform_publish(progress: Callable[[int, int], None] | None, publish
     return summary
 
 
+def dbt_log_path() -> Path:
+    """Where the last build's dbt output is kept."""
+    return config.home() / "logs" / "dbt-build.log"
+
+
 @contextmanager
 def _dbt_output():
     """dagster-dbt echoes dbt's every log line (about 1,300 a build) to standard output: they go
     to a file under the home instead, the last build's, so the terminal keeps its progress bar
     and the lines are still there to read."""
-    path = config.home() / "logs" / "dbt-build.log"
+    path = dbt_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle, redirect_stdout(handle):
         yield path

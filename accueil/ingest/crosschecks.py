@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from accueil.contract import Contract
+from accueil.ingest.arrow import text_table
 from accueil.quarters import Quarter
 from accueil.report import Problem, problem
 
@@ -26,9 +26,7 @@ def _connect(contract: Contract, sheets: dict[str, pd.DataFrame]) -> duckdb.Duck
             frame.index.name = "row"
         # Copied into DuckDB once, from Arrow: the many small queries below then read a
         # native table, where a registered pandas frame of objects is converted by each.
-        columns = {"row": pa.array(frame.index.to_numpy(dtype="int64"))}
-        columns |= {c: pa.array(frame[c].to_numpy(dtype=object), pa.string()) for c in frame.columns}
-        con.register("incoming", pa.table(columns))
+        con.register("incoming", text_table(frame, "row"))
         con.execute(f"create table {sheet.table} as select * from incoming")
         con.unregister("incoming")
     return con

@@ -243,10 +243,14 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
         result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "COMPLETE"})
     problems: dict[tuple[int, str], list[Problem]] = {}
     failed: dict[tuple[int, str], set[int]] = {}
+    key_counts: pd.Series | None = None
     for number, item in enumerate(result.results):
         if item.success:
             continue
         rule = item.expectation_config.meta["rule"]
+        if rule == "duplicate_key" and key_counts is None:
+            # Counted once for the run, not once per duplicate over a batch-sized frame.
+            key_counts = long["key"].value_counts()
         for index in item.result.get("unexpected_index_list") or []:
             index = int(index["index"]) if isinstance(index, dict) else int(index)
             cell = long.loc[index]
@@ -254,15 +258,16 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
             where = (int(cell["file"]), sheet.name)
             failed.setdefault(where, set()).add(number)
             cell_rule = RULE_OF_TYPE[sheet.column(cell["column"]).type] if rule == "type" else rule
-            problems.setdefault(where, []).append(_problem(cell_rule, sheet, cell, long))
+            problems.setdefault(where, []).append(_problem(cell_rule, sheet, cell, key_counts))
     seconds = time.perf_counter() - started
     counts = long.groupby(["file", "sheet"]).size().to_dict()
+    evaluated = {name: len(expectations(contract.sheet(name))) for sheets in files for name in sheets}
     return [
         [
             SheetResult(
                 name,
                 not failed.get((number, name)),
-                len(expectations(contract.sheet(name))),
+                evaluated[name],
                 len(failed.get((number, name), ())),
                 int(counts.get((number, name), 0)),
                 tuple(problems.get((number, name), ())),
@@ -275,10 +280,10 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
     ]
 
 
-def _problem(rule: str, sheet: Sheet, cell: pd.Series, long: pd.DataFrame) -> Problem:
+def _problem(rule: str, sheet: Sheet, cell: pd.Series, key_counts: pd.Series | None) -> Problem:
     row, name, value = int(cell["row"]), str(cell["column"]), cell["value"]
     if rule == "duplicate_key":
-        count = int((long["key"] == cell["key"]).sum())
+        count = int(key_counts[cell["key"]])
         return problem(rule, sheet=sheet.name, row=row, column=name, value=value, count=count)
     column = sheet.column(name)
     if rule == "code_not_in_list":

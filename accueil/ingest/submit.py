@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accueil import config, control
 from accueil.contract import agencies_contract, extract_contract
-from accueil.ingest.validate import ExtractFile, Outcome, validate_agencies, validate_extract, validate_extracts
+from accueil.ingest.arrow import text_table
+from accueil.ingest.validate import ExtractFile, Outcome, validate_agencies, validate_extracts
 from accueil.quarters import Quarter
 from accueil.report import LANGUAGES, Report
 
@@ -92,10 +92,7 @@ def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     for table, rows in tables.items():
-        # Straight to Arrow: every column is text, so pandas' type inference has nothing to add.
-        columns = {"row_number": pa.array(rows.index.to_numpy(dtype="int64"))}
-        columns |= {c: pa.array(rows[c].to_numpy(dtype=object), pa.string()) for c in rows.columns}
-        pq.write_table(pa.table(columns), partial / f"{table}.parquet")
+        pq.write_table(text_table(rows, "row_number"), partial / f"{table}.parquet")
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 
@@ -211,32 +208,17 @@ def record_decision(
 
 
 def submit_extract(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None = None) -> Submission:
-    data = path.read_bytes()
-    agency = agency.strip().upper()
-    agencies = reference_agencies()
-    known = None if agencies is None else set(agencies["agency_cd"])
-
-    def validate(digest: str) -> Outcome:
-        return validate_extract(
-            data,
-            file_name=path.name,
-            agency=agency,
-            quarter=quarter,
-            sha256=digest,
-            backdate_days=config.backdate_days(),
-            known_agencies=known,
-        )
-
-    return _decide("extract", data, path.name, agency, str(quarter), user, report_language(agency, lang), validate)
+    return submit_extracts([(path, agency, quarter)], user, lang)[0]
 
 
-def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str) -> list[Submission]:
-    """Several extracts (path, agency, quarter) through the door, validated together.
+def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str | None = None) -> list[Submission]:
+    """Extracts (path, agency, quarter) through the door, validated together.
 
-    Each file is received, decided and reported on its own, exactly as `submit_extract`
-    would; only GX's run is shared, which is most of the cost of a small file.
+    Each file is received, decided and reported on its own (in `lang`, else its agency's
+    language); only GX's run is shared, which is most of the cost of a small file.
     """
     agencies = reference_agencies()
+    report_language("", lang, agencies)  # a language that is not one fails before anything is received
     known = None if agencies is None else set(agencies["agency_cd"])
     backdate = config.backdate_days()
     submissions: list[Submission | None] = []
@@ -256,8 +238,10 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str) -> list[S
     # One validation for the batch: each file is given an equal share of its time.
     seconds = (time.perf_counter() - started) / max(len(waiting), 1)
     for (position, upload_id, item), outcome in zip(waiting, outcomes, strict=True):
-        lang = report_language(item.agency, None, agencies)
-        submissions[position] = _conclude("extract", upload_id, item.agency, str(item.quarter), lang, outcome, seconds)
+        language = report_language(item.agency, lang, agencies)
+        submissions[position] = _conclude(
+            "extract", upload_id, item.agency, str(item.quarter), language, outcome, seconds
+        )
     return submissions
 
 
