@@ -403,7 +403,12 @@ def uploads_list(agency: str | None) -> None:
 
 @cli.command()
 @click.option("--no-publish", is_flag=True, help="Build the warehouse but keep the previous published snapshot.")
-def build(no_publish: bool) -> None:
+@click.option(
+    "--load-only",
+    is_flag=True,
+    help="Load the waiting uploads into the raw tables only; the models and the snapshot wait for the next build.",
+)
+def build(no_publish: bool, load_only: bool) -> None:
     """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
     from tqdm import tqdm
 
@@ -417,13 +422,13 @@ def build(no_publish: bool) -> None:
             bar.update(done - bar.n)
 
         try:
-            summary = run_build(progress, publish=not no_publish)
+            summary = run_build(progress, publish=not no_publish, transform=not load_only)
         except BuildLocked as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(
         f"Loaded {len(summary.loaded)} extract(s)"
         + (f" and agency reference upload {summary.reference_loaded}" if summary.reference_loaded else "")
-        + "; the dbt models are built."
+        + ("; the dbt models were not rebuilt (--load-only)." if load_only else "; the dbt models are built.")
     )
     if summary.published:
         click.echo(f"Published: {summary.published}")

@@ -148,12 +148,17 @@ def recover_orphaned_runs(instance) -> int:
     return len(stale)
 
 
-def run_build(progress: Callable[[int, int], None] | None = None, publish: bool = True) -> BuildSummary:
+def run_build(
+    progress: Callable[[int, int], None] | None = None, publish: bool = True, transform: bool = True
+) -> BuildSummary:
+    """Load what is waiting; then, unless `transform` is false, build the dbt models and
+    (unless `publish` is false) publish.  A load-only run leaves the models and the snapshot
+    as they were: the next full build brings them up to date."""
     with build_lock():
-        return _run_build(progress, publish)
+        return _run_build(progress, publish, transform)
 
 
-def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> BuildSummary:
+def _run_build(progress: Callable[[int, int], None] | None, publish: bool, transform: bool) -> BuildSummary:
     dagster_home()
     os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
     prepare_manifest()
@@ -162,7 +167,7 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
     before = os.environ.get("DBT_TARGET_PATH")
     os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
     try:
-        return _load_transform_publish(progress, publish)
+        return _load_transform_publish(progress, publish, transform)
     finally:
         if before is None:
             os.environ.pop("DBT_TARGET_PATH", None)
@@ -170,8 +175,9 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool) -> Bu
             os.environ["DBT_TARGET_PATH"] = before
 
 
-def _load_transform_publish(progress: Callable[[int, int], None] | None, publish: bool) -> BuildSummary:
-
+def _load_transform_publish(
+    progress: Callable[[int, int], None] | None, publish: bool, transform: bool
+) -> BuildSummary:
     import dagster as dg
 
     from accueil.indicators.warehouse import pending as pending_indicator_files
@@ -200,6 +206,8 @@ def _load_transform_publish(progress: Callable[[int, int], None] | None, publish
         summary.loaded = [(u.agency_cd, u.quarter, u.upload_id) for u in waiting]
         if progress:
             progress(len(waiting), len(waiting))
+    if not transform:
+        return summary
     summary.indicator_files = [u.upload_id for u in pending_indicator_files()]
     # The council's indicator files load in the same run as dbt: they are small, and dbt reads them.
     selection = [indicator_files, warehouse_models, baseline_audit]

@@ -12,10 +12,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ICARE_WORKBOOK = FIXTURES / "icare" / "iCARE_template_with_examples.xlsx"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Groups for `pytest -n N --dist loadgroup` (make test): a module's tests stay in one worker,
     so its module fixtures are built once, and every module that reads the session's sample
-    warehouse shares one worker, so that warehouse is built once."""
+    warehouse shares one worker, so that warehouse is built once.
+
+    First among the hooks: pytest-xdist's own hook turns the markers into the node ids'
+    `@group` suffix that it schedules by, and ignores markers added after it (checked by
+    tests/test_conftest_groups.py)."""
     sample = {item.module.__name__ for item in items if "sample_warehouse" in item.fixturenames}
     for item in items:
         module = item.module.__name__
