@@ -10,21 +10,46 @@
 
 
 
-{#- Every unit once per grouping: (quarter, agency), (quarter, ALL), (all, agency), (all, ALL). #}
+{#- A unit of int_outcome_records counts once per outcome (its unique_within test), with one
+    agency and one quarter: it is counted in its quarter x agency cells only, and the ALL and
+    'all' cells are their sums.  Counting it in all four groupings and then counting distinct
+    units gave the same cells at four times the rows, most of this model's time at national scale. #}
 with
 
-records as (
+record_units as (
+
+    select outcome, unit_id, client_key, agency_code, period, is_met
+    from {{ ref('int_outcome_records') }}
+
+),
+
+expanded_records as ({{ expand_breakdowns('record_units') }}),
+
+record_cells as (
+
+    select outcome, period, agency_code, breakdown, breakdown_value,
+        count_if(is_met) as numerator, count(*) as denominator
+    from expanded_records
+    group by all
+
+),
+
+record_proportions as (
 
     {% for period, agency in groupings %}
-    select outcome, unit_id, client_key, {{ agency }} as agency_code, {{ period }} as period, is_met
-    from {{ ref('int_outcome_records') }}
+    select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
+        sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
+    from record_cells
+    group by all
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
 {# Participation is counted per cell: clients served by the agency (or anywhere) in the
-   period, and which of them took part in community connections there. #}
+   period, and which of them took part in community connections there.  A client served at
+   two agencies is one unit of the ALL cell, so each grouping is counted on its own; within
+   one, a client is one row. #}
 participation as (
 
     {% for period, agency in groupings %}
@@ -42,32 +67,26 @@ participation as (
 
 ),
 
-units as (
+expanded_participation as ({{ expand_breakdowns('participation') }}),
 
-    select * from records
-    union all
-    select * from participation
+participation_proportions as (
+
+    select outcome, period, agency_code, breakdown, breakdown_value,
+        count_if(is_met) as numerator, count(*) as denominator
+    from expanded_participation
+    group by all
 
 ),
-
-expanded_units as ({{ expand_breakdowns('units') }}),
 
 proportions as (
 
     select
-        outcome,
-        period,
-        agency_code,
-        breakdown,
-        breakdown_value,
-        sum(case when is_met then 1 else 0 end) as numerator,
-        count(distinct unit_id) as denominator,
+        *,
         'proportion' as unit,
         cast(null as double) as median,
         cast(null as double) as median_low,
         cast(null as double) as median_high
-    from expanded_units
-    group by all
+    from (select * from record_proportions union all select * from participation_proportions)
 
 ),
 
