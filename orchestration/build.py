@@ -166,6 +166,7 @@ def _run_build(progress: Callable[[int, int], None] | None, publish: bool, trans
     # builds for two homes from one clone then never touch each other's folders.
     before = os.environ.get("DBT_TARGET_PATH")
     os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
+    _keep_partial_parse()
     try:
         return _load_transform_publish(progress, publish, transform)
     finally:
@@ -245,6 +246,27 @@ def _dbt_targets() -> Path:
     return config.home() / "dbt-target"
 
 
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _keep_partial_parse() -> None:
+    """dagster-dbt gives each dbt invocation the `partial_parse.msgpack` it finds in
+    $DBT_TARGET_PATH; without one, dbt parses the whole project again (5 s on the sample,
+    11 to 13 s beside a national warehouse).  The first build of a home starts from the
+    project's; dbt itself re-parses whatever changed, the profile included."""
+    kept = _dbt_targets() / PARTIAL_PARSE
+    if not kept.exists() and (MANIFEST.parent / PARTIAL_PARSE).exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(MANIFEST.parent / PARTIAL_PARSE, kept)
+
+
 def _clean_dbt_targets() -> None:
-    """dagster-dbt leaves one target folder per invocation; under the build lock, they are all this build's."""
-    shutil.rmtree(_dbt_targets(), ignore_errors=True)
+    """dagster-dbt leaves one target folder per invocation; under the build lock, they are all
+    this build's.  The newest parse is kept for the next build of this home."""
+    targets = _dbt_targets()
+    parses = sorted(targets.glob(f"*/{PARTIAL_PARSE}"), key=lambda path: path.stat().st_mtime)
+    if parses:
+        shutil.copyfile(parses[-1], targets / PARTIAL_PARSE)
+    for path in targets.iterdir() if targets.exists() else ():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)

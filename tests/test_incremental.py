@@ -11,7 +11,7 @@ from accueil import config
 from accueil.generate import GenerateOptions, generate
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
-from orchestration.build import run_build
+from orchestration.build import dbt_log_path, run_build
 from tests.workbooks import mutate
 
 TABLES = ("intermediate.int_service_events", "intermediate.int_client_spine", "marts.fct_outcome_rates")
@@ -54,6 +54,8 @@ def incremental_home(region, tmp_path_factory) -> tuple[Path, dict[str, list]]:
         _upload(region, {"2024Q3"})
         summary = run_build()
         assert [q for _, q, _ in summary.loaded] == ["2024Q3"] * 3  # only the new partitions were loaded
+        # The second build of a home starts from the first one's dbt parse.
+        assert "Unable to do partial parsing" not in dbt_log_path().read_text()
         return home, _snapshot()
 
 
