@@ -216,7 +216,6 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
     from accueil.publish import read_only
-    from orchestration.build import dbt_log_path, run_build
 
     click.echo("")
     reference = submit_agencies(target / "agencies.xlsx", user="demo")
@@ -229,14 +228,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         decisions[key] = decisions.get(key, 0) + 1
     click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
     demo_load_observations(target)
-    click.echo(f"Loading, then building the dbt models (dbt's output: {dbt_log_path()}).")
-    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        summary = run_build(progress)
+    summary = _build_with_progress()
     click.echo(f"Built and published {summary.published}.")
     with read_only() as con:
         for table, label in (("client_profile", "distinct clients"), ("info_orientation", "orientation services")):
@@ -401,6 +393,26 @@ def uploads_list(agency: str | None) -> None:
         )
 
 
+def _build_with_progress(publish: bool = True, transform: bool = True):
+    """`run_build` with a line saying what it does and a bar for the extracts it loads."""
+    from tqdm import tqdm
+
+    from orchestration.build import dbt_log_path, run_build
+
+    click.echo(
+        f"Loading, then building the dbt models (dbt's output: {dbt_log_path()})."
+        if transform
+        else "Loading the waiting uploads (--load-only: no dbt build)."
+    )
+    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return run_build(progress, publish=publish, transform=transform)
+
+
 @cli.command()
 @click.option("--no-publish", is_flag=True, help="Build the warehouse but keep the previous published snapshot.")
 @click.option(
@@ -410,21 +422,12 @@ def uploads_list(agency: str | None) -> None:
 )
 def build(no_publish: bool, load_only: bool) -> None:
     """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
-    from tqdm import tqdm
+    from orchestration.build import BuildLocked
 
-    from orchestration.build import BuildLocked, dbt_log_path, run_build
-
-    click.echo(f"Loading, then building the dbt models (dbt's output: {dbt_log_path()}).")
-    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        try:
-            summary = run_build(progress, publish=not no_publish, transform=not load_only)
-        except BuildLocked as exc:
-            raise click.ClickException(str(exc)) from None
+    try:
+        summary = _build_with_progress(publish=not no_publish, transform=not load_only)
+    except BuildLocked as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(
         f"Loaded {len(summary.loaded)} extract(s)"
         + (f" and agency reference upload {summary.reference_loaded}" if summary.reference_loaded else "")

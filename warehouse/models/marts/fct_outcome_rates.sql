@@ -12,44 +12,15 @@
 
 {#- A unit of int_outcome_records counts once per outcome (its unique_within test), with one
     agency and one quarter: it is counted in its quarter x agency cells only, and the ALL and
-    'all' cells are their sums.  Counting it in all four groupings and then counting distinct
-    units gave the same cells at four times the rows, most of this model's time at national scale. #}
+    'all' cells are their sums (`rolls_up`).  Counting it in all four groupings and then counting
+    distinct units gave the same cells at four times the rows, most of this model's time at
+    national scale. #}
 with
-
-record_units as (
-
-    select outcome, unit_id, client_key, agency_code, period, is_met
-    from {{ ref('int_outcome_records') }}
-
-),
-
-expanded_records as ({{ expand_breakdowns('record_units') }}),
-
-record_cells as (
-
-    select outcome, period, agency_code, breakdown, breakdown_value,
-        count_if(is_met) as numerator, count(*) as denominator
-    from expanded_records
-    group by all
-
-),
-
-record_proportions as (
-
-    {% for period, agency in groupings %}
-    select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
-        sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
-    from record_cells
-    group by all
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
 
 {# Participation is counted per cell: clients served by the agency (or anywhere) in the
    period, and which of them took part in community connections there.  A client served at
-   two agencies is one unit of the ALL cell, so each grouping is counted on its own; within
-   one, a client is one row. #}
+   two agencies is one unit of the ALL cell, so each grouping is counted on its own and does
+   not roll up; within one, a client is one row. #}
 participation as (
 
     {% for period, agency in groupings %}
@@ -67,13 +38,22 @@ participation as (
 
 ),
 
-expanded_participation as ({{ expand_breakdowns('participation') }}),
+units as (
 
-participation_proportions as (
+    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met
+    from {{ ref('int_outcome_records') }}
+    union all
+    select false as rolls_up, * from participation
 
-    select outcome, period, agency_code, breakdown, breakdown_value,
+),
+
+expanded_units as ({{ expand_breakdowns('units') }}),
+
+unit_cells as (
+
+    select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
         count_if(is_met) as numerator, count(*) as denominator
-    from expanded_participation
+    from expanded_units
     group by all
 
 ),
@@ -86,7 +66,17 @@ proportions as (
         cast(null as double) as median,
         cast(null as double) as median_low,
         cast(null as double) as median_high
-    from (select * from record_proportions union all select * from participation_proportions)
+    from (
+        {% for period, agency in groupings %}
+        select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
+            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
+        from unit_cells
+        where rolls_up
+        group by all
+        union all
+        {% endfor %}
+        select * exclude (rolls_up) from unit_cells where not rolls_up
+    )
 
 ),
 
