@@ -259,16 +259,31 @@ def test_files_validated_together_get_the_same_decisions_as_alone(bad_files, reg
 
     paths = [region / "AG001_2024Q1.xlsx", *bad_files.values(), region / "AG002_2024Q1.xlsx"]
     items = [ExtractFile(p.read_bytes(), p.name, "AG001", QUARTER) for p in paths]
+    # The cross-sheet checks run once for the batch too: a file declared for another
+    # quarter, with a list of known agencies, must get its own dates and agencies checked.
+    late = ExtractFile(paths[-1].read_bytes(), "late.xlsx", "AG002", Quarter.parse("2024Q3"), "", 5, {"AG002"})
+    items.insert(1, late)
 
     def found(outcome):
         report = outcome.report
         return report.accepted, report.rows_read, [(p.rule, p.sheet, p.row, p.column, p.value) for p in report.problems]
 
+    def alone(i):
+        return validate_extract(
+            i.data,
+            file_name=i.file_name,
+            agency=i.agency,
+            quarter=i.quarter,
+            backdate_days=i.backdate_days,
+            known_agencies=i.known_agencies,
+        )
+
     together = [found(o) for o in validate_extracts(items)]
-    alone = [found(validate_extract(i.data, file_name=i.file_name, agency=i.agency, quarter=i.quarter)) for i in items]
-    assert together == alone
+    assert together == [found(alone(i)) for i in items]
     assert together[0][0] and together[-1][0], "the good files stay accepted beside the bad ones"
-    assert sum(not accepted for accepted, _, _ in together) == len(bad_files)
+    assert sum(not accepted for accepted, _, _ in together) == len(bad_files) + 1
+    late_rules = {rule for rule, *_ in together[1][2]}
+    assert {"date_outside_quarter", "agency_unknown"} <= late_rules, late_rules
     # The same record id in two files of a batch is not a duplicate: keys are unique per file.
     assert not any(rule == "duplicate_key" for _, _, problems in together[:1] for rule, *_ in problems)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from accueil.ingest.columns import column_arrays
+
 
 def text_table(frame: pd.DataFrame, row_column: str) -> pa.Table:
     columns = {row_column: pa.array(frame.index.to_numpy(dtype="int64"))}
-    columns |= {c: pa.array(frame[c].to_numpy(dtype=object), pa.string()) for c in frame.columns}
+    columns |= {c: pa.array(values, pa.string()) for c, values in column_arrays(frame).items()}
     return pa.table(columns)

@@ -2,14 +2,21 @@
 
 GX looks at one column at a time; these look at the file as a whole: dates in the
 declared quarter, one birth year per client, clients profiled, referral details complete and pointing at a known agency.
+
+Files validated together are checked together: each table holds every file's rows with
+the file's number, and every query keeps files apart by it.  A query costs a few
+milliseconds whatever its size, and a file needs about forty of them, so one connection
+and one set of queries per batch, not per file.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from accueil.contract import Contract
 from accueil.ingest.arrow import text_table
@@ -17,71 +24,89 @@ from accueil.quarters import Quarter
 from accueil.report import Problem, problem
 
 
-def _connect(contract: Contract, sheets: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file's normalised sheets, with what its checks need to know about it."""
+
+    sheets: dict[str, pd.DataFrame]
+    quarter: Quarter
+    backdate_days: int = 0
+    known_agencies: set[str] | None = None
+
+    @property
+    def earliest(self):
+        return self.quarter.start - timedelta(days=self.backdate_days)
+
+
+def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     for sheet in contract.sheets:
-        frame = sheets.get(sheet.name)
-        if frame is None:
-            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in sheet.column_names})
-            frame.index.name = "row"
+        parts = []
+        for number, item in enumerate(files):
+            frame = item.sheets.get(sheet.name)
+            if frame is None:
+                frame = pd.DataFrame({c: pd.Series(dtype=object) for c in sheet.column_names})
+                frame.index.name = "row"
+            table = text_table(frame, "row")
+            parts.append(table.add_column(0, "file", pa.array([number] * len(table), pa.int32())))
         # Copied into DuckDB once, from Arrow: the many small queries below then read a
         # native table, where a registered pandas frame of objects is converted by each.
-        con.register("incoming", text_table(frame, "row"))
+        con.register("incoming", pa.concat_tables(parts))
         con.execute(f"create table {sheet.table} as select * from incoming")
         con.unregister("incoming")
+    con.execute("create table files (file integer, earliest date, last date)")
+    con.executemany("insert into files values (?, ?, ?)", [(n, f.earliest, f.quarter.end) for n, f in enumerate(files)])
     return con
 
 
-def cross_checks(
-    contract: Contract,
-    sheets: dict[str, pd.DataFrame],
-    quarter: Quarter,
-    backdate_days: int,
-    known_agencies: set[str] | None,
-) -> list[Problem]:
-    con = _connect(contract, sheets)
-    problems: list[Problem] = []
-    earliest = quarter.start - timedelta(days=backdate_days)
+def cross_check_files(contract: Contract, files: list[CheckedFile]) -> list[list[Problem]]:
+    """Each file's problems, in the same order as if it were checked alone."""
+    if not files:
+        return []
+    con = _connect(contract, files)
+    problems: list[list[Problem]] = [[] for _ in files]
     for sheet in contract.sheets:
-        problems += _column_checks(con, sheet)
+        _column_checks(con, sheet, problems)
         if not sheet.event_date:
             continue
         dated = "coalesce(" + ", ".join(f"nullif(\"{c}\", '')" for c in sheet.event_date) + ")"
         rows = con.execute(
-            f"""select row, {dated} as d from {sheet.table}
-                where try_cast({dated} as date) is not null
-                  and (try_cast({dated} as date) < ? or try_cast({dated} as date) > ?)""",
-            [earliest, quarter.end],
+            f"""select file, row, d from (select file, row, {dated} as d from {sheet.table}) t
+                join files using (file)
+                where try_cast(d as date) is not null
+                  and (try_cast(d as date) < files.earliest or try_cast(d as date) > files.last)
+                order by file, row"""
         ).fetchall()
         column = sheet.event_date[0] if len(sheet.event_date) == 1 else " / ".join(sheet.event_date)
-        problems += [
-            problem(
-                "date_outside_quarter",
-                sheet=sheet.name,
-                row=r,
-                column=column,
-                value=d,
-                quarter=str(quarter),
-                start=earliest.isoformat(),
-                end=quarter.end.isoformat(),
+        for f, r, d in rows:
+            item = files[f]
+            problems[f].append(
+                problem(
+                    "date_outside_quarter",
+                    sheet=sheet.name,
+                    row=r,
+                    column=column,
+                    value=d,
+                    quarter=str(item.quarter),
+                    start=item.earliest.isoformat(),
+                    end=item.quarter.end.isoformat(),
+                )
             )
-            for r, d in rows
-        ]
     client_sheets = [s for s in contract.sheets if s.client_level]
     years = " union all ".join(
-        f"select client_key, client_birth_year as year, '{s.name}' as sheet, row from {s.table} "
+        f"select file, client_key, client_birth_year as year, '{s.name}' as sheet, row from {s.table} "
         f"where client_key <> '' and client_birth_year <> ''"
         for s in client_sheets
     )
-    for key, count, listed, sheet, row in con.execute(f"""
+    for f, key, count, listed, sheet, row in con.execute(f"""
             with years as ({years}),
-            conflicts as (select client_key, count(distinct year) as n,
+            conflicts as (select file, client_key, count(distinct year) as n,
                                  string_agg(distinct year, ', ' order by year) as listed
-                          from years group by client_key having count(distinct year) > 1)
-            select c.client_key, c.n, c.listed, min(y.sheet), min(y.row)
-            from conflicts c join years y using (client_key)
-            group by all order by 1""").fetchall():
-        problems.append(
+                          from years group by file, client_key having count(distinct year) > 1)
+            select c.file, c.client_key, c.n, c.listed, min(y.sheet), min(y.row)
+            from conflicts c join years y using (file, client_key)
+            group by all order by 1, 2""").fetchall():
+        problems[f].append(
             problem(
                 "birth_year_conflict",
                 sheet=sheet,
@@ -97,24 +122,26 @@ def cross_checks(
     for sheet in client_sheets:
         if sheet.name == "Client Profile":
             continue
-        for row, key in con.execute(f"""
-                select min(row), client_key from {sheet.table}
-                where client_key <> '' and client_key not in (select client_key from {profiled})
-                group by client_key order by 1""").fetchall():
-            problems.append(
+        for f, row, key in con.execute(f"""
+                select t.file, min(t.row), t.client_key from {sheet.table} t
+                anti join {profiled} p on p.file = t.file and p.client_key = t.client_key
+                where t.client_key <> ''
+                group by t.file, t.client_key order by 1, 2""").fetchall():
+            problems[f].append(
                 problem("client_not_profiled", sheet=sheet.name, row=row, column="client_key", value=key[:12] + "…")
             )
 
-    if known_agencies is not None:
+    if any(item.known_agencies is not None for item in files):
         for sheet in contract.sheets:
             for col in sheet.columns:
                 if col.type != "agency_code":
                     continue
-                for row, code in con.execute(
-                    f"""select row, "{col.name}" from {sheet.table} where "{col.name}" <> ''"""
+                for f, row, code in con.execute(
+                    f"""select file, row, "{col.name}" from {sheet.table} where "{col.name}" <> '' order by file, row"""
                 ).fetchall():
-                    if code not in known_agencies:
-                        problems.append(
+                    known = files[f].known_agencies
+                    if known is not None and code not in known:
+                        problems[f].append(
                             problem("agency_unknown", sheet=sheet.name, row=row, column=col.name, value=code)
                         )
     con.close()
@@ -143,23 +170,24 @@ def reference_checks(contract: Contract, sheets: dict[str, pd.DataFrame]) -> lis
     return problems
 
 
-def _column_checks(con: duckdb.DuckDBPyConnection, sheet) -> list[Problem]:
-    problems: list[Problem] = []
+def _column_checks(con: duckdb.DuckDBPyConnection, sheet, problems: list[list[Problem]]) -> None:
     for col in sheet.columns:
         if col.type == "date":
             # Well formed (GX checked the shape) but not on the calendar, like 2024-02-30.
             rows = con.execute(
-                f"""select row, "{col.name}" from {sheet.table}
+                f"""select file, row, "{col.name}" from {sheet.table}
                     where regexp_full_match("{col.name}", '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')
-                      and try_cast("{col.name}" as date) is null"""
+                      and try_cast("{col.name}" as date) is null
+                    order by file, row"""
             ).fetchall()
-            problems += [problem("type_date", sheet=sheet.name, row=r, column=col.name, value=v) for r, v in rows]
+            for f, r, v in rows:
+                problems[f].append(problem("type_date", sheet=sheet.name, row=r, column=col.name, value=v))
         if col.required_with:
             rows = con.execute(
-                f"""select row from {sheet.table} where "{col.required_with}" <> '' and "{col.name}" = ''"""
+                f"""select file, row from {sheet.table} where "{col.required_with}" <> '' and "{col.name}" = ''
+                    order by file, row"""
             ).fetchall()
-            problems += [
-                problem("required_with", sheet=sheet.name, row=r, column=col.name, other=col.required_with)
-                for (r,) in rows
-            ]
-    return problems
+            for f, r in rows:
+                problems[f].append(
+                    problem("required_with", sheet=sheet.name, row=r, column=col.name, other=col.required_with)
+                )

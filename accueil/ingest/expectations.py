@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract, Sheet, code_lists
+from accueil.ingest.columns import column_arrays
 from accueil.report import Problem, problem
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -69,7 +70,12 @@ class SheetResult:
 def _context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # GX fingerprints every pandas batch under this size by hashing all of it, for a batch
+    # marker in the result that nothing reads (GX itself included); on the long frame that
+    # hash was half of each run.  No batch is smaller than zero bytes, so none is hashed.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
@@ -156,63 +162,74 @@ TEXT_COLUMNS = ("sheet", "column", "value", "required_value", "coded", "typed_va
 NUMBER_COLUMNS = ("number", "minimum", "maximum", "length", "max_length")
 
 
-def cells(sheet: Sheet, frame: pd.DataFrame, file: int = 0) -> pd.DataFrame:
+def cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
     """The sheet in long form: one row per cell, plus one `key` cell per row for uniqueness.
 
-    `file` numbers the file among those validated together.
+    `frames` holds this sheet of each file validated together, by the file's number.  The
+    files' rows are put end to end first, so that each step below is paid once per
+    column of the batch rather than once per column of every file.
 
-    Built as one array per long column, concatenated once: assembling a DataFrame per
-    sheet column and concatenating frames with different columns cost more than GX itself.
+    Each long column is allocated once and filled a sheet column at a time, constants
+    by broadcasting: assembling a DataFrame per sheet column and concatenating frames
+    with different columns cost more than GX itself.
     """
-    n = len(frame)
-    rows = frame.index.to_numpy()
-    parts: list[dict[str, np.ndarray]] = []
+    arrays = [column_arrays(frame) for frame in frames.values()]
+    texts = {
+        c.name: np.concatenate([a[c.name] for a in arrays]) if arrays else np.array([], dtype=object)
+        for c in sheet.columns
+    }
+    rows = np.concatenate([f.index.to_numpy(dtype="int64") for f in frames.values()] or [np.array([], "int64")])
+    files = np.concatenate([np.full(len(f), number) for number, f in frames.items()] or [np.array([], "int64")])
+    n = len(rows)
+    parts: list[dict] = []
     for column in sheet.columns:
-        text = frame[column.name].to_numpy(dtype=object)
+        text = texts[column.name]
         blank = text == ""
         value = np.where(blank, None, text)
-        part = {
-            "sheet": np.full(n, sheet.name, dtype=object),
-            "column": np.full(n, column.name, dtype=object),
-            "value": value,
-            # Not-required cells hold a placeholder, so that only required blanks are null.
-            "required_value": value if column.required else np.full(n, "-", dtype=object),
-        }
+        # Not-required cells hold a placeholder, so that only required blanks are null.
+        part = {"column": column.name, "value": value, "required_value": value if column.required else "-"}
         if column.codelist:
             part["coded"] = np.where(blank, None, column.codelist + "|" + text)
         if column.type in PATTERNS:
             part["typed_value"] = np.where(blank, None, column.type + ":" + text)
         if column.type in ("integer", "decimal"):
-            part["number"] = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
-            part["minimum"] = np.full(n, np.nan if column.min is None else column.min, dtype=float)
-            part["maximum"] = np.full(n, np.nan if column.max is None else column.max, dtype=float)
+            # object, not pandas' default string dtype: converting to Arrow first costs more than parsing.
+            part["number"] = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
+            part["minimum"] = np.nan if column.min is None else column.min
+            part["maximum"] = np.nan if column.max is None else column.max
         limit = column.max_length or MAX_LENGTH.get(column.type)
         if limit:
             part["length"] = np.where(blank, np.nan, np.fromiter(map(len, text), dtype=float, count=n))
-            part["max_length"] = np.full(n, limit, dtype=float)
+            part["max_length"] = limit
         parts.append(part)
-    keys = [frame[name].to_numpy(dtype=object) for name in sheet.unique]
+    keys = [texts[name] for name in sheet.unique]
     key = (
         np.array([" | ".join(parts) for parts in zip(*keys, strict=True)], dtype=object)
         if n
         else np.array([], dtype=object)
     )
+    # Keys are unique within their file and sheet, so both are part of the key.
     parts.append(
         {
-            "sheet": np.full(n, sheet.name, dtype=object),
-            "column": np.full(n, ", ".join(sheet.unique), dtype=object),
+            "column": ", ".join(sheet.unique),
             "value": key,
-            "required_value": np.full(n, "-", dtype=object),
-            # Keys are unique within their file and sheet, so both are part of the key.
-            "key": f"{file}\x1f{sheet.name}\x1f" + key,
+            "required_value": "-",
+            "key": np.array([f"{f}\x1f{sheet.name}\x1f{k}" for f, k in zip(files, key, strict=True)], dtype=object),
         }
     )
-    long = {"file": np.full(n * len(parts), file), "row": np.concatenate([rows] * len(parts))}
-    for name in TEXT_COLUMNS:
-        long[name] = np.concatenate([p.get(name, np.full(n, None, dtype=object)) for p in parts])
-    for name in NUMBER_COLUMNS:
-        long[name] = np.concatenate([p.get(name, np.full(n, np.nan)) for p in parts])
-    return pd.DataFrame(long)
+    total = n * len(parts)
+    long = {
+        "file": np.tile(files, len(parts)),
+        "row": np.tile(rows, len(parts)),
+        "sheet": np.full(total, sheet.name, dtype=object),
+    }
+    long |= {name: np.full(total, None, dtype=object) for name in TEXT_COLUMNS if name != "sheet"}
+    long |= {name: np.full(total, np.nan) for name in NUMBER_COLUMNS}
+    for number, part in enumerate(parts):
+        for name, values in part.items():
+            long[name][number * n : (number + 1) * n] = values
+    # As object: pandas would otherwise copy every all-text column into Arrow strings.
+    return pd.DataFrame({name: pd.Series(values, dtype=values.dtype, copy=False) for name, values in long.items()})
 
 
 def run_suite(contract: Contract, sheets: dict[str, pd.DataFrame]) -> list[SheetResult]:
@@ -227,11 +244,11 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
     batch at a time.  Every cell keeps its file and sheet, so each file's result is its own.
     """
     started = time.perf_counter()
-    parts = [
-        cells(contract.sheet(name), frame, number)
-        for number, sheets in enumerate(files)
-        for name, frame in sheets.items()
-    ]
+    by_sheet: dict[str, dict[int, pd.DataFrame]] = {}
+    for number, sheets in enumerate(files):
+        for name, frame in sheets.items():
+            by_sheet.setdefault(name, {})[number] = frame
+    parts = [cells(contract.sheet(name), frames) for name, frames in by_sheet.items()]
     if not parts:
         return [[] for _ in files]
     long = pd.concat(parts, ignore_index=True)

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract, Sheet, fold
@@ -174,11 +175,12 @@ def _sheet_frame(sheet: Sheet, rows: list[list], parsed: ParsedFile, header_rows
         if any(texts):
             numbers.append(i + offset)
             values.append(texts)
-    table = pd.DataFrame(values, index=pd.Index(numbers, name="row"), columns=range(width), dtype=object)
-    frame = pd.DataFrame({name: table[i] for name, i in columns.items()}, index=table.index, dtype=object)
-    for column in sheet.columns:
-        if column.name not in frame:
-            frame[column.name] = ""
-    frame = frame[sheet.column_names].fillna("")
-    extra = pd.DataFrame({text: table[i] for text, i in unknown.items()}, index=table.index, dtype=object)
-    return frame, (extra.fillna("") if unknown else None)
+    # Columns picked by position from one array, not selected one by one from a frame (see ingest.columns).
+    table = np.array(values, dtype=object).reshape(len(values), width)
+    index = pd.Index(numbers, name="row")
+    blank = np.full(len(values), "", dtype=object)
+    frame = pd.DataFrame(
+        {c: table[:, columns[c]] if c in columns else blank for c in sheet.column_names}, index=index, dtype=object
+    )
+    extra = pd.DataFrame({text: table[:, i] for text, i in unknown.items()}, index=index, dtype=object)
+    return frame, (extra if unknown else None)
