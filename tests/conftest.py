@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,16 @@ def _isolated_home(tmp_path, monkeypatch):
     """No test reads or writes the developer's own ./data."""
     monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Streamlit's AppTest leaves its script installed as sys.modules["__main__"]; a later
+    test that starts spawn workers (accueil.ingest.batch) would then have every worker run
+    the dashboard as its main module, and the pool breaks.  Put the real one back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from accueil.bench.report import render
+from accueil.bench.report import render, write_results
 from accueil.bench.run import run_bench
 from accueil.bench.scales import BenchOptions
 
@@ -89,3 +89,16 @@ def test_the_page_lists_each_figure_and_leaves_national_unmeasured(bench_run):
     assert f"{result['full_build_s']:,.2f} s" in page or f"{result['full_build_s']:,.0f} s" in page
     # The bench ran in its own ACCUEIL_HOME and gave the caller's back.
     assert home_after == home_before
+
+
+def test_a_region_run_keeps_the_national_dashboard_figure(tmp_path):
+    path = tmp_path / "results.json"
+
+    def run(p95: float) -> dict:
+        return {"dashboard": {"p50_ms": p95 / 2, "p95_ms": p95}}
+
+    assert write_results(path, "region", run(10.0), "r")["dashboard"] == {"scale": "region", **run(10.0)["dashboard"]}
+    write_results(path, "national", run(80.0), "n")
+    results = write_results(path, "region", run(12.0), "r")
+    assert results["dashboard"] == {"scale": "national", "p50_ms": 40.0, "p95_ms": 80.0}
+    assert results["region"]["dashboard"]["p95_ms"] == 12.0

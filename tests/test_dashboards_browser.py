@@ -121,6 +121,9 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
     bad = write_rows(tmp_path / "bad" / "AG005_2025Q4.xlsx", rows)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
+    # Playwright's 5 s default is too short for a page's last charts while the other test
+    # worker is building a warehouse on the same two cores (seen in CI).
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -154,12 +154,13 @@ def test_failed_build_keeps_the_last_good_snapshot(region, tmp_path, monkeypatch
     published = config.published_path()
     first = published.read_bytes()
     assert submit_extract(region / "AG002_2024Q1.xlsx", "AG002", Quarter.parse("2024Q1"), user="t").accepted
-    import orchestration.defs.warehouse.assets as warehouse_assets
+    from dagster_dbt import DbtCliResource
 
-    def broken():
+    def broken(*args, **kwargs):
         raise RuntimeError("dbt failed")
 
-    monkeypatch.setattr(warehouse_assets, "publish", broken)
+    # dbt fails as it starts, after the new extract is loaded: the snapshot must stay the first build's.
+    monkeypatch.setattr(DbtCliResource, "cli", broken)
     with pytest.raises(Exception, match="dbt failed"):
         run_build()
     assert published.read_bytes() == first
