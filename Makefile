@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
-#   make demo   set up, generate the sample region, run what is built so far, serve the dashboards
+#   make demo   set up, generate and build the sample region, then run the service on it
 #   make test   set up and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ACCUEIL_HOME ?= $(CURDIR)/data
 
-.PHONY: install demo test lint bench clean dagster dashboard
+.PHONY: install demo test lint bench clean dagster dashboard serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup --durations=20
 
-# The dashboards on the last published snapshot (PORT=8501 by default).
+# The service: dashboards, and the Dagster daemon that publishes every accepted upload
+# (PORT=8501 by default; DAGSTER_UI=1 also serves the Dagster UI on port 3000).
+serve: install
+	$(BIN)/accueil serve --port $(or $(PORT),8501) $(if $(DAGSTER_UI),--with-dagster-ui)
+
+# Only the dashboards, on the last published snapshot (PORT=8501 by default).
 dashboard: install
 	$(BIN)/accueil dashboard --port $(or $(PORT),8501)
 
@@ -43,7 +48,8 @@ bench: install
 clean:
 	rm -rf $(VENV) data .pytest_cache bench/work
 
-# The Dagster UI on the same definitions `accueil build` runs (the dbt manifest is prepared first).
+# The Dagster UI and daemon (`dagster dev`) on the same definitions `accueil build` runs (the dbt
+# manifest is prepared first); `make serve DAGSTER_UI=1` is the same inside the service.
 dagster: install
-	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster $(BIN)/python -c "from orchestration.build import prepare_manifest, dagster_home; dagster_home(); prepare_manifest()"
+	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster $(BIN)/python -c "from orchestration.build import prepare_manifest; from orchestration.instance import dagster_home; dagster_home(); prepare_manifest()"
 	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster ACCUEIL_WAREHOUSE=$(ACCUEIL_HOME)/warehouse.duckdb $(BIN)/dagster dev -m orchestration.definitions

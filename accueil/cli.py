@@ -15,7 +15,10 @@ from accueil.access.commands import audit_group
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.indicators.commands import demo_load_observations, demo_summary, docs_indicators, indicators
+from accueil.ops.commands import backup, restore
 from accueil.quarters import Quarter
+from accueil.service.commands import serve
+from accueil.service.commands import status as status_command
 
 
 class QuarterType(click.ParamType):
@@ -128,10 +131,11 @@ def docs_contract(check: bool) -> None:
 
 @cli.command()
 @click.option("--fresh", is_flag=True, help="Regenerate the sample region even if it is already there.")
-@click.option("--no-serve", is_flag=True, help="Stop after the build instead of serving the dashboards.")
+@click.option("--no-serve", is_flag=True, help="Stop after the build instead of running the service.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Dashboard port.")
 def demo(fresh: bool, no_serve: bool, port: int) -> None:
-    """Run everything that is built so far on the bundled sample region, then serve the dashboards."""
+    """Build the bundled sample region, then run the service on it (`accueil serve`): the dashboards,
+    and the daemon that publishes what agencies upload."""
     from accueil.generate import GenerateOptions
     from accueil.generate import generate as run
     from accueil.generate.indicators import FILE_NAME as ILLUSTRATIVE_OBSERVATIONS
@@ -168,7 +172,13 @@ def demo(fresh: bool, no_serve: bool, port: int) -> None:
     click.echo("")
     _demo_admin()
     if not no_serve:
-        _serve_dashboard(port, "localhost")
+        from accueil.service.supervisor import ServiceRunning, run
+
+        try:
+            code = run(port, "localhost", None, click.echo)
+        except ServiceRunning as exc:
+            raise click.ClickException(str(exc)) from None
+        sys.exit(code)
 
 
 def _demo_admin() -> None:
@@ -254,61 +264,31 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
 
 
 def _serve_dashboard(port: int, host: str) -> None:
-    """Streamlit in the foreground until Ctrl-C; it reads only the published snapshot."""
+    """The dashboards alone in the foreground until Ctrl-C; they read only the published snapshot."""
     import os
     import subprocess
 
-    app = config.REPO_ROOT / "dashboards" / "app.py"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(port),
-        "--server.address",
-        host,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        # the developer toolbar offers "Deploy" to Streamlit's cloud: not for client data
-        "--client.toolbarMode",
-        "viewer",
-        # Tables' own CSV buttons would be exports the audit log never sees: the pages' buttons are audited.
-        "--client.disableDataExport",
-        "true",
-    ]
-    _sign_in_hint()
+    from accueil.service.commands import sign_in_hint
+    from accueil.service.supervisor import dashboard_command
+
+    sign_in_hint()
     click.echo(f"Dashboards: http://{host}:{port}/  (Ctrl-C to stop)")
     # The child must see the same home even when ACCUEIL_HOME was left to its default.
     env = {**os.environ, "ACCUEIL_HOME": str(config.home())}
     try:
-        code = subprocess.call(command, env=env)
+        code = subprocess.call(dashboard_command(port, host), env=env)
     except KeyboardInterrupt:
         code = 0
     if code:
         raise click.ClickException(f"streamlit stopped with exit code {code}")
 
 
-def _sign_in_hint() -> None:
-    from accueil import control
-    from accueil.auth import users
-
-    with control.connect() as con:
-        if not users.all_users(con):
-            click.echo(
-                "No users yet: add one with `accueil users add NAME --role admin` (password from standard "
-                "input) to sign in, or configure OpenID Connect sign-in (see dashboards/README.md)."
-            )
-
-
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
 def dashboard(port: int, host: str) -> None:
-    """Serve the dashboards (council, funders, agencies, client journeys, audit) behind sign-in."""
+    """Serve only the dashboards (council, funders, agencies, client journeys, audit) behind sign-in;
+    `accueil serve` also runs the daemon that publishes uploads."""
     _serve_dashboard(port, host)
 
 
@@ -322,7 +302,7 @@ def _print_submission(submission, what: str) -> None:
     elif submission.accepted:
         click.echo(
             f"Accepted: {what} is upload {upload.upload_id}, with {upload.warnings} warning(s). "
-            "It will be in the warehouse after the next `accueil build`."
+            "A running service (`accueil serve`) publishes it within minutes; otherwise run `accueil build`."
         )
     else:
         click.echo(f"Rejected: {what} has {upload.errors} error(s); nothing from it was loaded.")
@@ -344,13 +324,41 @@ def _print_submission(submission, what: str) -> None:
 @click.option("--quarter", type=QuarterType(), required=True, help="The quarter the extract covers.")
 @click.option("--user", default=lambda: getpass.getuser(), show_default="the login name", help="Who uploads.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), help="Report language; default: the agency's own.")
-def upload(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None) -> None:
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.IntRange(1, 86_400),
+    help="Once accepted, wait up to this many seconds for the running service to publish it (exit 1 if not).",
+)
+def upload(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None, wait_s: int | None) -> None:
     """Upload an agency's quarterly extract: exit 0 when accepted, 2 when rejected."""
     from accueil.ingest.submit import submit_extract
 
     submission = submit_extract(path, agency, quarter, user, lang)
     _print_submission(submission, f"{path.name} for {agency.upper()} {quarter}")
-    sys.exit(0 if submission.accepted else 2)
+    if not submission.accepted:
+        sys.exit(2)
+    if wait_s:
+        _wait_for_publication(submission.upload.upload_id, wait_s)
+
+
+def _wait_for_publication(upload_id: int, timeout_s: int) -> None:
+    import time
+
+    from accueil import publication
+
+    started = time.monotonic()
+    final = publication.wait_until_published(
+        upload_id, timeout_s, lambda state: click.echo(f"  {time.monotonic() - started:6.1f} s  {state}")
+    )
+    if final == "published":
+        click.echo(f"Published {time.monotonic() - started:.1f} s after it was accepted.")
+        return
+    if final == "failed":
+        raise click.ClickException(f"not published: the build failed ({publication.state_of(upload_id)[1]})")
+    if final == "timeout":
+        raise click.ClickException(f"not published after {timeout_s} s: is the service running (`accueil status`)?")
+    raise click.ClickException(f"not published: the upload is now {final}")
 
 
 @cli.group()
@@ -393,7 +401,7 @@ def uploads_list(agency: str | None) -> None:
         )
 
 
-def _build_with_progress(publish: bool = True, transform: bool = True):
+def _build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False):
     """`run_build` with a line saying what it does and a bar for the extracts it loads."""
     from tqdm import tqdm
 
@@ -410,7 +418,10 @@ def _build_with_progress(publish: bool = True, transform: bool = True):
             bar.total = total
             bar.update(done - bar.n)
 
-        return run_build(progress, publish=publish, transform=transform)
+        def waiting() -> None:
+            click.echo("Another build is running for this home (the service, or another `accueil build`): waiting ...")
+
+        return run_build(progress, publish=publish, transform=transform, wait=wait, on_wait=waiting)
 
 
 @cli.command()
@@ -420,12 +431,15 @@ def _build_with_progress(publish: bool = True, transform: bool = True):
     is_flag=True,
     help="Load the waiting uploads into the raw tables only; the models and the snapshot wait for the next build.",
 )
-def build(no_publish: bool, load_only: bool) -> None:
+@click.option(
+    "--wait", is_flag=True, help="If the service (or another build) is building, wait for it instead of stopping."
+)
+def build(no_publish: bool, load_only: bool, wait: bool) -> None:
     """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
     from orchestration.build import BuildLocked
 
     try:
-        summary = _build_with_progress(publish=not no_publish, transform=not load_only)
+        summary = _build_with_progress(publish=not no_publish, transform=not load_only, wait=wait)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -536,6 +550,10 @@ cli.add_command(keygen)
 cli.add_command(indicators)
 cli.add_command(users_group)
 cli.add_command(audit_group)
+cli.add_command(backup)
+cli.add_command(restore)
+cli.add_command(serve)
+cli.add_command(status_command)
 docs.add_command(docs_indicators)
 
 

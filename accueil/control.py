@@ -68,6 +68,15 @@ create table if not exists sessions (
     expires_at   text not null
 );
 create index if not exists sessions_user on sessions (user_name);
+create table if not exists builds (
+    build_id    integer primary key autoincrement,
+    origin      text not null,
+    started_at  text not null,
+    finished_at text,
+    status      text not null check (status in ('running', 'succeeded', 'failed', 'interrupted')),
+    pid         integer not null,
+    error       text
+);
 """
 
 
@@ -158,3 +167,52 @@ def pending(con: sqlite3.Connection, kind: str) -> list[Upload]:
         (kind,),
     ).fetchall()
     return [_upload(r) for r in rows]
+
+
+# --- builds: one row per load-build-publish, whoever started it (the service or `accueil build`) ---
+
+
+@dataclass(frozen=True)
+class Build:
+    build_id: int
+    origin: str  # 'service' (the Dagster daemon's runs) or 'command' (`accueil build`)
+    started_at: str
+    finished_at: str | None
+    status: str
+    pid: int
+    error: str | None
+
+
+def interrupt_running(con: sqlite3.Connection) -> int:
+    """Called under the build lock, when no build can be running: a row still 'running' belongs
+    to a build that was killed or crashed."""
+    return con.execute(
+        "update builds set status = 'interrupted', finished_at = ?,"
+        " error = 'the build stopped before it finished (killed or crashed)' where status = 'running'",
+        (now(),),
+    ).rowcount
+
+
+def interrupted_builds(con: sqlite3.Connection) -> int:
+    return con.execute("select count(*) from builds where status = 'interrupted'").fetchone()[0]
+
+
+def build_started(con: sqlite3.Connection, origin: str, pid: int) -> int:
+    interrupt_running(con)
+    return con.execute(
+        "insert into builds (origin, started_at, status, pid) values (?, ?, 'running', ?) returning build_id",
+        (origin, now(), pid),
+    ).fetchone()[0]
+
+
+def build_finished(con: sqlite3.Connection, build_id: int, error: str | None = None) -> None:
+    con.execute(
+        "update builds set status = ?, finished_at = ?, error = ? where build_id = ?",
+        ("failed" if error else "succeeded", now(), error, build_id),
+    )
+
+
+def builds(con: sqlite3.Connection, limit: int = 20) -> list[Build]:
+    """The newest builds first."""
+    rows = con.execute("select * from builds order by build_id desc limit ?", (limit,)).fetchall()
+    return [Build(**dict(r)) for r in rows]

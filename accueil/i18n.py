@@ -184,6 +184,17 @@ UPLOAD_STATUSES = {
     "superseded": ("Superseded", "Remplacé"),
 }
 
+# Where an upload stands on its way to the published figures (accueil.publication).
+PUBLICATION_STATES = {
+    "received": ("Being validated", "En validation"),
+    "rejected": ("Rejected", "Rejeté"),
+    "superseded": ("Replaced by a newer file", "Remplacé par un fichier plus récent"),
+    "waiting": ("Validated, waiting for the next build", "Validé, en attente de la prochaine construction"),
+    "building": ("Building", "En construction"),
+    "published": ("Published", "Publié"),
+    "failed": ("Build failed", "Échec de la construction"),
+}
+
 
 def _pairs(table: dict[str, tuple[str, str]], prefix: str) -> dict[str, dict[str, str]]:
     return {f"{prefix}.{code}": {"en": en, "fr": fr} for code, (en, fr) in table.items()}
@@ -237,6 +248,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "signin.as": {"en": "Signed in as **{name}** ({role})", "fr": "Connecté en tant que **{name}** ({role})"},
     "signin.signout": {"en": "Sign out", "fr": "Se déconnecter"},
+    "signin.signedout": {"en": "You are signed out.", "fr": "Vous êtes déconnecté."},
+    "signin.again": {"en": "Sign in again", "fr": "Se reconnecter"},
     "signin.no_users": {
         "en": "No users yet: an admin adds one with `accueil users add NAME --role admin`.",
         "fr": "Aucun utilisateur pour l'instant : un administrateur en ajoute un avec "
@@ -407,10 +420,10 @@ LABELS: dict[str, dict[str, str]] = {
     "agency.quarter": {"en": "Quarter the extract covers", "fr": "Trimestre couvert par l'extrait"},
     "agency.submit": {"en": "Validate and submit", "fr": "Valider et soumettre"},
     "agency.accepted": {
-        "en": "Accepted: {file} is upload {upload_id}, with {warnings} warning(s). It will be in the "
-        "warehouse after the next build.",
-        "fr": "Accepté : {file} est le téléversement {upload_id}, avec {warnings} avertissement(s). Il sera "
-        "dans l'entrepôt après la prochaine construction.",
+        "en": "Accepted: {file} is upload {upload_id}, with {warnings} warning(s). It is published "
+        "automatically: its state shows below.",
+        "fr": "Accepté : {file} est le téléversement {upload_id}, avec {warnings} avertissement(s). Il est "
+        "publié automatiquement : son état s'affiche ci-dessous.",
     },
     "agency.rejected": {
         "en": "Rejected: {file} has {errors} error(s); nothing from it was loaded. Fix them and upload the "
@@ -433,6 +446,26 @@ LABELS: dict[str, dict[str, str]] = {
     "agency.error": {"en": "error", "fr": "erreur"},
     "agency.warning": {"en": "warning", "fr": "avertissement"},
     "agency.history": {"en": "Submission history", "fr": "Historique des soumissions"},
+    "agency.publication": {"en": "Publication", "fr": "Publication"},
+    "agency.state": {"en": "State", "fr": "État"},
+    "agency.latest_state": {
+        "en": "Upload {upload_id} ({quarter}): {state}.",
+        "fr": "Téléversement {upload_id} ({quarter}) : {state}.",
+    },
+    "agency.published_at": {
+        "en": "Published on {when}: this page shows its figures.",
+        "fr": "Publié le {when} : cette page en montre les chiffres.",
+    },
+    "agency.in_progress": {
+        "en": "The service loads, builds and publishes it without anyone's help; this panel refreshes itself.",
+        "fr": "Le service le verse, le construit et le publie sans intervention; ce panneau s'actualise seul.",
+    },
+    "agency.build_failed": {
+        "en": "The build that should have published it failed ({reason}). The figures shown are the last "
+        "good ones, and the partnership's operator sees the failure in `accueil status`.",
+        "fr": "La construction qui devait le publier a échoué ({reason}). Les chiffres affichés sont les "
+        "derniers valides, et l'exploitant du partenariat voit l'échec dans `accueil status`.",
+    },
     "agency.no_history": {"en": "No uploads from this agency yet.", "fr": "Aucun téléversement de cet organisme."},
     "agency.upload_id": {"en": "Upload", "fr": "Téléversement"},
     "agency.file_name": {"en": "File", "fr": "Fichier"},
@@ -509,6 +542,7 @@ LABELS: dict[str, dict[str, str]] = {
     **_pairs(STATUSES, "status"),
     **_pairs(UNITS, "unit"),
     **_pairs(UPLOAD_STATUSES, "upload"),
+    **_pairs(PUBLICATION_STATES, "publication"),
 }
 
 

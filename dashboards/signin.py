@@ -1,21 +1,26 @@
-"""Who is looking: the local sign-in form, or the identity provider when Streamlit's [auth] is configured.
+"""Who is looking: the session cookie, the identity provider when Streamlit's [auth] is
+configured, or (under Streamlit's AppTest, which has no HTTP routes) the in-page form.
 
-Either way the answer is an accueil.access.Viewer, worked out again on every run of the
-script, so an expired session, a removed user or a changed role takes effect at the
-next click.  Only the session token is kept in st.session_state; the rights it stands
-for are read from the control database each time (accueil.auth.sessions).
+Served by dashboards/server.py, people sign in on its `/signin` page, which sets a signed,
+HttpOnly cookie holding the session token; every run reads that token from the request
+(st.context.cookies), so a reload or a link keeps the session.  Either way the answer is
+an accueil.access.Viewer, worked out again on every run of the script, so an expired
+session, a removed user or a changed role takes effect at the next click: the rights the
+token stands for are read from the control database each time (accueil.auth.sessions).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
-from shared import tr
+from shared import lang, tr
 
 from accueil import auth
 from accueil.access import Viewer
-from accueil.auth import oidc
+from accueil.auth import cookies, oidc
 
 TOKEN = "auth_token"
 NOTICE = "auth_notice"
@@ -38,7 +43,24 @@ def current_viewer() -> Viewer | None:
 # --- local accounts (accueil users) -----------------------------------------------------------
 
 
+# Set by dashboards/server.py when it serves the app: sign-in then happens on its page.
+SIGNIN_PAGE = "ACCUEIL_SIGNIN_PAGE"
+
+
+def _cookie_token() -> str | None:
+    try:
+        return cookies.unseal(st.context.cookies.get(cookies.NAME))
+    except Exception:  # no request behind this run (AppTest)
+        return None
+
+
+def _served() -> bool:
+    return bool(os.environ.get(SIGNIN_PAGE))
+
+
 def _local_viewer() -> Viewer | None:
+    if _served():
+        return _cookie_viewer()
     token = st.session_state.get(TOKEN)
     if token:
         try:
@@ -48,6 +70,35 @@ def _local_viewer() -> Viewer | None:
             st.session_state[NOTICE] = "signin.expired" if "expired" in str(exc) else "signin.ended"
     _form()
     return None
+
+
+def _cookie_viewer() -> Viewer | None:
+    token = _cookie_token()
+    if token:
+        try:
+            viewer = auth.viewer_for_session(token)
+        except auth.SessionExpired as exc:
+            if st.session_state.get(NOTICE) != "signin.signedout":
+                st.session_state[NOTICE] = "signin.expired" if "expired" in str(exc) else "signin.ended"
+        else:
+            st.session_state.pop(NOTICE, None)
+            return viewer
+    _signed_out_screen()
+    return None
+
+
+def _signed_out_screen() -> None:
+    """The session behind the cookie has ended: say why, and link to the sign-in page, which comes back here."""
+    st.title(tr("signin.title"))
+    notice = st.session_state.get(NOTICE) or "signin.ended"
+    (st.info if notice == "signin.signedout" else st.warning)(tr(notice))
+    try:
+        here = urlsplit(st.context.url)
+        back = here.path + (f"?{here.query}" if here.query else "")
+    except Exception:
+        back = "/"
+    target = f"/signin?lang={lang()}&next={quote(back or '/', safe='')}"
+    st.markdown(f'<a href="{target}" target="_self">{tr("signin.again")}</a>', unsafe_allow_html=True)
 
 
 def _sign_in() -> None:
@@ -90,6 +141,14 @@ def sign_out(viewer: Viewer) -> None:
     if oidc_configured():
         st.session_state.pop("oidc_first_seen", None)
         st.logout()
+        return
+    if _served():
+        token = _cookie_token()
+        if token:
+            auth.sign_out(token, viewer)
+        # The cookie stays in the browser but its session is gone: the next run shows the signed-out
+        # screen, and a reload goes to the sign-in page.
+        st.session_state[NOTICE] = "signin.signedout"
         return
     token = st.session_state.pop(TOKEN, None)
     if token:

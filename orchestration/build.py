@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accueil import config, control
+from orchestration.instance import dagster_home
 
 WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
 MANIFEST = WAREHOUSE_DIR / "target" / "manifest.json"
@@ -82,27 +83,6 @@ def _prepare_manifest() -> Path:
     return MANIFEST
 
 
-INSTANCE_CONFIG = """\
-# Written by Accueil. Client data: no telemetry. One run at a time writes the warehouse
-# (DuckDB allows one writer): every warehouse-writing asset is in the pool "warehouse".
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
-
-
-def dagster_home() -> Path:
-    home = config.home() / "dagster"
-    home.mkdir(parents=True, exist_ok=True)
-    settings = home / "dagster.yaml"
-    if not settings.exists():
-        settings.write_text(INSTANCE_CONFIG, encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
-
-
 @dataclass
 class BuildSummary:
     loaded: list[tuple[str, str, int]] = field(default_factory=list)  # agency, quarter, upload id
@@ -115,65 +95,129 @@ class BuildLocked(RuntimeError):
     pass
 
 
+ORIGIN_TAG = "accueil/origin"
+
+
+@dataclass
+class Build:
+    """The build this process is running: its row in the control database's `builds` table."""
+
+    build_id: int
+    origin: str
+    failure: str | None = None
+
+
+_current: Build | None = None  # a build in progress in this process (dg.materialize nests inside one)
+
+
 @contextmanager
-def build_lock():
-    """One build at a time per ACCUEIL_HOME: DuckDB has one writer, and the register one pipeline."""
+def build_lock(wait: bool = False, on_wait: Callable[[], None] | None = None):
+    """One build at a time per ACCUEIL_HOME: DuckDB has one writer, and the register one pipeline.
+
+    `wait` blocks until the holder is done (the service's runs queue behind a hand-run build
+    this way); otherwise a second build is refused at once, in one sentence.
+    """
     path = config.home() / "build.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(f"another build is running for {config.home()}; wait for it to finish") from None
+            if not wait:
+                raise BuildLocked(
+                    f"another build is running for {config.home()} (the service, or another `accueil build`): "
+                    "try again when it has finished, or add --wait"
+                ) from None
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover_orphaned_runs(instance) -> int:
+@contextmanager
+def build_session(origin: str, wait: bool = False, on_wait: Callable[[], None] | None = None):
+    """Everything one build holds from its start to its end, whoever starts it.
+
+    The lock, a row in `builds` (running, then succeeded or failed with the reason), the
+    Dagster home, the manifest, and this home's dbt target folder.  Entered again in the
+    same process (the resources of each dg.materialize that `run_build` makes), it hands
+    back the build already in progress.
+    """
+    global _current
+    if _current is not None:
+        yield _current
+        return
+    with build_lock(wait, on_wait):
+        dagster_home()
+        os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
+        prepare_manifest()
+        # Each invocation's dbt target folder goes under this home, not the shared project:
+        # builds for two homes from one clone then never touch each other's folders.
+        before = os.environ.get("DBT_TARGET_PATH")
+        os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
+        _keep_partial_parse()
+        with control.connect() as con:
+            build = Build(control.build_started(con, origin, os.getpid()), origin)
+        _current = build
+        try:
+            yield build
+        except BaseException as exc:
+            build.failure = build.failure or _reason(exc)
+            raise
+        finally:
+            _current = None
+            with control.connect() as con:
+                control.build_finished(con, build.build_id, build.failure)
+            if before is None:
+                os.environ.pop("DBT_TARGET_PATH", None)
+            else:
+                os.environ["DBT_TARGET_PATH"] = before
+            _clean_dbt_targets()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "stopped by the operator (Ctrl-C)"
+    text = str(exc).strip().splitlines()
+    return (f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)[:500]
+
+
+def recover_orphaned_runs(instance, origin: str) -> int:
     """A build killed mid-run leaves its run 'started' and its warehouse pool slot claimed for ever.
 
-    Called under the build lock, when no other build can be running, so every run still
-    marked as in progress is an orphan: mark it failed and give its slot back.
+    Only runs of one origin: `accueil build` calls it under the build lock, when none of its
+    own kind can be alive; `accueil serve` calls it before it starts the daemon, for the
+    daemon's runs.  Each never touches the other's, which may be alive and waiting for the lock.
     """
     import dagster as dg
 
     stale = instance.get_runs(
-        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING],
+            tags={ORIGIN_TAG: origin},
+        )
     )
     for run in stale:
-        instance.report_run_failed(run, message="Orphaned by an interrupted `accueil build`.")
+        instance.report_run_failed(run, message=f"Orphaned: its process stopped ({origin} build interrupted).")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
     return len(stale)
 
 
 def run_build(
-    progress: Callable[[int, int], None] | None = None, publish: bool = True, transform: bool = True
+    progress: Callable[[int, int], None] | None = None,
+    publish: bool = True,
+    transform: bool = True,
+    wait: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildSummary:
     """Load what is waiting; then, unless `transform` is false, build the dbt models and
     (unless `publish` is false) publish.  A load-only run leaves the models and the snapshot
     as they were: the next full build brings them up to date."""
-    with build_lock():
-        return _run_build(progress, publish, transform)
-
-
-def _run_build(progress: Callable[[int, int], None] | None, publish: bool, transform: bool) -> BuildSummary:
-    dagster_home()
-    os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
-    prepare_manifest()
-    # Each invocation's dbt target folder goes under this home, not the shared project:
-    # builds for two homes from one clone then never touch each other's folders.
-    before = os.environ.get("DBT_TARGET_PATH")
-    os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
-    _keep_partial_parse()
-    try:
+    with build_session("command", wait, on_wait):
         return _load_transform_publish(progress, publish, transform)
-    finally:
-        if before is None:
-            os.environ.pop("DBT_TARGET_PATH", None)
-        else:
-            os.environ["DBT_TARGET_PATH"] = before
 
 
 def _load_transform_publish(
@@ -192,18 +236,19 @@ def _load_transform_publish(
         reconcile(con)
     summary = BuildSummary()
     instance = dg.DagsterInstance.get()
-    recover_orphaned_runs(instance)
+    recover_orphaned_runs(instance, "command")
     resources = current_resources()
     # Runs are recorded in the instance for the UI; the terminal only hears of problems.
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    tags = {ORIGIN_TAG: "command"}
     with control.connect() as con:
         reference = control.pending(con, "agencies")
         waiting = control.pending(con, "extract")
     if reference:
-        dg.materialize([agency_reference], instance=instance, resources=resources, run_config=quiet)
+        dg.materialize([agency_reference], instance=instance, resources=resources, run_config=quiet, tags=tags)
         summary.reference_loaded = reference[-1].upload_id
     if waiting:
-        dg.materialize([extracts], instance=instance, resources=resources, run_config=quiet)
+        dg.materialize([extracts], instance=instance, resources=resources, run_config=quiet, tags=tags)
         summary.loaded = [(u.agency_cd, u.quarter, u.upload_id) for u in waiting]
         if progress:
             progress(len(waiting), len(waiting))
@@ -216,11 +261,10 @@ def _load_transform_publish(
         selection.append(published_snapshot)
     with _dbt_output() as log:
         try:
-            dg.materialize(selection, instance=instance, resources=resources, run_config=quiet)
+            dg.materialize(selection, instance=instance, resources=resources, run_config=quiet, tags=tags)
         except Exception as exc:
             exc.add_note(f"dbt's output is in {log}")
             raise
-    _clean_dbt_targets()
     if publish:
         summary.published = config.published_path()
     return summary

@@ -10,9 +10,9 @@ from dagster_dbt import DbtCliResource
 from accueil import config
 from orchestration.defs.indicators.assets import baseline_audit, indicator_files
 from orchestration.defs.ingest.assets import agency_reference, extracts
-from orchestration.defs.ingest.sensors import inbox_sensor, reference_sensor, transform_after_load
-from orchestration.defs.jobs import load_extract_job, load_reference_job, transform_job
-from orchestration.defs.resources import warehouse_resource
+from orchestration.defs.ingest.sensors import inbox_sensor
+from orchestration.defs.jobs import publish_job, transform_job
+from orchestration.defs.resources import BuildSessionResource, warehouse_resource
 from orchestration.defs.warehouse.assets import dbt_project, published_snapshot, warehouse_models
 
 # dbt runs in a subprocess and finds the warehouse through this variable (warehouse/profiles.yml).
@@ -25,12 +25,15 @@ def resources() -> dict:
         "warehouse": warehouse_resource(),
         # The venv's dbt, whether or not the venv is activated.
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "build_session": BuildSessionResource(),
     }
 
 
 defs = dg.Definitions(
     assets=[extracts, agency_reference, indicator_files, warehouse_models, baseline_audit, published_snapshot],
-    jobs=[load_extract_job, load_reference_job, transform_job],
-    sensors=[inbox_sensor, reference_sensor, transform_after_load],
+    jobs=[publish_job, transform_job],
+    sensors=[inbox_sensor],
     resources=resources(),
+    # A run materialized from the UI holds the build session once, like the jobs' runs.
+    executor=dg.in_process_executor,
 )

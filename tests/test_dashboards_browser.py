@@ -9,17 +9,21 @@ and finds only that agency's pages.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
+from accueil.generate import GenerateOptions, generate
+from accueil.quarters import Quarter
+from tests.raw_extracts import read_workbook
+from tests.service_process import Service
 from tests.workbooks import read_rows, set_cell, write_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,40 +38,19 @@ pytestmark = [
 
 
 @pytest.fixture
-def server(sample_warehouse, tmp_path):
-    """`accueil dashboard` on a copy of the sample snapshot and register, so uploads do not touch the session's."""
-    source, home = sample_warehouse[0], tmp_path / "browser-home"
-    shutil.copytree(source / "published", home / "published")
-    shutil.copy2(source / "control.sqlite", home / "control.sqlite")
-    with sqlite3.connect(home / "control.sqlite") as con:
-        (reference,) = con.execute("select max(upload_id) from uploads where kind = 'agencies'").fetchone()
-    shutil.copytree(source / "accepted" / str(reference), home / "accepted" / str(reference))
-    _add_users(home)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "ACCUEIL_HOME": str(home), "GX_ANALYTICS_ENABLED": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "accueil.cli", "dashboard", "--port", str(port), "--host", "127.0.0.1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def service(sample_warehouse, tmp_path):
+    """`accueil serve` on a new home holding a copy of the built sample region, so that what the
+    test uploads is published by this service alone and never touches the session's home."""
+    source, home = sample_warehouse[0], tmp_path / "service-home"
+    shutil.copytree(
+        source,
+        home,
+        ignore=shutil.ignore_patterns("dagster", "dbt-target", "logs", "*.lock", "cookie.secret", "inbox"),
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the dashboard did not start")
-    yield url, home
-    os.killpg(process.pid, 15)
-    process.wait(timeout=30)
+    _add_users(home)
+    service = Service(home, tmp_path / "serve.log")
+    yield service, home
+    service.stop()
 
 
 PASSWORD = "a browser test password"
@@ -86,6 +69,7 @@ def _add_users(home: Path) -> None:
 
 
 def _sign_in(page, name: str) -> None:
+    """On the sign-in page (/signin), which comes back to the page first asked for."""
     from playwright.sync_api import expect
 
     expect(page.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
@@ -97,7 +81,6 @@ def _sign_in(page, name: str) -> None:
 
 
 def _go(page, title: str) -> None:
-    # From the navigation, not the address bar: a new address is a new session, which signs in again.
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     _settle(page)
 
@@ -109,16 +92,35 @@ def _settle(page) -> None:
     page.wait_for_timeout(500)
 
 
-def test_every_page_in_chromium(server, sample_region, tmp_path):
+def _next_quarter(tmp_path: Path) -> Path:
+    """AG005's extract for 2026Q1, the quarter after the sample's last: generated for this test."""
+    out = tmp_path / "next-quarter"
+    generate(GenerateOptions(out=out, quarters=1, clients=1500, start=Quarter.parse("2026Q1")))
+    return out / "AG005_2026Q1.xlsx"
+
+
+def _expected_outputs(path: Path) -> tuple[int, int]:
+    """Clients served and services in the file's quarter, counted from the workbook itself."""
+    from tests.test_outputs import service_records
+
+    sheets = {name: frame.assign(agency="AG005") for name, frame in read_workbook(path).items()}
+    records = service_records(sheets, {})
+    records = records.loc[records["period"] == "2026Q1"]
+    return records["client_key"].nunique(), len(records)
+
+
+def test_the_service_in_chromium(service, tmp_path):
+    """An agency clerk uploads her next quarter on the web and sees it published; funders see
+    it; reloads and links keep people signed in; sign-out and expiry end the session."""
     from playwright.sync_api import expect, sync_playwright
 
-    url, home = server
-    region, _ = sample_region
-    rows = read_rows(region / "AG005_2025Q4.xlsx")
-    good = write_rows(tmp_path / "AG005_2025Q4.xlsx", rows)
+    running, home = service
+    url = running.url
+    good = _next_quarter(tmp_path)
+    rows = read_rows(good)
     set_cell(rows, "Client Profile", "postal_fsa", 0, "L2R 3M4")
     (tmp_path / "bad").mkdir()
-    bad = write_rows(tmp_path / "bad" / "AG005_2025Q4.xlsx", rows)
+    bad = write_rows(tmp_path / "bad" / good.name, rows)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     # Playwright's 5 s default is too short for a page's last charts while the other test
@@ -126,25 +128,20 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
     expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        admin = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = admin.new_page()
 
-        page.goto(f"{url}/")  # the default page lives at the root; /council would say "Page not found"
-        _settle(page)
+        page.goto(f"{url}/")  # no session: the sign-in page, which comes back here
+        expect(page).to_have_url(f"{url}/signin?next=%2F")
         page.screenshot(path=str(SHOTS / "signin.png"), full_page=True)
-        page.get_by_role("textbox", name="Password").fill("not the password")
         page.get_by_role("textbox", name="User name").fill("root")
+        page.get_by_role("textbox", name="Password").fill("not the password")
         page.get_by_role("button", name="Sign in").click()
-        _settle(page)
         expect(page.get_by_text("Wrong user name or password.")).to_be_visible()
         _sign_in(page, "root")
         expect(page.get_by_role("heading", name="Council scorecard")).to_be_visible()
         expect(page.get_by_text("Page not found")).to_have_count(0)
         page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
-
-        _go(page, "Funders: outcomes and outputs")
-        expect(page.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
-        expect(page.get_by_text("Comparing agencies")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
 
         _go(page, "Client journeys")
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
@@ -153,34 +150,69 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
         expect(page.locator(".js-plotly-plot").first).to_be_visible()
         page.screenshot(path=str(SHOTS / "journeys.png"), full_page=True)
 
-        _go(page, "Agency: my quarter")
-        page.get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="AG005").first.click()
+        # A reload, and a typed link in French, keep the session (the cookie, not the tab's state).
+        page.reload()
         _settle(page)
-        page.locator("input[type=file]").set_input_files(str(good))
+        expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
+        expect(page.get_by_text("Signed in as root")).to_be_visible()
+        page.goto(f"{url}/funders?lang=fr")
         _settle(page)
-        page.get_by_role("button", name="Validate and submit").click()
-        expect(page.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
-        _settle(page)
-        page.screenshot(path=str(SHOTS / "agency.png"), full_page=True)
-
-        # The language switch, then the bad file: the report comes back in French.
-        page.get_by_text("Français").click()
-        _settle(page)
-        expect(page.get_by_role("heading", name="Organisme : mon trimestre")).to_be_visible()
-        page.locator("input[type=file]").set_input_files(str(bad))
-        _settle(page)
-        page.get_by_role("button", name="Valider et soumettre").click()
-        expect(page.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
-        _settle(page)
-        page.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
-
-        _go(page, "Bailleurs : résultats et extrants")
         expect(page.get_by_role("heading", name="Extrants et résultats par organisme")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
-
+        expect(page.get_by_text("Connecté en tant que root")).to_be_visible()
         page.get_by_text("English").click()
         _settle(page)
+
+        # The agency clerk, in a browser of her own, follows a link to another agency's page.
+        clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        clerk.goto(f"{url}/agency?agency=AG002")
+        _sign_in(clerk, "ana")
+        # Back to the page asked for, showing her own agency whatever the link said.
+        expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
+        nav = clerk.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link")).to_have_count(3)
+        expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
+        expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
+        clerk.locator("input[type=file]").set_input_files(str(good))
+        _settle(clerk)
+        clerk.get_by_role("button", name="Validate and submit").click()
+        expect(clerk.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
+        # Nobody types a command: the service loads, builds and publishes it, and the page says so.
+        expect(clerk.get_by_text("Published on")).to_be_visible(timeout=420_000)
+        _settle(clerk)
+        # Her figures now include the new quarter (tables are drawn on a canvas: the selector is text).
+        checked = clerk.get_by_test_id("stSelectbox").filter(has_text="Quarter checked")
+        checked.click()
+        clerk.keyboard.type("2026 Q1")  # the list is virtualised: its last options are not drawn yet
+        clerk.keyboard.press("Enter")
+        _settle(clerk)
+        expect(checked).to_contain_text("2026 Q1")
+        clerk.screenshot(path=str(SHOTS / "agency.png"), full_page=True)
+
+        # The language switch, then a bad file: the report comes back in French.
+        clerk.get_by_text("Français").click()
+        _settle(clerk)
+        expect(clerk.get_by_role("heading", name="Organisme : mon trimestre")).to_be_visible()
+        clerk.locator("input[type=file]").set_input_files(str(bad))
+        _settle(clerk)
+        clerk.get_by_role("button", name="Valider et soumettre").click()
+        expect(clerk.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
+        _settle(clerk)
+        clerk.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
+
+        # The funders' page (as admin), opened from a typed link, has the new quarter, chosen by
+        # default as the latest.
+        page.goto(f"{url}/funders")
+        _settle(page)
+        expect(page.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
+        expect(page.get_by_test_id("stSelectbox").first).to_contain_text("2026 Q1")
+        expect(page.get_by_text("Comparing agencies")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
+        page.get_by_text("Français").click()
+        _settle(page)
+        page.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
+        page.get_by_text("English").click()
+        _settle(page)
+
         _go(page, "Audit log")
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
@@ -190,22 +222,37 @@ def test_every_page_in_chromium(server, sample_region, tmp_path):
         expect(page.get_by_text("Rows: 1", exact=True)).to_be_visible()  # the bad extract, the one rejection
         page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
 
-        # An agency user, in a browser of their own, with a link to another agency.
-        other = browser.new_page(viewport={"width": 1400, "height": 1000})
-        other.goto(f"{url}/agency?agency=AG002")
-        _settle(other)
-        _sign_in(other, "ana")
-        nav = other.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(3)
-        expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
-        _go(other, "Agency: my quarter")
-        expect(other.get_by_text("AG005 — ").first).to_be_visible()
-        expect(other.get_by_role("option", name="AG002")).to_have_count(0)
-        other.get_by_role("button", name="Sign out").click()
-        _settle(other)
-        expect(other.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
+        # Sign-out ends the session: the page says so, and a reload asks to sign in.
+        clerk.reload()
+        _settle(clerk)
+        clerk.get_by_role("button", name="Se déconnecter").click()
+        _settle(clerk)
+        expect(clerk.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+        clerk.reload()
+        expect(clerk.get_by_role("heading", name="Connexion à Accueil")).to_be_visible()
+
+        # Expiry ends the admin's session at the next click, reload or not.
+        with sqlite3.connect(home / "control.sqlite") as con:
+            con.execute("update sessions set expires_at = '2000-01-01T00:00:00+00:00' where user_name = 'root'")
+        _go(page, "Council scorecard")
+        expect(page.get_by_text("Your session has expired: please sign in again.")).to_be_visible()
+        page.reload()
+        expect(page.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
         browser.close()
 
     with sqlite3.connect(home / "control.sqlite") as con:
         statuses = sorted(s for (s,) in con.execute("select status from uploads where agency_cd = 'AG005'"))
-    assert "accepted" in statuses and "rejected" in statuses
+        (published_id,) = con.execute(
+            "select upload_id from uploads where agency_cd = 'AG005' and quarter = '2026Q1' and status = 'loaded'"
+        ).fetchone()
+    assert "rejected" in statuses
+    clients, services = _expected_outputs(good)
+    # What was published is the file's own figures, counted again from the workbook.
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        assert published_id in {r[0] for r in con.execute("select upload_id from raw.loads").fetchall()}
+        got = con.execute(
+            "select clients_served, services from marts.fct_outputs"
+            " where agency_code = 'AG005' and period = '2026Q1' and program_code = 'ALL'"
+        ).fetchone()
+    assert got == (clients, services), (got, clients, services)
+    assert pd.notna(clients) and clients > 0

@@ -164,6 +164,17 @@ def test_failed_build_keeps_the_last_good_snapshot(region, tmp_path, monkeypatch
     with pytest.raises(Exception, match="dbt failed"):
         run_build()
     assert published.read_bytes() == first
+    # The failure is recorded with its reason, and the agency's page and `accueil status` say so.
+    from accueil import access, publication
+    from accueil.service.health import check
+
+    build = publication.latest_build()
+    assert (build.origin, build.status) == ("command", "failed") and "dbt failed" in build.error
+    history = access.upload_history(access.Viewer("t", "agency", "AG002"), "AG002")
+    assert list(history["state"]) == ["failed"] and "dbt failed" in history["build_error"].iloc[0]
+    report = check()
+    assert not report.healthy and any("the last build failed" in p for p in report.problems)
+    assert [u.agency_cd for u in publication.unpublished()] == ["AG002"]
 
 
 def test_a_dbt_file_copied_with_an_old_time_still_invalidates_the_manifest(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from accueil import control
+from accueil import control, publication
 from accueil.access.policy import AccessDenied, Viewer
 from accueil.quarters import Quarter
 
@@ -33,11 +33,12 @@ _HISTORY_COLUMNS = [
 
 
 def upload_history(viewer: Viewer, agency: str) -> pd.DataFrame:
-    """The agency's extract uploads, newest first; empty when nothing was ever uploaded."""
+    """The agency's extract uploads, newest first, each with where it stands on its way to the
+    published figures (accueil.publication); empty when nothing was ever uploaded."""
     viewer.check("agency", {"agency": agency})
     path = control.path()
     if not path.exists():
-        return pd.DataFrame(columns=_HISTORY_COLUMNS)
+        return pd.DataFrame(columns=[*_HISTORY_COLUMNS, "state", "published_at", "build_error"])
     con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         rows = con.execute(
@@ -47,7 +48,15 @@ def upload_history(viewer: Viewer, agency: str) -> pd.DataFrame:
         ).fetchall()
     finally:
         con.close()
-    return pd.DataFrame(rows, columns=_HISTORY_COLUMNS)
+    history = pd.DataFrame(rows, columns=_HISTORY_COLUMNS)
+    shown, build, running = publication.published(), publication.latest_build(), publication.build_running()
+    history["state"] = [
+        publication.upload_state(u, s, d, shown, build, running)
+        for u, s, d in zip(history["upload_id"], history["status"], history["decided_at"], strict=True)
+    ]
+    history["published_at"] = [shown.at if state == "published" else None for state in history["state"]]
+    history["build_error"] = [build.error if state == "failed" and build else None for state in history["state"]]
+    return history
 
 
 @dataclass

@@ -65,7 +65,12 @@ def pending() -> list[control.Upload]:
 
 
 def load_upload(con: duckdb.DuckDBPyConnection, upload: control.Upload) -> tuple[str, int]:
-    """One file in one transaction: observations are appended, baselines replace the previous file."""
+    """One file in one transaction: observations are appended, baselines replace the previous file.
+
+    The warehouse and the register get the same load time, and a file restored from a backup
+    keeps the one the register gives it: the marts show it, and a warehouse rebuilt after a
+    restore must equal the original (accueil.ops.restore)."""
+    at = upload.loaded_at or control.now()
     found = staged_file(upload.upload_id)
     if found is None:
         raise FileNotFoundError(f"the staged rows of upload {upload.upload_id} are missing")
@@ -85,18 +90,19 @@ def load_upload(con: duckdb.DuckDBPyConnection, upload: control.Upload) -> tuple
         rows = con.execute(f"select count(*) from raw.{spec.table} where upload_id = ?", [upload.upload_id]).fetchone()
         con.execute("delete from raw.indicator_loads where upload_id = ?", [upload.upload_id])
         con.execute(
-            "insert into raw.indicator_loads values (?, ?, ?, ?, now())",
-            [upload.upload_id, spec.kind, upload.sha256, upload.received_by],
+            "insert into raw.indicator_loads values (?, ?, ?, ?, cast(? as timestamptz))",
+            [upload.upload_id, spec.kind, upload.sha256, upload.received_by, at],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    _mark_loaded(upload, spec)
+    _mark_loaded(upload, spec, at)
     return spec.kind, rows[0]
 
 
-def _mark_loaded(upload: control.Upload, spec: FileSpec) -> None:
+def _mark_loaded(upload: control.Upload, spec: FileSpec, at: str | None = None) -> None:
+    at = at or control.now()
     with control.connect() as con:
         con.execute("begin immediate")
         if spec is BASELINES:
@@ -113,7 +119,8 @@ def _mark_loaded(upload: control.Upload, spec: FileSpec) -> None:
                         (upload.upload_id, other),
                     )
         con.execute(
-            "update uploads set status = 'loaded', loaded_at = ? where upload_id = ?", (control.now(), upload.upload_id)
+            "update uploads set status = 'loaded', loaded_at = coalesce(loaded_at, ?) where upload_id = ?",
+            (at, upload.upload_id),
         )
         control.audit(
             con, "pipeline", "upload_loaded", f"upload:{upload.upload_id}", file=spec.kind, sha256=upload.sha256

@@ -60,15 +60,21 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _batch(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) -> None:
-    """The uploads being loaded, as a temporary table the set-based statements below join on."""
+def _batch(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload], at: str) -> None:
+    """The uploads being loaded, as a temporary table the set-based statements below join on.
+
+    An upload keeps the load time the register already gives it (one restored from a backup
+    is loaded again, but was first loaded then); the others are loaded `at` now."""
     con.execute(
         "create or replace temp table load_batch (upload_id integer, agency_cd varchar, quarter varchar, "
-        "sha256 varchar, folder varchar)"
+        "sha256 varchar, folder varchar, loaded_at varchar)"
     )
     con.executemany(
-        "insert into load_batch values (?, ?, ?, ?, ?)",
-        [(u.upload_id, u.agency_cd, u.quarter, u.sha256, str(staged_dir(u.upload_id))) for u in uploads],
+        "insert into load_batch values (?, ?, ?, ?, ?, ?)",
+        [
+            (u.upload_id, u.agency_cd, u.quarter, u.sha256, str(staged_dir(u.upload_id)), u.loaded_at or at)
+            for u in uploads
+        ],
     )
 
 
@@ -110,9 +116,10 @@ def load_uploads(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) 
     partitioned = kinds == {"extract"}
     contract = extract_contract() if partitioned else agencies_contract()
     counts: dict[int, dict[str, int]] = {u.upload_id: {} for u in uploads}
+    at = control.now()
     con.execute("begin transaction")
     try:
-        _batch(con, uploads)
+        _batch(con, uploads, at)
         for sheet in contract.sheets:
             _replace_sheet(con, sheet, uploads, partitioned)
             for upload_id, rows in con.execute(
@@ -126,7 +133,8 @@ def load_uploads(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) 
             [uploads[0].kind],
         )
         con.execute(
-            "insert into raw.loads select ?, agency_cd, quarter, upload_id, sha256, now() from load_batch",
+            "insert into raw.loads select ?, agency_cd, quarter, upload_id, sha256, cast(loaded_at as timestamptz) "
+            "from load_batch",
             [uploads[0].kind],
         )
         con.execute("drop table load_batch")
@@ -134,7 +142,7 @@ def load_uploads(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload]) 
     except BaseException:
         con.execute("rollback")
         raise
-    mark_loaded(uploads)
+    mark_loaded(uploads, at)
     return counts
 
 
@@ -143,8 +151,12 @@ def load_upload(con: duckdb.DuckDBPyConnection, upload: control.Upload) -> dict[
     return load_uploads(con, [upload])[upload.upload_id]
 
 
-def mark_loaded(uploads: list[control.Upload]) -> None:
-    """Record in the register what the warehouse now holds (after its commit), in one SQLite transaction."""
+def mark_loaded(uploads: list[control.Upload], at: str | None = None) -> None:
+    """Record in the register what the warehouse now holds (after its commit), in one SQLite transaction.
+
+    A load time already in the register is kept: it is when the upload was first loaded, and a
+    warehouse rebuilt after a restore must show the same (accueil.ops.restore)."""
+    at = at or control.now()
     with control.connect() as con:
         con.execute("begin immediate")
         for upload in uploads:
@@ -154,8 +166,8 @@ def mark_loaded(uploads: list[control.Upload]) -> None:
                 (upload.upload_id, upload.kind, upload.agency_cd, upload.quarter, upload.upload_id),
             )
             con.execute(
-                "update uploads set status = 'loaded', loaded_at = ? where upload_id = ?",
-                (control.now(), upload.upload_id),
+                "update uploads set status = 'loaded', loaded_at = coalesce(loaded_at, ?) where upload_id = ?",
+                (at, upload.upload_id),
             )
             control.audit(
                 con,

@@ -97,14 +97,53 @@ if result is not None:
             on_click="ignore",
         )
 
+# --- publication: where the newest upload stands, refreshed until it is published or failed ------
+IN_PROGRESS = ("received", "waiting", "building")
+
+
+def _publication_panel(history) -> None:
+    latest = history.iloc[0]
+    state = latest["state"]
+    line = tr(
+        "agency.latest_state",
+        upload_id=int(latest["upload_id"]),
+        quarter=quarter(latest["quarter"]),
+        state=tr(f"publication.{state}"),
+    )
+    if state == "published":
+        st.success(line + " " + tr("agency.published_at", when=i18n.timestamp(latest["published_at"], lg)))
+    elif state == "failed":
+        st.error(line + " " + tr("agency.build_failed", reason=latest["build_error"] or "?"))
+    elif state in IN_PROGRESS:
+        st.info(line + " " + tr("agency.in_progress"))
+    else:
+        st.info(line)
+
+
+history = access.upload_history(viewer(), agency)
+if not history.empty:
+    st.header(tr("agency.publication"))
+    if history.iloc[0]["state"] in IN_PROGRESS:
+
+        @st.fragment(run_every=5)
+        def _watch() -> None:
+            now = access.upload_history(viewer(), agency)
+            if now.iloc[0]["state"] not in IN_PROGRESS:
+                st.rerun(scope="app")  # published or failed: the whole page, with the new figures
+            _publication_panel(now)
+
+        _watch()
+    else:
+        _publication_panel(history)
+
 # --- submission history (the upload register, read-only) ---------------------------------------
 st.header(tr("agency.history"))
-history = access.upload_history(viewer(), agency)
 if history.empty:
     st.info(tr("agency.no_history"))
 else:
     shown = history.assign(
         status_label=[tr(f"upload.{s}") for s in history["status"]],
+        state_label=[tr(f"publication.{s}") for s in history["state"]],
         quarter_label=[quarter(q) for q in history["quarter"]],
     )
     show_table(
@@ -116,6 +155,7 @@ else:
             Col("received_at", "agency.received", "timestamp", hidden=None),
             Col("received_by", "agency.by"),
             Col("status_label", "agency.status"),
+            Col("state_label", "agency.state"),
             Col("errors", "agency.errors", "int", hidden=None),
             Col("warnings", "agency.warnings", "int", hidden=None),
         ],

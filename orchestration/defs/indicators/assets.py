@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from accueil.indicators.warehouse import audit_baseline_changes, load_pending
+from orchestration.defs.resources import BuildSessionResource
 from orchestration.defs.warehouse.assets import warehouse_models
 
 OBSERVATIONS_KEY = dg.AssetKey(["indicators", "indicator_observations"])
@@ -29,7 +30,7 @@ LOADS_KEY = dg.AssetKey(["indicators", "indicator_loads"])
     ],
     pool="warehouse",
 )
-def indicator_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def indicator_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource, build_session: BuildSessionResource):
     with warehouse.get_connection() as con:
         loaded = load_pending(con)
     for upload_id, kind, rows in loaded:
@@ -46,7 +47,7 @@ def indicator_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource
     pool="warehouse",
     description="Every change of the baselines and targets in force, written to the audit log.",
 )
-def baseline_audit(warehouse: DuckDBResource) -> dg.MaterializeResult:
+def baseline_audit(warehouse: DuckDBResource, build_session: BuildSessionResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         changes = audit_baseline_changes(con)
     return dg.MaterializeResult(metadata={"changes": len(changes)})

@@ -22,6 +22,7 @@ from dagster_duckdb import DuckDBResource
 from accueil import control
 from accueil.contract import Contract, agencies_contract, extract_contract
 from accueil.ingest.warehouse import ensure_schema, load_uploads, reconcile
+from orchestration.defs.resources import BuildSessionResource
 
 GX_CHECK = "great_expectations"
 
@@ -103,7 +104,7 @@ _reference_specs, _reference_checks = _specs(agencies_contract())
 
 
 @dg.multi_asset(name="extracts", specs=_extract_specs, check_specs=_extract_checks, pool="warehouse")
-def extracts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def extracts(context: dg.AssetExecutionContext, warehouse: DuckDBResource, build_session: BuildSessionResource):
     """Every accepted extract not loaded yet, each replacing its agency and quarter's previous version."""
     with warehouse.get_connection() as con:
         ensure_schema(con)
@@ -114,7 +115,7 @@ def extracts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
 
 
 @dg.multi_asset(name="agency_reference", specs=_reference_specs, check_specs=_reference_checks, pool="warehouse")
-def agency_reference(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def agency_reference(context: dg.AssetExecutionContext, warehouse: DuckDBResource, build_session: BuildSessionResource):
     """Agencies, sites, programs and funding from the newest accepted reference file."""
     upload = newest_reference()
     if upload is None:

@@ -1,22 +1,23 @@
-"""Pick up extracts dropped in $ACCUEIL_HOME/inbox/ and uploads registered through the CLI.
+"""The service's sensor: pick up what agencies sent and ask for one run that publishes it.
 
-The inbox takes files named like the generator's, {AGENCY}_{YYYY}Q{n}.xlsx or .zip.
-Each file goes through the same door as `accueil upload` (stored, validated, reported)
-and is then moved out of the inbox.  One run loads everything waiting; its run key is
-made of the waiting uploads' ids and content hashes, so the same set is never
-requested twice and a file seen twice is never loaded twice.
+Uploads come through the dashboards' agency page, `accueil upload`, or files dropped in
+$ACCUEIL_HOME/inbox/ named like the generator's, {AGENCY}_{YYYY}Q{n}.xlsx or .zip (and
+agencies.xlsx).  An inbox file goes through the same door as `accueil upload` (stored,
+validated, reported) and is then moved out of the inbox.  One run takes everything
+waiting; its run key is made of the waiting uploads' ids and content hashes, so the same
+set is never requested twice and a file seen twice is never loaded twice.
 """
 
-import hashlib
 import re
 import shutil
 
 import dagster as dg
 
-from accueil import config, control
+from accueil import config, control, publication
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
-from orchestration.defs.jobs import load_extract_job, load_reference_job, transform_job
+from orchestration.build import ORIGIN_TAG
+from orchestration.defs.jobs import publish_job
 
 INBOX_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9-]{2,12})_(?P<quarter>\d{4}Q[1-4])\.(xlsx|zip)$")
 
@@ -49,31 +50,15 @@ def sweep_inbox(log) -> list[str]:
     return lines
 
 
-@dg.sensor(job=load_extract_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=publish_job, minimum_interval_seconds=10, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     sweep_inbox(context.log)
-    with control.connect() as con:
-        waiting = control.pending(con, "extract")
+    waiting = publication.unpublished()
     if not waiting:
-        return dg.SkipReason("no accepted extract is waiting to be loaded")
-    digest = hashlib.sha256("".join(f"{u.upload_id}:{u.sha256};" for u in waiting).encode()).hexdigest()
-    return dg.RunRequest(run_key=f"extracts-{digest[:32]}", tags={"accueil/uploads": str(len(waiting))})
-
-
-@dg.sensor(job=load_reference_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
-def reference_sensor(context: dg.SensorEvaluationContext):
+        return dg.SkipReason("nothing accepted is waiting to be published")
     with control.connect() as con:
-        waiting = control.pending(con, "agencies")
-    for upload in waiting:
-        yield dg.RunRequest(run_key=f"agencies-{upload.upload_id}-{upload.sha256[:16]}")
-
-
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[load_extract_job, load_reference_job],
-    request_job=transform_job,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-)
-def transform_after_load(context: dg.RunStatusSensorContext):
-    """Every successful load is followed by a dbt build and a new published snapshot."""
-    return dg.RunRequest(run_key=f"after-{context.dagster_run.run_id}")
+        restarts = control.interrupted_builds(con)
+    return dg.RunRequest(
+        run_key=f"publish-{publication.request_key(waiting, restarts)}",
+        tags={ORIGIN_TAG: "service", "accueil/uploads": str(sum(u.kind == "extract" for u in waiting))},
+    )

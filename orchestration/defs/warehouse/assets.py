@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from accueil import config
 from accueil.publish import publish
+from orchestration.defs.resources import BuildSessionResource
 
 dbt_project = DbtProject(project_dir=config.REPO_ROOT / "warehouse", profiles_dir=config.REPO_ROOT / "warehouse")
 
@@ -37,7 +38,7 @@ class AccueilTranslator(DagsterDbtTranslator):
     pool="warehouse",
     exclude="test_type:unit",
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_session: BuildSessionResource):
     invocation = dbt.cli(["build"], context=context)
     for event in invocation.stream():
         # Without checks, dagster-dbt reports each test as an observation of every table it
@@ -59,7 +60,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     pool="warehouse",
     description="Read-only copy of the warehouse that the dashboards and `accueil sql` read.",
 )
-def published_snapshot() -> dg.MaterializeResult:
+def published_snapshot(build_session: BuildSessionResource) -> dg.MaterializeResult:
     path = publish()
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(path)), "size_mb": round(path.stat().st_size / 1e6, 2)}

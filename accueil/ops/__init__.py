@@ -1,0 +1,1 @@
+"""Operating an Accueil home: backup and restore of the state that cannot be rebuilt."""
