@@ -49,7 +49,8 @@ clean:
 	rm -rf $(VENV) data .pytest_cache bench/work
 
 # The Dagster UI and daemon (`dagster dev`) on the same definitions `accueil build` runs (the dbt
-# manifest is prepared first); `make serve DAGSTER_UI=1` is the same inside the service.
+# manifest is prepared first); `make serve DAGSTER_UI=1` is the same inside the service.  umask 077:
+# what the daemon and its runs write in the home is owner-only, as under `accueil serve`.
 dagster: install
-	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster $(BIN)/python -c "from orchestration.build import prepare_manifest; from orchestration.instance import dagster_home; dagster_home(); prepare_manifest()"
-	DAGSTER_HOME=$(ACCUEIL_HOME)/dagster ACCUEIL_WAREHOUSE=$(ACCUEIL_HOME)/warehouse.duckdb $(BIN)/dagster dev -m orchestration.definitions
+	umask 077 && DAGSTER_HOME=$(ACCUEIL_HOME)/dagster $(BIN)/python -c "from orchestration.build import prepare_manifest; from orchestration.instance import dagster_home; dagster_home(); prepare_manifest()"
+	umask 077 && DAGSTER_HOME=$(ACCUEIL_HOME)/dagster ACCUEIL_WAREHOUSE=$(ACCUEIL_HOME)/warehouse.duckdb $(BIN)/dagster dev -m orchestration.definitions

@@ -33,13 +33,37 @@ class QuarterType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Refused(click.ClickException):
+    """A name refused before it is used: one sentence, exit 2, as for a rejected file."""
+
+    exit_code = 2
+
+
+def _agency_code(ctx, param, value: str | None) -> str | None:
+    from accueil.ingest.names import InvalidName, agency_code
+
+    try:
+        return None if value is None else agency_code(value)
+    except InvalidName as exc:
+        raise Refused(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="accueil")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Accueil: settlement outcomes and welcoming-community indicators.
 
     State lives under ACCUEIL_HOME (default ./data).
     """
+    from accueil import filemodes
+
+    # `status` reports what is too open; it must not fix it first and hide it.
+    if ctx.invoked_subcommand != "status":
+        try:
+            filemodes.tighten()
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -320,7 +344,9 @@ def _print_submission(submission, what: str) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--agency", required=True, help="The agency's code, as in the agency reference file.")
+@click.option(
+    "--agency", required=True, callback=_agency_code, help="The agency's code, as in the agency reference file."
+)
 @click.option("--quarter", type=QuarterType(), required=True, help="The quarter the extract covers.")
 @click.option("--user", default=lambda: getpass.getuser(), show_default="the login name", help="Who uploads.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), help="Report language; default: the agency's own.")
@@ -380,7 +406,7 @@ def agencies_load(path: Path, user: str, lang: str) -> None:
 
 
 @cli.command("uploads")
-@click.option("--agency", help="Only this agency's uploads.")
+@click.option("--agency", callback=_agency_code, help="Only this agency's uploads.")
 def uploads_list(agency: str | None) -> None:
     """List the upload register: what was received, when, by whom, and what became of it."""
     from accueil import control
@@ -465,8 +491,9 @@ def sql(query: str, fmt: str, user_name: str | None) -> None:
     import os
 
     from accueil.access import AccessDenied, NotPublished, Viewer
-    from accueil.access.adhoc import QueryFailed, run_sql
+    from accueil.access.adhoc import QueryFailed, QueryStopped, run_sql
     from accueil.auth import SignInFailed, viewer_for
+    from accueil.csv_safe import frame_to_csv, safe_frame
 
     if user_name:
         password = os.environ.get("ACCUEIL_PASSWORD") or click.prompt("Password", hide_input=True, err=True)
@@ -481,14 +508,17 @@ def sql(query: str, fmt: str, user_name: str | None) -> None:
         frame = run_sql(viewer, query)
     except AccessDenied as exc:
         raise click.ClickException(f"refused: {exc}") from None
+    except QueryStopped as exc:
+        raise click.ClickException(str(exc)) from None
     except QueryFailed as exc:
         raise click.ClickException(f"the query failed: {exc}") from None
     except NotPublished:
         raise click.ClickException("nothing is published yet: run `accueil build` first") from None
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(frame_to_csv(frame), nl=False)
     else:
-        click.echo(frame.to_string(index=False, max_rows=200))
+        # The table is copied into spreadsheets too.
+        click.echo(safe_frame(frame).to_string(index=False, max_rows=200))
 
 
 @cli.command()
@@ -558,6 +588,10 @@ docs.add_command(docs_indicators)
 
 
 def main() -> None:
+    from accueil import filemodes
+
+    # Here, not in cli(): a test's CliRunner must not change the test process's umask.
+    filemodes.make_private()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

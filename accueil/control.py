@@ -57,6 +57,7 @@ create table if not exists users (
     password_hash  text not null,
     failed_signins integer not null default 0,
     locked_at      text,
+    retry_after    text,
     created_at     text not null,
     changed_at     text not null,
     check ((role = 'agency') = (agency_cd is not null))
@@ -109,6 +110,22 @@ def path() -> Path:
     return config.home() / "control.sqlite"
 
 
+# Columns added to a table after its first release: `create table if not exists` leaves an older
+# control database without them, so they are added at its first connection.
+_ADDED_COLUMNS = {("users", "retry_after"): "text"}
+
+
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    for (table, column), kind in _ADDED_COLUMNS.items():
+        if column in {row[1] for row in con.execute(f"pragma table_info({table})")}:
+            continue
+        try:
+            con.execute(f"alter table {table} add column {column} {kind}")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):  # another process added it first
+                raise
+
+
 @contextmanager
 def connect():
     target = path()
@@ -117,6 +134,7 @@ def connect():
     con.row_factory = sqlite3.Row
     try:
         con.executescript(SCHEMA)
+        _add_missing_columns(con)
         yield con
     finally:
         con.close()

@@ -16,7 +16,7 @@ TYPE_TEXT = {
     "code": "code",
     "integer": "whole number",
     "decimal": "number",
-    "text": "text",
+    "text": "text on one line, not beginning with = + - @",
     "agency_code": "agency code",
     "course_code": "course code",
     "quarter": "quarter (YYYYQn)",
@@ -72,6 +72,7 @@ def _contract(contract: Contract) -> str:
         ]
         lines += [f"| `{name}` | {why} |" for name, why in contract.direct_identifiers.items()]
         lines.append("")
+    lines += _limits(contract)
     for sheet in contract.sheets:
         origin = "iCARE" if sheet.source == "icare" else "Accueil"
         lines += [f"### {sheet.name} / {sheet.name_fr}", ""]
@@ -87,7 +88,7 @@ def _contract(contract: Contract) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for c in sheet.columns:
-            kind = TYPE_TEXT[c.type]
+            kind = f"identifier `{c.pattern}`" if c.pattern else TYPE_TEXT[c.type]
             if c.min is not None or c.max is not None:
                 kind += f" {c.min:g}–{c.max:g}" if c.min is not None and c.max is not None else ""
             required = "yes" if c.required else (f"with `{c.required_with}`" if c.required_with else "")
@@ -98,6 +99,40 @@ def _contract(contract: Contract) -> str:
             lines.append(f"| `{c.name}` | {c.label_en} | {c.label_fr} | {kind} | {required} | {codelist} | {source} |")
         lines.append("")
     return "\n".join(lines)
+
+
+LIMIT_TEXT = {
+    "file_bytes": ("the file as uploaded", "le fichier téléversé", "MB"),
+    "members": ("files inside the archive (an .xlsx is a zip)", "fichiers dans l'archive (un .xlsx est un zip)", ""),
+    "member_bytes": ("one of them, uncompressed", "l'un d'eux, décompressé", "MB"),
+    "total_bytes": ("all of them, uncompressed", "tous, décompressés", "MB"),
+    "ratio": ("compression ratio of one of them, past 100 KB", "taux de compression de l'un d'eux, après 100 Ko", ""),
+    "sheets": ("sheets", "feuilles", ""),
+    "rows_per_sheet": ("rows in a sheet", "lignes dans une feuille", ""),
+    "cells_per_sheet": ("cells in a sheet (rows × columns)", "cellules dans une feuille (lignes × colonnes)", ""),
+    "cells_per_file": ("cells in the file", "cellules dans le fichier", ""),
+    "read_seconds": ("seconds to read it", "secondes pour le lire", ""),
+    "read_memory_bytes": ("memory to read it", "mémoire pour le lire", "MB"),
+}
+
+
+def _limits(contract: Contract) -> list[str]:
+    lines = [
+        "### Limits / Limites",
+        "",
+        "A file over any of these is refused, with its report, before its cells are read; a real file is far "
+        "below them. / Un fichier qui dépasse l'une de ces limites est refusé, avec son rapport, avant la lecture "
+        "de ses cellules.",
+        "",
+        "| at most | au plus | |",
+        "|---|---|---:|",
+    ]
+    for name, (en, fr, unit) in LIMIT_TEXT.items():
+        value = getattr(contract.limits, name)
+        shown = f"{value / 1e6:,.0f} MB" if unit == "MB" else f"{value:,}"
+        lines.append(f"| {en} | {fr} | {shown} |")
+    lines.append("")
+    return lines
 
 
 def _code_lists(names: set[str]) -> str:

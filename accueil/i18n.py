@@ -229,11 +229,6 @@ LABELS: dict[str, dict[str, str]] = {
     "signin.submit": {"en": "Sign in", "fr": "Se connecter"},
     "signin.oidc": {"en": "Sign in with the partnership's account", "fr": "Se connecter avec le compte du partenariat"},
     "signin.wrong": {"en": "Wrong user name or password.", "fr": "Nom d'utilisateur ou mot de passe erroné."},
-    "signin.locked": {
-        "en": "This account is locked after too many wrong passwords: ask an admin to unlock it.",
-        "fr": "Ce compte est verrouillé après trop de mots de passe erronés : demandez à un administrateur de le "
-        "déverrouiller.",
-    },
     "signin.expired": {
         "en": "Your session has expired: please sign in again.",
         "fr": "Votre session a expiré : veuillez vous reconnecter.",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from accueil import config, control
+from accueil import config, control, filemodes
 
 
 def publish(actor: str = "pipeline") -> Path:
@@ -34,6 +34,10 @@ def publish(actor: str = "pipeline") -> Path:
     os.replace(partial, target)
     manifest = {"published_at": control.now(), "uploads": [list(r) for r in loads]}
     (target.parent / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    # New files are owner-only (umask 077): a group an admin shares the snapshot and the reports with
+    # (ACCUEIL_SHARED_GROUP) gets them here, since each accepted upload ends in a publish.
+    filemodes.tighten(target.parent)
+    filemodes.tighten(config.reports_dir())
     with control.connect() as ctl:
         control.audit(ctl, actor, "published", str(target), uploads=len(loads))
     return target

@@ -7,11 +7,12 @@ are written as HTML (for people) and CSV (for spreadsheets), with a summary firs
 
 from __future__ import annotations
 
-import csv
 import html
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from accueil import csv_safe
 
 LANGUAGES = ("en", "fr")
 MAX_ROWS_PER_RULE = 200  # beyond this a rule's problems are counted, not all listed
@@ -382,6 +383,75 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
             "Corrigez la valeur : en {unit}, elle se situe entre {min} et {max}.",
         ),
     },
+    # The door's limits and the reading worker (accueil/ingest/door.py, sandbox.py, abandoned.py).
+    "over_limit": {
+        "en": (
+            "The file is over a limit of the warehouse: {what} is {found}, and at most {limit} is accepted.",
+            "Upload the quarterly extract itself, one agency and one quarter, saved again from Excel or made "
+            "by `accueil anonymise`: a real extract is far below this limit.",
+        ),
+        "fr": (
+            "Le fichier dépasse une limite de l'entrepôt : {what_fr} est de {found_fr}, et le maximum accepté "
+            "est de {limit_fr}.",
+            "Téléversez l'extrait trimestriel lui-même, un organisme et un trimestre, enregistré de nouveau "
+            "dans Excel ou produit par `accueil anonymise` : un véritable extrait est bien en deçà de cette limite.",
+        ),
+    },
+    "read_stopped": {
+        "en": (
+            "The file could not be read within the warehouse's limits: {reason}.",
+            "Upload the quarterly extract itself, saved again from Excel or made by `accueil anonymise`.",
+        ),
+        "fr": (
+            "Le fichier n'a pas pu être lu dans les limites de l'entrepôt : {reason_fr}.",
+            "Téléversez l'extrait trimestriel lui-même, enregistré de nouveau dans Excel ou produit par "
+            "`accueil anonymise`.",
+        ),
+    },
+    "check_interrupted": {
+        "en": (
+            "The check of this file did not finish ({reason}): nothing from it was loaded.",
+            "Upload the file again.",
+        ),
+        "fr": (
+            "La vérification de ce fichier ne s'est pas terminée ({reason_fr}) : rien n'en a été versé.",
+            "Téléversez le fichier de nouveau.",
+        ),
+    },
+    "type_identifier": {
+        "en": (
+            "'{value}' is not a valid {column}: an identifier is letters and digits, joined by - _ . / or :, "
+            "and begins with a letter or a digit.",
+            "Correct the identifier in your system, or export it without spaces, quotes or other signs.",
+        ),
+        "fr": (
+            "« {value} » n'est pas un {column} valide : un identifiant est fait de lettres et de chiffres, "
+            "reliés par - _ . / ou :, et commence par une lettre ou un chiffre.",
+            "Corrigez l'identifiant dans votre système, ou exportez-le sans espaces, guillemets ni autres signes.",
+        ),
+    },
+    "text_control_character": {
+        "en": (
+            "The value of '{column}' holds a control or invisible character ({found}): a tab, a line break, "
+            "a zero-width character or a direction mark.",
+            "Type the value again on one line; if it was pasted, paste it as plain text.",
+        ),
+        "fr": (
+            "La valeur de « {column} » contient un caractère de commande ou invisible ({found}) : une "
+            "tabulation, un saut de ligne, un caractère de largeur nulle ou une marque de direction.",
+            "Saisissez de nouveau la valeur sur une ligne; si elle a été collée, collez-la en texte brut.",
+        ),
+    },
+    "text_formula": {
+        "en": (
+            "The value of '{column}' begins with '{first}', which a spreadsheet program runs as a formula.",
+            "Begin the value with a letter or a digit.",
+        ),
+        "fr": (
+            "La valeur de « {column} » commence par « {first} », qu'un tableur exécute comme une formule.",
+            "Commencez la valeur par une lettre ou un chiffre.",
+        ),
+    },
     "no_data": {
         "en": ("The file has no data rows in any sheet.", "Check that you exported the right quarter."),
         "fr": ("Le fichier n'a aucune ligne de données.", "Vérifiez que vous avez exporté le bon trimestre."),
@@ -529,7 +599,8 @@ class Report:
     def write_csv(self, path: Path, lang: str) -> None:
         h = HEADINGS[lang]
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
+            # A rejected value is quoted as the agency typed it, formulas included.
+            writer = csv_safe.writer(handle)
             writer.writerow(
                 [h["severity"], h["sheet"], h["row"], h["column"], h["value"], h["rule"], h["problem"], h["fix"]]
             )
@@ -601,6 +672,9 @@ class Report:
 
 # File-level and structural problems first: they explain the others.
 _FIRST = (
+    "check_interrupted",
+    "over_limit",
+    "read_stopped",
     "file_empty",
     "file_unreadable",
     "sheet_missing",

@@ -32,8 +32,12 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # `streamlit run dashboards/server.py` from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from accueil import auth, i18n  # noqa: E402
+from accueil import auth, filemodes, i18n  # noqa: E402
 from accueil.auth import cookies  # noqa: E402
+
+# Uploads, reports and sessions written from the pages are owner-only, however this server was started.
+filemodes.make_private()
+filemodes.tighten()
 
 # app.py (run in this process) then reads the session from the cookie this server sets.
 os.environ["ACCUEIL_SIGNIN_PAGE"] = "/signin"
@@ -155,9 +159,7 @@ async def signin(request: Request) -> Response:
     name, password = str(form.get("name") or "")[:64], str(form.get("password") or "")[:256]
     try:
         session = auth.sign_in(name, password)
-    except auth.AccountLocked:
-        return _form(lang, nxt, i18n.t("signin.locked", lang), status=401)
-    except auth.SignInFailed:
+    except auth.SignInFailed:  # one answer for every failure: it tells a stranger nothing (accueil.auth.signin)
         return _form(lang, nxt, i18n.t("signin.wrong", lang), status=401)
     response = RedirectResponse(nxt, status_code=303)
     response.set_cookie(

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from accueil import access, i18n
+from accueil import access, csv_safe, i18n
 from accueil.i18n import SUPPRESSED
 
 
@@ -189,12 +189,17 @@ def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | No
     return shown
 
 
+def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
+    """What a Download CSV button hands out: formula-safe cells, and a BOM so spreadsheets read it as UTF-8."""
+    return csv_safe.frame_to_csv(frame, index=index).encode("utf-8-sig")
+
+
 def download(csv: pd.DataFrame, key: str, index: bool = False) -> None:
     """A CSV of a table already read through accueil.access (so already under disclosure control); audited."""
     name = f"{key}_{lang()}.csv"
     st.download_button(
         tr("common.download"),
-        csv.to_csv(index=index).encode("utf-8-sig"),
+        csv_bytes(csv, index=index),
         file_name=name,
         mime="text/csv",
         key=f"download-{key}",

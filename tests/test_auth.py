@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 from accueil import access, auth, config, control
 from accueil.access.adhoc import open_restricted, run_sql
 from accueil.access.exposure import aggregate_exposure
-from accueil.auth import passwords, sessions, users
+from accueil.auth import passwords, sessions, signin, users
 from accueil.cli import cli
 
 PASSWORD = "correct horse battery"
@@ -129,39 +130,88 @@ def test_names_are_unique_whatever_their_case():
         _add("ANA", "council")
 
 
-# --- sign-in and lock-out -------------------------------------------------------------------
+# --- sign-in and back-off -------------------------------------------------------------------
 
 
-def test_wrong_passwords_lock_the_account_after_the_configured_number_of_tries(monkeypatch):
-    monkeypatch.setenv("ACCUEIL_MAX_FAILED_SIGNINS", "3")
+class Clock:
+    """The sign-in's clock, moved by hand: back-off is about time, and tests should not sleep."""
+
+    def __init__(self, monkeypatch):
+        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+        monkeypatch.setattr(signin, "_now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def _user(name: str) -> users.User:
+    with control.connect() as con:
+        return users.get(con, name)
+
+
+def _refused(name: str, password: str) -> str:
+    """The message of a refused sign-in, which must be exactly that of a wrong password."""
+    with pytest.raises(auth.SignInFailed) as failed:
+        auth.viewer_for(name, password)
+    assert type(failed.value) is auth.SignInFailed
+    return str(failed.value)
+
+
+def test_the_wait_after_wrong_passwords_doubles_up_to_five_minutes():
+    waits = [signin.backoff_seconds(n) for n in range(1, 15)]
+    assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    assert signin.backoff_seconds(10**9) == 300
+
+
+def test_wrong_passwords_make_the_account_wait_and_it_opens_again_by_itself(monkeypatch):
+    clock = Clock(monkeypatch)
     _add("fay", "funder")
     for _ in range(2):
-        with pytest.raises(auth.SignInFailed) as failed:
-            auth.viewer_for("fay", "not the password")
-        assert not isinstance(failed.value, auth.AccountLocked)
-    # A success in between resets the count: it is consecutive failures that lock.
+        assert _refused("fay", "not the password") == "wrong user name or password"
+    # A success in between resets the count: it is consecutive failures that make it wait.
     assert auth.viewer_for("fay", PASSWORD).role == "funder"
-    for attempt in range(3):
-        with pytest.raises(auth.SignInFailed) as failed:
-            auth.viewer_for("fay", "not the password")
-        assert isinstance(failed.value, auth.AccountLocked) == (attempt == 2)
-    with pytest.raises(auth.AccountLocked):
-        auth.viewer_for("fay", PASSWORD)  # even the right password, once locked
-    with control.connect() as con:
-        assert users.get(con, "fay").locked
-    assert len(_audit("account_locked")) == 1
-    reasons = [json.loads(r["detail"])["reason"] for r in _audit("signin_failed")]
-    assert reasons == ["wrong password"] * 5 + ["locked"]
-    assert len(_audit("signin")) == 1
-
-    result = CliRunner().invoke(cli, ["users", "unlock", "fay"])
-    assert result.exit_code == 0, result.output
+    for _ in range(3):
+        _refused("fay", "not the password")
+    assert _user("fay").retry_after == (clock.now + timedelta(seconds=1)).isoformat()
+    # Even the right password is refused while it waits, with the same answer, and it is not counted.
+    assert _refused("fay", PASSWORD) == "wrong user name or password"
+    assert _user("fay").failed_signins == 3
+    clock.advance(1)
+    _refused("fay", "not the password")  # the 4th in a row: two seconds
+    clock.advance(1.5)
+    _refused("fay", PASSWORD)
+    clock.advance(0.5)
     assert auth.viewer_for("fay", PASSWORD).name == "fay"
-    assert len(_audit("user_unlocked")) == 1
+    assert (_user("fay").failed_signins, _user("fay").retry_after) == (0, None)
+
+    reasons = [json.loads(r["detail"])["reason"] for r in _audit("signin_failed")]
+    assert reasons == ["wrong password"] * 5 + ["backing off", "wrong password", "backing off"]
+    assert [json.loads(r["detail"])["seconds"] for r in _audit("signin_backoff")] == [1, 2]
+    assert len(_audit("signin")) == 2
 
 
-def test_an_unknown_name_gets_the_same_answer_as_a_wrong_password(monkeypatch):
+def test_a_stranger_cannot_lock_an_account_for_good(monkeypatch):
+    clock = Clock(monkeypatch)
     _add("fay", "funder")
+    session = auth.sign_in("fay", PASSWORD)
+    # Guessing twice a second for 100 s: only the guesses between waits are checked at all.
+    for _ in range(200):
+        _refused("fay", "a guess")
+        clock.advance(0.5)
+    assert _user("fay").failed_signins == 9  # waits of 1+2+4+8+16+32+64 s after the first three
+    # A guesser that keeps on gets one guess in five minutes at most.
+    for _ in range(5):
+        clock.advance(300)
+        _refused("fay", "a guess")
+    assert signin.backoff_seconds(_user("fay").failed_signins) == 300
+    # The owner's open session is untouched, and once the guessing stops the account opens by itself.
+    assert auth.viewer_for_session(session.token).name == "fay"
+    clock.advance(300)
+    assert auth.viewer_for("fay", PASSWORD).name == "fay"
+
+
+def test_unknown_wrong_waiting_and_locked_get_the_same_answer_at_the_same_cost(monkeypatch):
+    Clock(monkeypatch)
     verified = []
 
     class Counting(PasswordHasher):
@@ -169,15 +219,66 @@ def test_an_unknown_name_gets_the_same_answer_as_a_wrong_password(monkeypatch):
             verified.append(hash)
             return super().verify(hash, password)
 
-    # Same work as for a known name: one argon2 verification, against a decoy hash.
+    # The same work in every case: one argon2 verification, against a decoy hash when the password is not checked.
     monkeypatch.setattr(passwords, "_hasher", Counting.from_parameters(profiles.CHEAPEST))
-    with pytest.raises(auth.SignInFailed) as unknown:
-        auth.viewer_for("nobody", PASSWORD)
-    assert len(verified) == 1
-    with pytest.raises(auth.SignInFailed) as wrong:
-        auth.viewer_for("fay", "not the password")
-    assert str(unknown.value) == str(wrong.value)
-    assert json.loads(_audit("signin_failed")[0]["detail"]) == {"reason": "unknown user"}
+    for name in ("fay", "wes", "lou"):
+        _add(name, "funder")
+    for _ in range(3):
+        _refused("wes", "not the password")
+    assert CliRunner().invoke(cli, ["users", "lock", "lou"]).exit_code == 0
+    answers = {}
+    for case, name, password in [
+        ("unknown", "nobody", PASSWORD),
+        ("wrong", "fay", "not the password"),
+        ("waiting", "wes", PASSWORD),
+        ("locked", "lou", PASSWORD),
+    ]:
+        verified.clear()
+        answers[case] = _refused(name, password)
+        assert len(verified) == 1, case
+    assert set(answers.values()) == {"wrong user name or password"}
+    details = [json.loads(r["detail"]) for r in _audit("signin_failed")]
+    assert details[-4] == {"reason": "unknown user"}
+    assert [d["reason"] for d in details[-4:]] == ["unknown user", "wrong password", "backing off", "locked"]
+
+
+def test_an_admin_sees_waits_and_locks_and_lifts_them():
+    _add("fay", "funder")
+    _add("lou", "council")
+    session = auth.sign_in("lou", PASSWORD)
+    for _ in range(3):
+        _refused("fay", "not the password")
+    runner = CliRunner()
+    locked = runner.invoke(cli, ["users", "lock", "lou"])
+    assert locked.exit_code == 0 and "Locked lou" in locked.output
+    with pytest.raises(auth.SessionExpired):
+        auth.viewer_for_session(session.token)  # an admin's lock ends the account's sessions
+    listed = runner.invoke(cli, ["users", "list"]).output.splitlines()
+    assert listed[0].split()[-2:] == ["refused", "until"]
+    fay, lou = (line.split() for line in listed[1:])
+    assert fay[:4] == ["fay", "funder", "back-off", "3"] and fay[-1] == "UTC"
+    assert lou[:4] == ["lou", "council", "locked", "0"] and " ".join(lou[-4:]) == "an admin unlocks it"
+    for name in ("fay", "lou"):
+        result = runner.invoke(cli, ["users", "unlock", name])
+        assert result.exit_code == 0, result.output
+        assert auth.viewer_for(name, PASSWORD).name == name
+    assert [r["target"] for r in _audit("user_locked")] == ["user:lou"]
+    unlocked = [json.loads(r["detail"]) for r in _audit("user_unlocked")]
+    assert unlocked[0]["failures"] == 3 and unlocked[0]["was_retry_after"] and unlocked[1]["was_locked_at"]
+
+
+def test_a_control_database_from_before_the_back_off_gains_its_column():
+    control.path().parent.mkdir(parents=True)
+    with closing(sqlite3.connect(control.path())) as old:
+        old.execute(
+            "create table users (name text primary key, role text not null, agency_cd text,"
+            " password_hash text not null, failed_signins integer not null default 0, locked_at text,"
+            " created_at text not null, changed_at text not null)"
+        )
+    _add("fay", "funder")
+    _refused("fay", "not the password")
+    assert auth.viewer_for("fay", PASSWORD).name == "fay"
+    assert _user("fay").retry_after is None
 
 
 # --- sessions -------------------------------------------------------------------------------

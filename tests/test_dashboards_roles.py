@@ -219,21 +219,31 @@ def test_hostile_audit_filters_match_nothing_and_break_nothing(home):
         assert con.execute("select count(*) from users").fetchone()[0] == len(USERS)
 
 
-def test_wrong_passwords_through_the_form_lock_the_account(home, monkeypatch):
-    monkeypatch.setenv("ACCUEIL_MAX_FAILED_SIGNINS", "3")
+def test_wrong_passwords_through_the_form_make_the_account_wait_and_say_nothing_more(home, monkeypatch):
+    from accueil.auth import signin
+
+    wrong = ["Wrong user name or password."]
     at = sign_in("cam", "not the password")
-    assert [e.value for e in at.error] == ["Wrong user name or password."]
+    assert [e.value for e in at.error] == wrong
     sign_in("cam", "still not it", at=at)
-    sign_in("cam", "nor this", at=at)
-    assert [e.value for e in at.error] == [
-        "This account is locked after too many wrong passwords: ask an admin to unlock it."
-    ]
-    sign_in("cam", PASSWORD, at=at)  # the right password no longer opens it
-    assert at.error and "locked" in at.error[0].value
+    sign_in("cam", "nor this", at=at)  # the third in a row: the account waits a second
+    assert [e.value for e in at.error] == wrong
+    sign_in("cam", PASSWORD, at=at)  # the right password, refused while it waits, with the same answer
+    assert [e.value for e in at.error] == wrong
+    sign_in("nobody", PASSWORD, at=at)  # as an unknown name is answered
+    assert [e.value for e in at.error] == wrong
     assert at.text_input(key="signin_name")
-    assert len(_audit(home, "account_locked")) == 1
-    assert [json.loads(r["detail"])["reason"] for r in _audit(home, "signin_failed")] == ["wrong password"] * 3 + [
-        "locked"
+    later = datetime.now(UTC) + timedelta(seconds=2)
+    monkeypatch.setattr(signin, "_now", lambda: later)
+    sign_in("cam", PASSWORD, at=at)  # the wait is over: no admin was needed
+    assert not at.error and "auth_token" in at.session_state
+    assert len(_audit(home, "signin_backoff")) == 1 and not _audit(home, "account_locked")
+    assert [json.loads(r["detail"])["reason"] for r in _audit(home, "signin_failed")] == [
+        "wrong password",
+        "wrong password",
+        "wrong password",
+        "backing off",
+        "unknown user",
     ]
 
 

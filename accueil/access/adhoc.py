@@ -7,17 +7,25 @@ only then does the connection lose file access and have its configuration locked
 no table name, quoting, ATTACH, file function or second statement can reach anything
 the role may not read, because it is not there to be reached.
 
+That session is also bounded, so that one query cannot take the server from everyone
+else: a memory limit and a thread limit set when the database is opened (before it is
+sealed, after which the query cannot raise them), no spilling to disk, and a time limit
+kept by a timer that interrupts the query (DuckDB has no statement timeout).  A query
+stopped at a limit gets one sentence and an audit row (`query_stopped`).  An admin's
+query has no limits: whoever runs one already holds the files.
+
 Every query is audited as an export: who, the query, its hash and how many rows left.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import duckdb
 import pandas as pd
 
-from accueil import control
+from accueil import config, control
 from accueil.access.disclosure import count_columns, is_numeric_sql, suppression_threshold
 from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure
 from accueil.access.policy import AccessDenied, Viewer
@@ -29,6 +37,13 @@ OWN = "own"  # an agency user's own rows
 
 class QueryFailed(ValueError):
     pass
+
+
+class QueryStopped(QueryFailed):
+    """A restricted query stopped at its time or memory limit."""
+
+
+_AUDITED_QUERY_CHARS = 500
 
 
 def _seal(con: duckdb.DuckDBPyConnection) -> None:
@@ -68,7 +83,7 @@ def _open_restricted(
     """
     threshold = suppression_threshold() if threshold is None else threshold
     blanked: dict[str, int] = {}
-    con = duckdb.connect(":memory:")
+    con = _bounded_memory_database()
     try:
         con.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as {_ALIAS} (read_only)")
         present = con.execute(
@@ -103,6 +118,20 @@ def _open_restricted(
         con.close()
         raise
     return con, blanked
+
+
+def _bounded_memory_database() -> duckdb.DuckDBPyConnection:
+    # Set at connect, so the copy of the marts counts against the limit too.
+    return duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": config.query_memory_limit(),
+            "threads": config.query_threads(),
+            # An in-memory database spills to ./.tmp even without external access: a query could fill
+            # the disk.  Without a temp directory, too much memory is a clean OutOfMemoryException.
+            "temp_directory": "",
+        },
+    )
 
 
 def _copy_own_rows(con: duckdb.DuckDBPyConnection, agency: str) -> None:
@@ -162,6 +191,8 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
             con, blanked = open_full(info.path), {}
     except duckdb.IOException as exc:
         raise NotPublished(str(exc).splitlines()[0]) from None
+    except duckdb.OutOfMemoryException:
+        raise _stopped(viewer, digest, query, "memory") from None
     if blanked:
         with control.connect() as ctl:
             control.audit(ctl, viewer.name, "disclosure_blanked", "sql", role=viewer.role, cells=blanked)
@@ -178,7 +209,11 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
             _refuse(viewer, digest, query, f"{statements[0].type.name} statement")
             raise AccessDenied("only SELECT queries are allowed")
         try:
-            frame = con.execute(query).df()
+            frame = _timed(con, query) if restricted else con.execute(query).df()
+        except QueryStopped as exc:
+            raise _stopped(viewer, digest, query, exc.args[0]) from None
+        except duckdb.OutOfMemoryException:
+            raise _stopped(viewer, digest, query, "memory") from None
         except duckdb.Error as exc:
             _refuse(viewer, digest, query, type(exc).__name__)
             raise QueryFailed(str(exc).splitlines()[0]) from None
@@ -198,6 +233,53 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
             snapshot=info.published_at,
         )
     return frame
+
+
+def _timed(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
+    """The query's result, or QueryStopped("time") once it has run past the time limit (fetching included)."""
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        con.interrupt()
+
+    timer = threading.Timer(config.query_timeout_s(), stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        return con.execute(query).df()
+    except duckdb.InterruptException:
+        if fired.is_set():
+            raise QueryStopped("time") from None
+        raise
+    finally:
+        timer.cancel()
+
+
+def _stopped(viewer: Viewer, digest: str, query: str, limit: str) -> QueryStopped:
+    """The audited refusal of a query stopped at its `limit` ("time" or "memory")."""
+    value = f"{config.query_timeout_s():g} s" if limit == "time" else config.query_memory_limit()
+    with control.connect() as ctl:
+        control.audit(
+            ctl,
+            viewer.name,
+            "query_stopped",
+            "sql",
+            role=viewer.role,
+            limit=limit,
+            value=value,
+            query=query[:_AUDITED_QUERY_CHARS],
+            query_sha256=digest,
+        )
+    if limit == "time":
+        return QueryStopped(
+            f"the query was stopped after {value}, the time limit for a {viewer.role}'s query: "
+            "ask for fewer rows (a filter, an aggregate or a limit) and run it again"
+        )
+    return QueryStopped(
+        f"the query was stopped because it needed more than {value} of memory, the limit for a "
+        f"{viewer.role}'s query: ask for fewer rows (a filter, an aggregate or a limit) and run it again"
+    )
 
 
 def _refuse(viewer: Viewer, digest: str, query: str, reason: str) -> None:

@@ -65,14 +65,15 @@ def audit_list(limit: int, **filters) -> None:
 def audit_export(out: Path | None, **filters) -> None:
     """Export the audit log as CSV (the export is audited too)."""
     from accueil.access.audit import audit_log, record_export
+    from accueil.csv_safe import frame_to_csv
 
     viewer = _operator()
     rows = audit_log(viewer, **filters).sort_values("audit_id")
-    text = rows.to_csv(index=False)
+    text = frame_to_csv(rows)
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {len(rows)} audit rows to {out}.", err=True)
     record_export(viewer, "audit_log", len(rows), filters={k: v for k, v in filters.items() if v})
 

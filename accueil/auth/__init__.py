@@ -1,4 +1,4 @@
-"""Sign-in for the embedded deployment: local users, argon2 password hashes, lock-out, expiring sessions.
+"""Sign-in for the embedded deployment: local users, argon2 password hashes, back-off, expiring sessions.
 
 Rights themselves are not decided here: a signed-in user becomes an accueil.access
 Viewer, and the access layer decides what that viewer may read.
@@ -11,7 +11,7 @@ from accueil.access.policy import Viewer
 from accueil.auth import sessions
 from accueil.auth.passwords import WeakPassword
 from accueil.auth.sessions import Session, SessionExpired
-from accueil.auth.signin import AccountLocked, SignInFailed, authenticate
+from accueil.auth.signin import SignInFailed, authenticate
 from accueil.auth.users import User, UserError
 
 
@@ -46,7 +46,6 @@ def has_users() -> bool:
 
 
 __all__ = [
-    "AccountLocked",
     "Session",
     "SessionExpired",
     "SignInFailed",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import UTC, datetime
 
 import click
 
@@ -31,7 +32,7 @@ def read_new_password() -> str:
 
 @click.group("users")
 def users_group() -> None:
-    """Local users, their roles and lock-outs (passwords are read from standard input, never arguments)."""
+    """Local users, their roles, locks and back-offs (passwords are read from standard input, never arguments)."""
 
 
 @users_group.command("add")
@@ -75,10 +76,22 @@ def set_role(name: str, role: str, agency: str | None) -> None:
     click.echo(f"{user.name} is now {_describe(user)}.")
 
 
+@users_group.command("lock")
+@click.argument("name")
+def lock(name: str) -> None:
+    """Refuse every sign-in of this account until `accueil users unlock` (its sessions end now)."""
+    try:
+        with control.connect() as con:
+            user = users.lock(con, operator(), name)
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Locked {user.name}: it cannot sign in until `accueil users unlock {user.name}`.")
+
+
 @users_group.command("unlock")
 @click.argument("name")
 def unlock(name: str) -> None:
-    """Unlock an account locked after too many wrong passwords."""
+    """Lift an admin's lock, or the back-off after wrong passwords, and reset the count of failures."""
     try:
         with control.connect() as con:
             user = users.unlock(con, operator(), name)
@@ -89,16 +102,26 @@ def unlock(name: str) -> None:
 
 @users_group.command("list")
 def list_users() -> None:
-    """List users, roles and lock-outs."""
+    """List users, roles, locks and back-offs (wrong passwords in a row, and until when sign-ins are refused)."""
     with control.connect() as con:
         rows = users.all_users(con)
     if not rows:
         click.echo("No users yet: add one with `accueil users add NAME --role admin`.")
         return
-    click.echo(f"{'name':<24} {'role':<8} {'agency':<8} {'state':<8} {'failures':>8}  created")
+    now = datetime.now(UTC)
+    click.echo(f"{'name':<24} {'role':<8} {'agency':<8} {'state':<8} {'failures':>8}  {'created':<25}  refused until")
     for u in rows:
-        state = "locked" if u.locked else "active"
-        click.echo(f"{u.name:<24} {u.role:<8} {u.agency or '':<8} {state:<8} {u.failed_signins:>8}  {u.created_at}")
+        state, until = _state(u, now)
+        who = f"{u.name:<24} {u.role:<8} {u.agency or '':<8}"
+        click.echo(f"{who} {state:<8} {u.failed_signins:>8}  {u.created_at:<25}  {until}".rstrip())
+
+
+def _state(user: users.User, now: datetime) -> tuple[str, str]:
+    if user.locked:
+        return "locked", "an admin unlocks it"
+    if user.waiting(now):
+        return "back-off", user.retry_after[:19].replace("T", " ") + " UTC"
+    return "active", ""
 
 
 def _describe(user: users.User) -> str:

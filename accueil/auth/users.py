@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 from accueil import control
 from accueil.access.policy import ROLES, Viewer
@@ -28,13 +29,18 @@ class User:
     role: str
     agency: str | None
     failed_signins: int
-    locked_at: str | None
+    locked_at: str | None  # set by an admin (`accueil users lock`), lifted only by an admin
+    retry_after: str | None  # the back-off after wrong passwords (accueil.auth.signin)
     created_at: str
     changed_at: str
 
     @property
     def locked(self) -> bool:
         return self.locked_at is not None
+
+    def waiting(self, now: datetime) -> bool:
+        """Whether sign-ins are refused until the back-off after wrong passwords has passed."""
+        return self.retry_after is not None and datetime.fromisoformat(self.retry_after) > now
 
     def viewer(self) -> Viewer:
         return Viewer(name=self.name, role=self.role, agency=self.agency)
@@ -71,6 +77,7 @@ def _user(row: sqlite3.Row | None) -> User | None:
         agency=row["agency_cd"],
         failed_signins=row["failed_signins"],
         locked_at=row["locked_at"],
+        retry_after=row["retry_after"],
         created_at=row["created_at"],
         changed_at=row["changed_at"],
     )
@@ -159,15 +166,40 @@ def set_role(con: sqlite3.Connection, actor: str, name: str, role: str, agency: 
     return get(con, user.name)
 
 
+def lock(con: sqlite3.Connection, actor: str, name: str) -> User:
+    """Refuse every sign-in of this account until an admin unlocks it, and end its sessions."""
+    con.execute("begin immediate")
+    try:
+        user = _existing(con, name)
+        now = control.now()
+        con.execute("update users set locked_at = ?, changed_at = ? where name = ?", (now, now, user.name))
+        con.execute("delete from sessions where user_name = ?", (user.name,))
+        control.audit(con, actor, "user_locked", f"user:{user.name}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return get(con, user.name)
+
+
 def unlock(con: sqlite3.Connection, actor: str, name: str) -> User:
+    """Lift an admin's lock and any back-off, and start the count of wrong passwords again."""
     con.execute("begin immediate")
     try:
         user = _existing(con, name)
         con.execute(
-            "update users set failed_signins = 0, locked_at = null, changed_at = ? where name = ?",
+            "update users set failed_signins = 0, locked_at = null, retry_after = null, changed_at = ? where name = ?",
             (control.now(), user.name),
         )
-        control.audit(con, actor, "user_unlocked", f"user:{user.name}", was_locked_at=user.locked_at)
+        control.audit(
+            con,
+            actor,
+            "user_unlocked",
+            f"user:{user.name}",
+            was_locked_at=user.locked_at,
+            was_retry_after=user.retry_after,
+            failures=user.failed_signins,
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -39,6 +39,29 @@ COLUMN_TYPES = frozenset(
 )
 
 
+# Characters no text may hold at the door: C0 and C1 controls (tab, CR and LF included:
+# every field is one line), zero-width characters and the byte-order mark, line and
+# paragraph separators, and the bidirectional overrides and isolates, which make text read
+# differently from what it holds.  A regular-expression character class, without brackets.
+INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+# What a spreadsheet program reads as the start of a formula (OWASP's CSV-injection list,
+# less tab and CR, which INVISIBLE refuses anyway).
+FORMULA_START = "=+-@"
+
+# The whole value of a cell of these types; a column's own `pattern` (for identifiers) takes their place.
+TYPE_PATTERNS = {
+    "client_key": r"^[0-9a-f]{64}$",
+    "fsa": r"^[A-Z][0-9][A-Z]$",
+    "year": r"^(?:19|20)[0-9]{2}$",
+    "date": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
+    "agency_code": r"^[A-Z0-9][A-Z0-9-]{1,11}$",
+    "quarter": r"^[0-9]{4}Q[1-4]$",
+    "integer": r"^-?[0-9]+$",
+    "decimal": r"^-?[0-9]+(?:\.[0-9]+)?$",
+    "text": rf"^(?![{re.escape(FORMULA_START)}])[^{INVISIBLE}]*$",
+}
+
+
 class ContractError(ValueError):
     """The contract files themselves are inconsistent (a bug in the repo, not in an upload)."""
 
@@ -91,8 +114,27 @@ class Column:
     references: str | None = None
     required_with: str | None = None
     skill: str | None = None
+    pattern: str | None = None  # an identifier's form: a regular expression the whole value matches
     description_en: str = ""
     description_fr: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most the door reads of one file (`limits:` in a contract file); over any, the file is refused."""
+
+    file_bytes: int  # the file as uploaded
+    members: int  # files inside the archive (an .xlsx is a zip too)
+    member_bytes: int  # one member, inflated
+    total_bytes: int  # every member, inflated
+    ratio: int  # inflated size over compressed size of a member ...
+    ratio_grace_bytes: int  # ... once it has inflated to more than this
+    sheets: int
+    rows_per_sheet: int
+    cells_per_sheet: int  # rows times columns, empty cells included: what a reader allocates
+    cells_per_file: int
+    read_seconds: int  # the reading worker is stopped after this
+    read_memory_bytes: int  # the reading worker's address space
 
 
 @dataclass(frozen=True)
@@ -131,6 +173,7 @@ class Contract:
     title_fr: str
     header_rows: dict[str, int]
     sheets: tuple[Sheet, ...]
+    limits: Limits
     direct_identifiers: dict[str, str] = field(default_factory=dict)
     direct_identifiers_fr: dict[str, str] = field(default_factory=dict)  # the same reasons, in French
 
@@ -175,7 +218,18 @@ def _column(raw: dict) -> Column:
         raise ContractError(f"column {column.name} has unknown type {column.type!r}")
     if (column.type == "code") != bool(column.codelist):
         raise ContractError(f"column {column.name}: a code column needs a codelist, and only it")
+    if column.pattern is not None:
+        if not (column.pattern.startswith("^") and column.pattern.endswith("$")):
+            raise ContractError(f"column {column.name}: a pattern must match the whole value (^...$)")
+        re.compile(column.pattern)
     return column
+
+
+def _limits(raw: dict | None, path: Path) -> Limits:
+    try:
+        return Limits(**{name: int(value) for name, value in (raw or {}).items()})
+    except (TypeError, ValueError) as exc:
+        raise ContractError(f"{path.name}: limits: {exc}") from None
 
 
 def _load(path: Path) -> Contract:
@@ -214,6 +268,7 @@ def _load(path: Path) -> Contract:
         title_fr=raw["title_fr"],
         header_rows=dict(raw["header_rows"]),
         sheets=tuple(sheets),
+        limits=_limits(raw.get("limits"), path),
         direct_identifiers={d["name"]: d["why"] for d in raw.get("direct_identifiers") or []},
         direct_identifiers_fr={d["name"]: d["why_fr"] for d in raw.get("direct_identifiers") or []},
     )

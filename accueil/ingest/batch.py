@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from accueil.ingest.names import AGENCY_IN_FILE_NAME
 from accueil.ingest.submit import submit_extracts
 from accueil.quarters import Quarter
 
@@ -22,7 +23,7 @@ from accueil.quarters import Quarter
 # batch of national-size extracts stays well under a gigabyte.
 BATCH_FILES = 16
 
-EXTRACT_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9-]{2,12})_(?P<quarter>\d{4}Q[1-4])\.(xlsx|zip)$")
+EXTRACT_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_(?P<quarter>\d{{4}}Q[1-4])\.(xlsx|zip)$")
 
 
 def _submit(paths: list[str], user: str) -> list[tuple[str, str, bool]]:

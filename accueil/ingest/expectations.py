@@ -17,6 +17,7 @@ GX runs on pandas in an ephemeral context; analytics are off.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -24,22 +25,16 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from accueil.contract import Contract, Sheet, code_lists
+from accueil.contract import INVISIBLE, TYPE_PATTERNS, Column, Contract, Sheet, code_lists
 from accueil.ingest.columns import column_arrays
+from accueil.ingest.names import invisible_found, visible
 from accueil.report import Problem, problem
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-PATTERNS = {
-    "client_key": r"^[0-9a-f]{64}$",
-    "fsa": r"^[A-Z][0-9][A-Z]$",
-    "year": r"^(?:19|20)[0-9]{2}$",
-    "date": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
-    "agency_code": r"^[A-Z0-9][A-Z0-9-]{1,11}$",
-    "quarter": r"^[0-9]{4}Q[1-4]$",
-    "integer": r"^-?[0-9]+$",
-    "decimal": r"^-?[0-9]+(?:\.[0-9]+)?$",
-}
+# Patterns of the column types (the contract's); a column with its own `pattern` (an
+# identifier) is checked against that instead, under the kind `pattern:<column>`.
+PATTERNS = TYPE_PATTERNS
 RULE_OF_TYPE = {
     "client_key": "type_client_key",
     "fsa": "type_fsa",
@@ -50,6 +45,9 @@ RULE_OF_TYPE = {
     "integer": "type_number",
     "decimal": "type_number",
 }
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+# Problems whose cell other problems must not quote: its text may be invisible or spoofing.
+UNQUOTED = ("type_identifier", "text_control_character", "text_formula")
 MAX_LENGTH = {"record_id": 64, "course_code": 40, "text": 500}
 
 
@@ -81,14 +79,28 @@ def _context():
     return context
 
 
-def typed_pattern(kinds: set[str]) -> str:
-    """One regex for every typed cell of a sheet: the cell is `<type>:<text>`, each type its own branch.
+def kind(column: Column) -> str | None:
+    """Which pattern a column's cells are checked against, if any."""
+    if column.pattern:
+        return f"pattern:{column.name}"
+    return column.type if column.type in PATTERNS else None
+
+
+def kind_patterns(columns) -> dict[str, str]:
+    patterns = {kind(c): c.pattern or PATTERNS[c.type] for c in columns if kind(c)}
+    return dict(sorted(patterns.items()))
+
+
+def typed_pattern(patterns: dict[str, str]) -> str:
+    """One regex for every typed cell of a sheet: the cell is `<kind>:<text>`, each kind its own branch.
 
     One expectation instead of one per type: GX's cost is per expectation, and a sheet has
-    up to five types.  The rule reported for a failing cell is its column's type's.
+    up to five types.  The rule reported for a failing cell is its column's.
     """
-    branches = [f"{kind}:{pattern.removeprefix('^').removesuffix('$')}" for kind, pattern in PATTERNS.items()]
-    return "^(?:" + "|".join(b for b, kind in zip(branches, PATTERNS, strict=True) if kind in kinds) + ")$"
+    branches = [
+        f"{re.escape(name)}:(?:{pattern.removeprefix('^').removesuffix('$')})" for name, pattern in patterns.items()
+    ]
+    return "^(?:" + "|".join(branches) + ")$"
 
 
 def expectations(*sheets: Sheet) -> list:
@@ -105,15 +117,18 @@ def expectations(*sheets: Sheet) -> list:
 
     columns = [c for sheet in sheets for c in sheet.columns]
     kinds = {c.type for c in columns}
+    patterns = kind_patterns(columns)
     out = [gxe.ExpectColumnValuesToNotBeNull(column="required_value", meta={"rule": "required_value"})]
     if "code" in kinds:
         pairs = sorted(
             {f"{c.codelist}|{label}" for c in columns if c.codelist for label in code_lists()[c.codelist].labels_en}
         )
         out.append(gxe.ExpectColumnValuesToBeInSet(column="coded", value_set=pairs, meta={"rule": "code_not_in_list"}))
-    if kinds & set(PATTERNS):
+    if patterns:
         out.append(
-            gxe.ExpectColumnValuesToMatchRegex(column="typed_value", regex=typed_pattern(kinds), meta={"rule": "type"})
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="typed_value", regex=typed_pattern(patterns), meta={"rule": "type"}
+            )
         )
     pair = {"or_equal": True, "ignore_row_if": "either_value_is_missing"}
     if any(c.min is not None or c.max is not None for c in columns):
@@ -190,8 +205,8 @@ def cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
         part = {"column": column.name, "value": value, "required_value": value if column.required else "-"}
         if column.codelist:
             part["coded"] = np.where(blank, None, column.codelist + "|" + text)
-        if column.type in PATTERNS:
-            part["typed_value"] = np.where(blank, None, column.type + ":" + text)
+        if kind(column):
+            part["typed_value"] = np.where(blank, None, kind(column) + ":" + text)
         if column.type in ("integer", "decimal"):
             # object, not pandas' default string dtype: converting to Arrow first costs more than parsing.
             part["number"] = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
@@ -274,7 +289,7 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
             sheet = contract.sheet(cell["sheet"])
             where = (int(cell["file"]), sheet.name)
             failed.setdefault(where, set()).add(number)
-            cell_rule = RULE_OF_TYPE[sheet.column(cell["column"]).type] if rule == "type" else rule
+            cell_rule = _typed_rule(sheet.column(cell["column"]), cell["value"]) if rule == "type" else rule
             problems.setdefault(where, []).append(_problem(cell_rule, sheet, cell, key_counts))
     seconds = time.perf_counter() - started
     counts = long.groupby(["file", "sheet"]).size().to_dict()
@@ -297,6 +312,14 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
     ]
 
 
+def _typed_rule(column: Column, value: str) -> str:
+    if column.pattern:
+        return "type_identifier"
+    if column.type == "text":
+        return "text_control_character" if _INVISIBLE.search(value) else "text_formula"
+    return RULE_OF_TYPE[column.type]
+
+
 def _problem(rule: str, sheet: Sheet, cell: pd.Series, key_counts: pd.Series | None) -> Problem:
     row, name, value = int(cell["row"]), str(cell["column"]), cell["value"]
     if rule == "duplicate_key":
@@ -314,6 +337,9 @@ def _problem(rule: str, sheet: Sheet, cell: pd.Series, key_counts: pd.Series | N
         )
     if rule == "required_value":
         return problem(rule, sheet=sheet.name, row=row, column=name, label=column.label_en)
+    if rule in UNQUOTED:
+        found = invisible_found(value)
+        return problem(rule, sheet=sheet.name, row=row, column=name, value=visible(value), found=found, first=value[0])
     if rule == "type_number":
         return problem(
             rule, sheet=sheet.name, row=row, column=name, value=value, min=_num(column.min), max=_num(column.max)

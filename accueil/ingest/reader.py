@@ -1,24 +1,24 @@
 """Read an uploaded file (workbook or zip of CSVs) into one text frame per contract sheet.
 
-Whatever the file, the result has the same shape: for each sheet of the contract,
-a DataFrame of strings whose columns are machine names and whose index is the row
-number the agency sees in its spreadsheet.  Headers are matched by machine name or
-by English or French label; damaged, empty or foreign files become problems, never
-exceptions.
+The file is opened, checked against the contract's limits and read in a worker process
+(accueil.ingest.door, accueil.ingest.sandbox); here its rows are matched to the contract.
+Whatever the file, the result has the same shape: for each sheet of the contract, a
+DataFrame of strings whose columns are machine names and whose index is the row number
+the agency sees in its spreadsheet.  Headers are matched by machine name or by English or
+French label; damaged, empty, foreign or oversized files become problems, never exceptions.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
+import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract, Sheet, fold
+from accueil.ingest.door import cell_text
+from accueil.ingest.sandbox import read_bounded
 from accueil.report import Problem, problem
 
 
@@ -28,92 +28,24 @@ class ParsedFile:
     # Columns the contract does not know, kept only so the privacy screen can look at them.
     unknown: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-
-
-def cell_text(value) -> str:
-    """One spreadsheet cell as the text an agency typed: 12345677.0 -> '12345677', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
+    read_seconds: float = 0.0  # the worker's wall time, start included
+    peak_rss_bytes: int = 0  # the worker's peak memory
 
 
 def read_upload(data: bytes, contract: Contract) -> ParsedFile:
-    parsed = ParsedFile()
-    if not data or not data.strip():
-        parsed.problems.append(problem("file_empty"))
-        return parsed
-    if not data.startswith(b"PK"):
-        parsed.problems.append(problem("file_unreadable", detail="it is neither .xlsx nor .zip"))
-        return parsed
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        parsed.problems.append(problem("file_unreadable", detail=f"the archive is damaged or truncated: {exc}"))
-        return parsed
-    if bad is not None:
-        parsed.problems.append(problem("file_unreadable", detail=f"the archive member {bad} is damaged"))
-        return parsed
-    if "xl/workbook.xml" in names:
-        tables = _xlsx_tables(data, parsed)
-        header_rows, first_data = (1, 2), 3  # row 2 machine names, row 3 labels, data from row 4
-    else:
-        tables = _csv_tables(archive, parsed)
-        header_rows, first_data = (0,), 1
-    if tables is None:
-        return parsed
-    _match(tables, contract, parsed, header_rows, first_data)
+    """The file read in a worker under the contract's limits (accueil.ingest.sandbox), then matched to it."""
+    started = time.perf_counter()
+    raw = read_bounded(data, contract.limits)
+    parsed = ParsedFile(problems=list(raw.problems), peak_rss_bytes=raw.peak_rss_bytes)
+    if raw.tables is not None:
+        # A workbook has a title, machine names, then labels; a CSV its one header row.
+        header_rows, first_data = ((1, 2), 3) if raw.layout == "xlsx" else ((0,), 1)
+        _match(raw.tables, contract, parsed, header_rows, first_data)
+    parsed.read_seconds = time.perf_counter() - started
     return parsed
 
 
-def _xlsx_tables(data: bytes, parsed: ParsedFile) -> dict[str, list[list]] | None:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        parsed.problems.append(problem("file_unreadable", detail=f"the workbook is damaged: {exc}"))
-        return None
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page, Windows-1252 in Canada;
-        # some tools put a UTF-8 byte-order mark in front of it all the same.
-        return raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
-
-
-def _csv_tables(archive: zipfile.ZipFile, parsed: ParsedFile) -> dict[str, list[list]] | None:
-    tables: dict[str, list[list]] = {}
-    for name in archive.namelist():
-        if name.endswith("/") or name.startswith("__MACOSX") or not name.lower().endswith(".csv"):
-            continue
-        text = _decode(archive.read(name))
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        tables[name.rsplit("/", 1)[-1][:-4]] = rows
-    if not tables:
-        parsed.problems.append(problem("file_unreadable", detail="the zip holds no .csv file"))
-        return None
-    return tables
-
-
-def _match(tables: dict[str, list[list]], contract: Contract, parsed: ParsedFile, header_rows, first_data) -> None:
+def _match(tables: dict[str, list[list[str]]], contract: Contract, parsed: ParsedFile, header_rows, first_data) -> None:
     by_name = {}
     for sheet in contract.sheets:
         by_name[fold(sheet.name)] = sheet
@@ -170,8 +102,7 @@ def _sheet_frame(sheet: Sheet, rows: list[list], parsed: ParsedFile, header_rows
     numbers, values = [], []
     offset = first_data + 1  # spreadsheet rows are numbered from 1
     for i, row in enumerate(data):
-        # CSV cells are text already: only a workbook's need converting.
-        texts = [v.strip() if type(v) is str else cell_text(v) for v in row] + [""] * (width - len(row))
+        texts = row + [""] * (width - len(row))  # text already (door.cell_text)
         if any(texts):
             numbers.append(i + offset)
             values.append(texts)

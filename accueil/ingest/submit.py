@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from accueil import config, control
-from accueil.contract import agencies_contract, extract_contract
+from accueil.contract import Limits, agencies_contract, extract_contract
+from accueil.ingest import abandoned, names
 from accueil.ingest.arrow import text_table
+from accueil.ingest.door import over_limit
 from accueil.ingest.validate import ExtractFile, Outcome, validate_agencies, validate_extracts
 from accueil.quarters import Quarter
 from accueil.report import LANGUAGES, Report
@@ -53,13 +56,13 @@ def store_raw(data: bytes) -> tuple[str, Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".partial")
         partial.write_bytes(data)
-        os.chmod(partial, 0o440)
+        os.chmod(partial, 0o400)  # read-only, and owner-only like the whole home (accueil.filemodes)
         os.replace(partial, target)
     return digest, target
 
 
 def staged_dir(upload_id: int) -> Path:
-    return config.accepted_dir() / str(upload_id)
+    return config.accepted_dir() / str(names.upload_id(upload_id))
 
 
 def reference_agencies() -> pd.DataFrame | None:
@@ -98,13 +101,16 @@ def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
 
 
 def _receive(
-    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str
+    kind: str, received: Received, file_name: str, agency: str, quarter: str, user: str
 ) -> tuple[int, str] | Submission:
-    """Keep the bytes and register the upload: (upload id, sha256), or the earlier Submission for a duplicate."""
-    digest, _ = store_raw(data)
+    """Register the upload: (upload id, sha256), or the earlier Submission for a duplicate.
+
+    The same bytes are checked again only when their earlier check did not finish.
+    """
+    digest, size = received.sha256, received.size
     with control.connect() as con:
         same = control.find_same(con, kind, agency, quarter, digest)
-        if same is not None and same.status != "received":
+        if same is not None and same.status != "received" and not abandoned.was_interrupted(con, same.upload_id):
             control.audit(
                 con,
                 user,
@@ -118,7 +124,7 @@ def _receive(
         cur = con.execute(
             "insert into uploads (kind, agency_cd, quarter, file_name, sha256, size_bytes, received_at, received_by,"
             " status) values (?, ?, ?, ?, ?, ?, ?, ?, 'received')",
-            (kind, agency, quarter, file_name, digest, len(data), control.now(), user),
+            (kind, agency, quarter, file_name, digest, size, control.now(), user),
         )
         upload_id = cur.lastrowid
         control.audit(
@@ -131,9 +137,35 @@ def _receive(
             quarter=quarter,
             file_name=file_name,
             sha256=digest,
-            size_bytes=len(data),
+            size_bytes=size,
+            pid=os.getpid(),  # so that an upload whose process died is found (abandoned.sweep)
         )
     return upload_id, digest
+
+
+@dataclass
+class Received:
+    """An uploaded file's bytes, or, over the size limit, only its digest and size (nothing is kept)."""
+
+    sha256: str
+    size: int
+    data: bytes | None
+
+
+def _take(path: Path, limits: Limits) -> Received:
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        with path.open("rb") as handle:
+            return Received(hashlib.file_digest(handle, "sha256").hexdigest(), size, None)
+    data = path.read_bytes()
+    digest, _ = store_raw(data)
+    return Received(digest, len(data), data)
+
+
+def _too_large(received: Received, file_name: str, agency: str, quarter: str, limits: Limits) -> Outcome:
+    report = Report(file_name=file_name, agency=agency, quarter=quarter, sha256=received.sha256)
+    report.problems.append(over_limit("file_bytes", received.size, limits.file_bytes))
+    return Outcome(report)
 
 
 def _conclude(
@@ -141,9 +173,8 @@ def _conclude(
 ) -> Submission:
     """Write the report, stage the accepted rows and record the decision."""
     report = outcome.report
-    config.reports_dir().mkdir(parents=True, exist_ok=True)
-    stem = f"{upload_id:06d}_{kind}_{agency or 'all'}_{quarter or 'ref'}"
-    html_path, csv_path = config.reports_dir() / f"{stem}.html", config.reports_dir() / f"{stem}.csv"
+    html_path, csv_path = names.report_paths(upload_id, kind, agency, quarter)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
     report.write_html(html_path, lang)
     report.write_csv(csv_path, lang)
     summary = {
@@ -152,6 +183,7 @@ def _conclude(
         "warnings": len(report.warnings),
         # Timings let `accueil bench` split validation into GX and the rest without re-running it.
         "validation_seconds": round(validation_seconds, 4),
+        "read": outcome.read,  # the reading worker's wall time and peak memory
         "sheets": {
             r.sheet: {
                 "evaluated": r.evaluated,
@@ -171,16 +203,30 @@ def _conclude(
     return Submission(upload, False, outcome)
 
 
-def _decide(
-    kind: str, data: bytes, file_name: str, agency: str, quarter: str, user: str, lang: str, validate
-) -> Submission:
-    received = _receive(kind, data, file_name, agency, quarter, user)
+def _decide(kind: str, path: Path, user: str, lang: str, validate) -> Submission:
+    abandoned.sweep()
+    file_name = names.file_name(path.name)
+    limits = agencies_contract().limits
+    taken = _take(path, limits)
+    received = _receive(kind, taken, file_name, "", "", user)
     if isinstance(received, Submission):
         return received
     upload_id, digest = received
     started = time.perf_counter()
-    outcome: Outcome = validate(digest)
-    return _conclude(kind, upload_id, agency, quarter, lang, outcome, time.perf_counter() - started)
+    with _interrupted_on_failure([upload_id]):
+        outcome = _too_large(taken, file_name, "", "", limits) if taken.data is None else validate(taken.data, digest)
+        return _conclude(kind, upload_id, "", "", lang, outcome, time.perf_counter() - started)
+
+
+@contextmanager
+def _interrupted_on_failure(upload_ids: list[int]):
+    """Whatever stops a check in this process (a bug, Ctrl-C) marks its uploads, with the reason, and goes on."""
+    try:
+        yield
+    except BaseException as exc:
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        abandoned.interrupt(upload_ids, f"it stopped on {reason}", f"elle s'est arrêtée sur {reason}")
+        raise
 
 
 def record_decision(
@@ -215,40 +261,51 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
     """Extracts (path, agency, quarter) through the door, validated together.
 
     Each file is received, decided and reported on its own (in `lang`, else its agency's
-    language); only GX's run is shared, which is most of the cost of a small file.
+    language); only GX's run is shared, which is most of the cost of a small file.  Every
+    agency code and quarter is checked first: one that is not what it claims to be
+    (`names.InvalidName`) stops the batch before anything is received.
     """
+    items = [(path, names.agency_code(agency), names.quarter(quarter)) for path, agency, quarter in items]
+    abandoned.sweep()
     agencies = reference_agencies()
     report_language("", lang, agencies)  # a language that is not one fails before anything is received
     known = None if agencies is None else set(agencies["agency_cd"])
-    backdate = config.backdate_days()
+    backdate, limits = config.backdate_days(), extract_contract().limits
     submissions: list[Submission | None] = []
     waiting: list[tuple[int, int, ExtractFile]] = []  # (position, upload id, file)
-    for position, (path, agency, quarter) in enumerate(items):
-        data = path.read_bytes()
-        agency = agency.strip().upper()
-        received = _receive("extract", data, path.name, agency, str(quarter), user)
-        if isinstance(received, Submission):
-            submissions.append(received)
-            continue
-        upload_id, digest = received
-        submissions.append(None)
-        waiting.append((position, upload_id, ExtractFile(data, path.name, agency, quarter, digest, backdate, known)))
-    started = time.perf_counter()
-    outcomes = validate_extracts([item for _, _, item in waiting])
-    # One validation for the batch: each file is given an equal share of its time.
-    seconds = (time.perf_counter() - started) / max(len(waiting), 1)
-    for (position, upload_id, item), outcome in zip(waiting, outcomes, strict=True):
-        language = report_language(item.agency, lang, agencies)
-        submissions[position] = _conclude(
-            "extract", upload_id, item.agency, str(item.quarter), language, outcome, seconds
-        )
+    received_ids: list[int] = []
+    with _interrupted_on_failure(received_ids):
+        for position, (path, agency, quarter) in enumerate(items):
+            submissions.append(None)
+            file_name = names.file_name(path.name)
+            taken = _take(path, limits)
+            received = _receive("extract", taken, file_name, agency, str(quarter), user)
+            if isinstance(received, Submission):
+                submissions[position] = received
+                continue
+            upload_id, digest = received
+            received_ids.append(upload_id)
+            if taken.data is None:
+                outcome = _too_large(taken, file_name, agency, str(quarter), limits)
+                language = report_language(agency, lang, agencies)
+                submissions[position] = _conclude("extract", upload_id, agency, str(quarter), language, outcome, 0.0)
+                continue
+            item = ExtractFile(taken.data, file_name, agency, quarter, digest, backdate, known)
+            waiting.append((position, upload_id, item))
+        started = time.perf_counter()
+        outcomes = validate_extracts([item for _, _, item in waiting])
+        # One validation for the batch: each file is given an equal share of its time.
+        seconds = (time.perf_counter() - started) / max(len(waiting), 1)
+        for (position, upload_id, item), outcome in zip(waiting, outcomes, strict=True):
+            language = report_language(item.agency, lang, agencies)
+            submissions[position] = _conclude(
+                "extract", upload_id, item.agency, str(item.quarter), language, outcome, seconds
+            )
     return submissions
 
 
 def submit_agencies(path: Path, user: str, lang: str | None = None) -> Submission:
-    data = path.read_bytes()
+    def validate(data: bytes, digest: str) -> Outcome:
+        return validate_agencies(data, file_name=names.file_name(path.name), sha256=digest)
 
-    def validate(digest: str) -> Outcome:
-        return validate_agencies(data, file_name=path.name, sha256=digest)
-
-    return _decide("agencies", data, path.name, "", "", user, lang or "en", validate)
+    return _decide("agencies", path, user, lang or "en", validate)

@@ -11,7 +11,7 @@ import pandas as pd
 from accueil.contract import Contract, agencies_contract, code_lists, extract_contract, fold
 from accueil.ingest.columns import column_arrays
 from accueil.ingest.crosschecks import CheckedFile, cross_check_files, reference_checks
-from accueil.ingest.expectations import SheetResult, run_suite, run_suites
+from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
 from accueil.ingest.privacy import cells_flagged, screen
 from accueil.ingest.reader import read_upload
 from accueil.quarters import Quarter
@@ -25,6 +25,7 @@ class Outcome:
     report: Report
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # normalised text, ready to load
     gx: list[SheetResult] = field(default_factory=list)
+    read: dict[str, float] = field(default_factory=dict)  # the reading worker's seconds and peak memory
 
     @property
     def accepted(self) -> bool:
@@ -74,9 +75,14 @@ def _iso_date(text: str) -> str:
 
 
 def _scrub(problems: list[Problem], flagged: set[tuple[str, int, str]]) -> list[Problem]:
-    """Never quote a value the privacy screen found to be an identifier."""
+    """Never quote a value the privacy screen found to be an identifier, nor, but in its own
+    problem, one that holds invisible characters or is refused as unsafe text."""
+    unsafe = {(p.sheet, p.row, p.column) for p in problems if p.rule in UNQUOTED}
     return [
-        replace(p, value=None) if (p.sheet, p.row, p.column) in flagged and p.rule != "identifier_value" else p
+        replace(p, value=None)
+        if ((p.sheet, p.row, p.column) in flagged and p.rule != "identifier_value")
+        or ((p.sheet, p.row, p.column) in unsafe and p.rule not in UNQUOTED)
+        else p
         for p in problems
     ]
 
@@ -111,10 +117,11 @@ def validate_extract(
 def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
     """Each file's own decision; GX validates them all in one run (its cost is per run)."""
     contract = extract_contract()
-    reports, privacy, normalised = [], [], []
+    reports, privacy, normalised, reads = [], [], [], []
     for item in files:
         report = Report(file_name=item.file_name, agency=item.agency, quarter=str(item.quarter), sha256=item.sha256)
         parsed = read_upload(item.data, contract)
+        reads.append(_read_stats(parsed))
         report.problems += parsed.problems
         found = screen(contract, parsed.sheets, parsed.unknown)
         report.problems += found
@@ -137,8 +144,8 @@ def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
         )
     )
     outcomes = []
-    for number, (item, report, found, sheets, results) in enumerate(
-        zip(files, reports, privacy, normalised, run_suites(contract, normalised), strict=True)
+    for number, (item, report, found, sheets, results, read) in enumerate(
+        zip(files, reports, privacy, normalised, run_suites(contract, normalised), reads, strict=True)
     ):
         for result in results:
             report.problems += result.problems
@@ -151,8 +158,12 @@ def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
                 report.problems.append(problem("no_data", "warning"))
         report.problems = _scrub(report.problems, cells_flagged(found))
         report.rows_read = {name: len(frame) for name, frame in sheets.items()}
-        outcomes.append(Outcome(report, sheets if report.accepted else {}, results))
+        outcomes.append(Outcome(report, sheets if report.accepted else {}, results, read))
     return outcomes
+
+
+def _read_stats(parsed) -> dict[str, float]:
+    return {"seconds": round(parsed.read_seconds, 4), "peak_rss_mb": round(parsed.peak_rss_bytes / 2**20, 1)}
 
 
 def validate_agencies(data: bytes, *, file_name: str, sha256: str = "") -> Outcome:
@@ -166,5 +177,6 @@ def validate_agencies(data: bytes, *, file_name: str, sha256: str = "") -> Outco
         report.problems += result.problems
     if sheets:
         report.problems += reference_checks(contract, sheets)
+    report.problems = _scrub(report.problems, set())
     report.rows_read = {name: len(frame) for name, frame in sheets.items()}
-    return Outcome(report, sheets if report.accepted else {}, results)
+    return Outcome(report, sheets if report.accepted else {}, results, _read_stats(parsed))

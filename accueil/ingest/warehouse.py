@@ -13,6 +13,7 @@ import duckdb
 
 from accueil import config, control
 from accueil.contract import Sheet, agencies_contract, extract_contract
+from accueil.ingest import abandoned
 from accueil.ingest.submit import staged_dir
 
 LOADS_TABLE = """
@@ -182,7 +183,9 @@ def mark_loaded(uploads: list[control.Upload], at: str | None = None) -> None:
 
 
 def reconcile(con: duckdb.DuckDBPyConnection) -> int:
-    """After a crash between the warehouse commit and the register update, trust the warehouse."""
+    """After a crash between the warehouse commit and the register update, trust the warehouse;
+    and no upload is left `received` by a process that died (accueil.ingest.abandoned)."""
+    abandoned.home_ready()
     loaded = con.execute("select upload_id from raw.loads").fetchall()
     with control.connect() as ctl:
         uploads = [control.get_upload(ctl, upload_id) for (upload_id,) in loaded]

@@ -214,8 +214,9 @@ def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, counte
             out.write(chunk)
             size += len(chunk)
             counter.add(len(chunk))
-    # The archived mode, without group or other write: raw/ stays read-only as it was.
-    os.chmod(destination, (member.mode & 0o755) | 0o400)
+    # The archived mode for the owner only (accueil.filemodes): raw/ stays read-only as it was, and an
+    # archive of a home from before the owner-only rule does not bring back group or other access.
+    os.chmod(destination, (member.mode & 0o700) | 0o400)
     os.utime(destination, (member.mtime, member.mtime))
     return Member(member.name, size, digest.hexdigest())
 

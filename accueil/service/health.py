@@ -2,7 +2,9 @@
 
 Healthy means: `accueil serve` is running for this home and its Dagster daemon has sent a
 heartbeat lately; a snapshot is published; the last build did not fail; nothing accepted
-has waited long for a build; and the disk has room.  Each miss is one plain sentence.
+has waited long for a build; the disk has room; and nobody but the home's owner can read
+or write its files (beyond the group an admin may share the snapshot and reports with).
+Each miss is one plain sentence.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from accueil import config, locks, publication
+from accueil import config, filemodes, locks, publication
 
 HEARTBEAT_STALE_SECONDS = 120
 WAITING_TOO_LONG_SECONDS = 30 * 60
@@ -122,6 +124,9 @@ def check() -> Health:
     free = shutil.disk_usage(home).free
     if free < MIN_FREE_BYTES:
         problems.append(f"only {free / 1e9:.1f} GB free on the disk that holds {home}")
+    too_open = filemodes.problem(home)
+    if too_open:
+        problems.append(too_open)
     return Health(
         healthy=not problems,
         problems=problems,

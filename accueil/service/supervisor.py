@@ -51,6 +51,9 @@ def dashboard_command(port: int, host: str) -> list[str]:
         # Tables' own CSV buttons would be exports the audit log never sees: the pages' buttons are audited.
         "--client.disableDataExport",
         "true",
+        # The door refuses files over the contract's 50 MB before reading them: no larger upload is taken in.
+        "--server.maxUploadSize",
+        "50",
     ]
 
 
@@ -99,10 +102,12 @@ def service_lock():
 def prepare(say: Callable[[str], None]) -> None:
     """The home ready for the daemon: instance settings, dbt manifest, no run left half-done."""
     from accueil import control
+    from accueil.ingest.abandoned import home_ready
     from orchestration.build import build_lock, prepare_manifest, recover_orphaned_runs
     from orchestration.instance import dagster_home
 
     dagster_home()
+    home_ready()  # no upload left `received` by a process that died
     say("Preparing dbt's manifest ...")
     prepare_manifest()
     with build_lock(wait=True, on_wait=lambda: say("A build is running: waiting for it to finish ...")):

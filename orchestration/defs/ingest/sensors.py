@@ -14,12 +14,13 @@ import shutil
 import dagster as dg
 
 from accueil import config, control, publication
+from accueil.ingest.names import AGENCY_IN_FILE_NAME
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import ORIGIN_TAG
 from orchestration.defs.jobs import publish_job
 
-INBOX_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9-]{2,12})_(?P<quarter>\d{4}Q[1-4])\.(xlsx|zip)$")
+INBOX_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_(?P<quarter>\d{{4}}Q[1-4])\.(xlsx|zip)$")
 
 
 def sweep_inbox(log) -> list[str]:
