@@ -15,6 +15,7 @@ from accueil.access.commands import audit_group
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.indicators.commands import demo_load_observations, demo_summary, docs_indicators, indicators
+from accueil.ingest.commands import uploads_group
 from accueil.ops.commands import backup, restore
 from accueil.quarters import Quarter
 from accueil.service.commands import serve
@@ -324,6 +325,11 @@ def _print_submission(submission, what: str) -> None:
             f"({upload.status}): nothing to do."
         )
     elif submission.accepted:
+        if submission.restored_from:
+            click.echo(
+                f"Restored: this file was upload {submission.restored_from}, which a later file replaced; "
+                "checked again, it replaces the current version at the next build."
+            )
         click.echo(
             f"Accepted: {what} is upload {upload.upload_id}, with {upload.warnings} warning(s). "
             "A running service (`accueil serve`) publishes it within minutes; otherwise run `accueil build`."
@@ -403,28 +409,6 @@ def agencies_load(path: Path, user: str, lang: str) -> None:
     submission = submit_agencies(path, user, lang)
     _print_submission(submission, path.name)
     sys.exit(0 if submission.accepted else 2)
-
-
-@cli.command("uploads")
-@click.option("--agency", callback=_agency_code, help="Only this agency's uploads.")
-def uploads_list(agency: str | None) -> None:
-    """List the upload register: what was received, when, by whom, and what became of it."""
-    from accueil import control
-
-    with control.connect() as con:
-        rows = control.uploads(con, agency=agency.upper() if agency else None)
-    if not rows:
-        click.echo("No uploads yet.")
-        return
-    click.echo(
-        f"{'id':>5}  {'kind':<8} {'agency':<7} {'quarter':<7} {'status':<10} {'err':>4} {'warn':>5}  "
-        f"{'received':<25} {'by':<10} file"
-    )
-    for u in rows:
-        click.echo(
-            f"{u.upload_id:>5}  {u.kind:<8} {u.agency_cd:<7} {u.quarter:<7} {u.status:<10} {u.errors:>4} "
-            f"{u.warnings:>5}  {u.received_at:<25} {u.received_by:<10} {u.file_name}"
-        )
 
 
 def _build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False):
@@ -584,6 +568,7 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(serve)
 cli.add_command(status_command)
+cli.add_command(uploads_group)
 docs.add_command(docs_indicators)
 
 

@@ -166,6 +166,19 @@ def find_same(con: sqlite3.Connection, kind: str, agency: str, quarter: str, sha
     )
 
 
+def current(con: sqlite3.Connection, kind: str, agency: str, quarter: str) -> Upload | None:
+    """The upload the warehouse holds, or will after the next build, for an extract's agency and
+    quarter or for the agency reference: the newest accepted or loaded one, since the pipeline
+    loads the newest accepted upload and supersedes every other (accueil.ingest.warehouse)."""
+    return _upload(
+        con.execute(
+            "select * from uploads where kind = ? and agency_cd = ? and quarter = ?"
+            " and status in ('accepted', 'loaded') order by upload_id desc limit 1",
+            (kind, agency, quarter),
+        ).fetchone()
+    )
+
+
 def uploads(con: sqlite3.Connection, kind: str | None = None, agency: str | None = None) -> list[Upload]:
     sql, args = "select * from uploads where 1 = 1", []
     if kind:

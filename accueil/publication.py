@@ -47,10 +47,11 @@ def _read_only() -> sqlite3.Connection | None:
     return con
 
 
-def unpublished() -> list[control.Upload]:
+def unpublished(include_loaded: bool = True) -> list[control.Upload]:
     """What the next build must take: accepted uploads not loaded yet (the newest per agency and
-    quarter), loaded ones that no published snapshot holds yet (their build failed or stopped),
-    and the council's indicator files not loaded yet."""
+    quarter), loaded ones that no published snapshot holds yet (their build failed or stopped;
+    left out with `include_loaded=False`, while a running build is about to publish them), and
+    the council's indicator files not loaded yet."""
     con = _read_only()
     if con is None:
         return []
@@ -62,7 +63,7 @@ def unpublished() -> list[control.Upload]:
         loaded = [
             u
             for u in control.uploads(con)
-            if u.kind in PUBLISHED_KINDS and u.status == "loaded" and u.upload_id not in shown
+            if include_loaded and u.kind in PUBLISHED_KINDS and u.status == "loaded" and u.upload_id not in shown
         ]
         indicators = [u for u in control.uploads(con, kind="indicators") if u.status == "accepted"]
     finally:

@@ -18,7 +18,7 @@ if str(HERE) not in sys.path:  # the pages import `shared` from this folder
     sys.path.insert(0, str(HERE))
 
 import signin  # noqa: E402
-from shared import VIEWER, tr  # noqa: E402
+from shared import VIEWER, md, tr  # noqa: E402
 
 from accueil import access, i18n  # noqa: E402
 
@@ -70,7 +70,7 @@ page = st.navigation(pages)
 _language_switch()
 st.query_params["lang"] = st.session_state["lang"]
 with st.sidebar:
-    st.markdown(tr("signin.as", name=viewer.name, role=signin.describe(viewer)))
+    st.markdown(tr("signin.as", name=md(viewer.name), role=md(signin.describe(viewer))))
     st.button(tr("signin.signout"), key="signout", on_click=signin.sign_out, args=(viewer,))
 
 try:
@@ -89,4 +89,4 @@ try:
     page.run()
 except access.AccessDenied as exc:
     # The access layer refused: a crafted parameter or a page a role should not reach.
-    st.error(tr("app.denied", reason=str(exc)))
+    st.error(tr("app.denied", reason=md(str(exc))))

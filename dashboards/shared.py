@@ -25,6 +25,17 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
+# Every character Markdown (CommonMark) gives a meaning to, raw HTML's `<` and `>` included.
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~"})
+
+
+def md(text) -> str:
+    """Text that came from someone else (an agency's name, a file name, a user name, an error),
+    escaped so that a Markdown element shows it as it is: `<img onerror=...>` or `[x](javascript:...)`
+    in an agency name is shown as those characters, never rendered."""
+    return str(text).translate(_MARKDOWN)
+
+
 VIEWER = "_accueil_viewer"
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
-from shared import lang, tr
+from shared import lang, md, tr
 
 from accueil import auth
 from accueil.access import Viewer
@@ -178,7 +178,7 @@ def _oidc_viewer() -> Viewer | None:
     except oidc.IdentityRefused as exc:
         _record_oidc(claims, refused=str(exc))
         st.title(tr("signin.title"))
-        st.error(tr("signin.refused", reason=str(exc)))
+        st.error(tr("signin.refused", reason=md(str(exc))))
         if st.button(tr("signin.signout"), key="signin_oidc_out"):
             st.logout()
         return None

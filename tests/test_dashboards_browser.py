@@ -24,7 +24,7 @@ from accueil.generate import GenerateOptions, generate
 from accueil.quarters import Quarter
 from tests.raw_extracts import read_workbook
 from tests.service_process import Service
-from tests.workbooks import read_rows, set_cell, write_rows
+from tests.workbooks import mutate, read_rows, set_cell, write_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def service(sample_warehouse, tmp_path):
     )
     _add_users(home)
     service = Service(home, tmp_path / "serve.log")
-    yield service, home
+    yield service, home, sample_warehouse[1]
     service.stop()
 
 
@@ -98,6 +98,15 @@ def _settle(page, seconds: float = 180) -> None:
         assert waited < seconds, "the page kept running"
 
 
+HOSTILE_NAME = '<img src=x onerror="window.pwned=1"> *Crossroads* [5](javascript:alert(1))'
+
+
+def _hostile_name(rows) -> None:
+    codes = rows["Agencies"][1].index("agency_cd")
+    (index,) = [i for i, row in enumerate(rows["Agencies"][3:]) if row[codes] == "AG005"]
+    set_cell(rows, "Agencies", "agency_name", index, HOSTILE_NAME)
+
+
 def _next_quarter(tmp_path: Path) -> Path:
     """AG005's extract for 2026Q1, the quarter after the sample's last: generated for this test."""
     out = tmp_path / "next-quarter"
@@ -120,7 +129,7 @@ def test_the_service_in_chromium(service, tmp_path):
     it; reloads and links keep people signed in; sign-out and expiry end the session."""
     from playwright.sync_api import expect, sync_playwright
 
-    running, home = service
+    running, home, region = service
     url = running.url
     good = _next_quarter(tmp_path)
     rows = read_rows(good)
@@ -180,6 +189,15 @@ def test_the_service_in_chromium(service, tmp_path):
         expect(nav.get_by_role("link")).to_have_count(3)
         expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
         expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
+        # Meanwhile the partnership renames her agency with markup in the name: pages must show it as text.
+        renamed = mutate(region / "agencies.xlsx", tmp_path / "agencies.xlsx", _hostile_name)
+        loaded = subprocess.run(
+            [sys.executable, "-m", "accueil.cli", "agencies", "load", str(renamed)],
+            env={**os.environ, "ACCUEIL_HOME": str(home)},
+            capture_output=True,
+            text=True,
+        )
+        assert loaded.returncode == 0, loaded.stdout
         clerk.locator("input[type=file]").set_input_files(str(good))
         _settle(clerk)
         clerk.get_by_role("button", name="Validate and submit").click()
@@ -187,6 +205,11 @@ def test_the_service_in_chromium(service, tmp_path):
         # Nobody types a command: the service loads, builds and publishes it, and the page says so.
         expect(clerk.get_by_text("Published on")).to_be_visible(timeout=420_000)
         _settle(clerk)
+        # The new name, markup and all, is text on the page: no image, no link, no script ran.
+        expect(clerk.get_by_role("heading", name=f"AG005 — {HOSTILE_NAME}")).to_be_visible()
+        expect(clerk.locator('img[src="x"]')).to_have_count(0)
+        expect(clerk.locator('a[href^="javascript"]')).to_have_count(0)
+        assert clerk.evaluate("() => window.pwned") is None
         clerk.get_by_text("Published on").scroll_into_view_if_needed()
         clerk.screenshot(path=str(SHOTS / "agency.png"), full_page=True)
         # Her figures now include the new quarter (tables are drawn on a canvas: the section's title is text).

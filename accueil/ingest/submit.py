@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Submission:
     upload: control.Upload
     duplicate: bool  # the very same bytes were already received for this agency and quarter
     outcome: Outcome | None  # None for a duplicate: nothing was validated again
+    restored_from: int | None = None  # the earlier upload of these bytes that this one makes current again
 
     @property
     def accepted(self) -> bool:
@@ -100,17 +102,49 @@ def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
     os.replace(partial, target)
 
 
+def _restorable(con: sqlite3.Connection, same: control.Upload) -> bool:
+    """Whether uploading `same`'s bytes again makes them current again: they were accepted once and
+    another upload has replaced them, or will at the next build."""
+    if same.status not in ("accepted", "loaded", "superseded"):
+        return False
+    now_current = control.current(con, same.kind, same.agency_cd, same.quarter)
+    return now_current is None or now_current.upload_id != same.upload_id
+
+
+def audit_restored(
+    con: sqlite3.Connection, user: str, upload_id: int, restored: control.Upload, replaced: control.Upload | None
+) -> None:
+    """The audit line of an upload that makes an earlier one's file current again."""
+    control.audit(
+        con,
+        user,
+        "upload_restored",
+        f"upload:{upload_id}",
+        restores=restored.upload_id,
+        replaces=None if replaced is None else replaced.upload_id,
+        kind=restored.kind,
+        agency=restored.agency_cd,
+        quarter=restored.quarter,
+        sha256=restored.sha256,
+    )
+
+
 def _receive(
     kind: str, received: Received, file_name: str, agency: str, quarter: str, user: str
-) -> tuple[int, str] | Submission:
-    """Register the upload: (upload id, sha256), or the earlier Submission for a duplicate.
+) -> tuple[int, str, int | None] | Submission:
+    """Register the upload: (upload id, sha256, the upload it restores or None), or the earlier
+    Submission for a duplicate.
 
-    The same bytes are checked again only when their earlier check did not finish.
+    The same bytes are checked again when their earlier check did not finish, and when they
+    are an earlier version that a correction replaced: uploading them again is how a partnership
+    goes back to a good file, and the rules or the reference may have changed since.
     """
     digest, size = received.sha256, received.size
     with control.connect() as con:
         same = control.find_same(con, kind, agency, quarter, digest)
-        if same is not None and same.status != "received" and not abandoned.was_interrupted(con, same.upload_id):
+        decided = same is not None and same.status != "received" and not abandoned.was_interrupted(con, same.upload_id)
+        restoring = same if decided and _restorable(con, same) else None
+        if decided and restoring is None:
             control.audit(
                 con,
                 user,
@@ -140,7 +174,9 @@ def _receive(
             size_bytes=size,
             pid=os.getpid(),  # so that an upload whose process died is found (abandoned.sweep)
         )
-    return upload_id, digest
+        if restoring is not None:
+            audit_restored(con, user, upload_id, restoring, control.current(con, kind, agency, quarter))
+    return upload_id, digest, None if restoring is None else restoring.upload_id
 
 
 @dataclass
@@ -169,7 +205,14 @@ def _too_large(received: Received, file_name: str, agency: str, quarter: str, li
 
 
 def _conclude(
-    kind: str, upload_id: int, agency: str, quarter: str, lang: str, outcome: Outcome, validation_seconds: float
+    kind: str,
+    upload_id: int,
+    agency: str,
+    quarter: str,
+    lang: str,
+    outcome: Outcome,
+    validation_seconds: float,
+    restored_from: int | None = None,
 ) -> Submission:
     """Write the report, stage the accepted rows and record the decision."""
     report = outcome.report
@@ -199,8 +242,9 @@ def _conclude(
     contract = extract_contract() if kind == "extract" else agencies_contract()
     if report.accepted:
         stage(upload_id, {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})
-    upload = record_decision(upload_id, report.accepted, report, html_path, csv_path)
-    return Submission(upload, False, outcome)
+    detail = {} if restored_from is None else {"restores": restored_from}
+    upload = record_decision(upload_id, report.accepted, report, html_path, csv_path, **detail)
+    return Submission(upload, False, outcome, restored_from)
 
 
 def _decide(kind: str, path: Path, user: str, lang: str, validate) -> Submission:
@@ -211,11 +255,11 @@ def _decide(kind: str, path: Path, user: str, lang: str, validate) -> Submission
     received = _receive(kind, taken, file_name, "", "", user)
     if isinstance(received, Submission):
         return received
-    upload_id, digest = received
+    upload_id, digest, restored_from = received
     started = time.perf_counter()
     with _interrupted_on_failure([upload_id]):
         outcome = _too_large(taken, file_name, "", "", limits) if taken.data is None else validate(taken.data, digest)
-        return _conclude(kind, upload_id, "", "", lang, outcome, time.perf_counter() - started)
+        return _conclude(kind, upload_id, "", "", lang, outcome, time.perf_counter() - started, restored_from)
 
 
 @contextmanager
@@ -272,7 +316,7 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
     known = None if agencies is None else set(agencies["agency_cd"])
     backdate, limits = config.backdate_days(), extract_contract().limits
     submissions: list[Submission | None] = []
-    waiting: list[tuple[int, int, ExtractFile]] = []  # (position, upload id, file)
+    waiting: list[tuple[int, int, int | None, ExtractFile]] = []  # (position, upload id, restored upload, file)
     received_ids: list[int] = []
     with _interrupted_on_failure(received_ids):
         for position, (path, agency, quarter) in enumerate(items):
@@ -283,7 +327,7 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
             if isinstance(received, Submission):
                 submissions[position] = received
                 continue
-            upload_id, digest = received
+            upload_id, digest, restored_from = received
             received_ids.append(upload_id)
             if taken.data is None:
                 outcome = _too_large(taken, file_name, agency, str(quarter), limits)
@@ -291,15 +335,15 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
                 submissions[position] = _conclude("extract", upload_id, agency, str(quarter), language, outcome, 0.0)
                 continue
             item = ExtractFile(taken.data, file_name, agency, quarter, digest, backdate, known)
-            waiting.append((position, upload_id, item))
+            waiting.append((position, upload_id, restored_from, item))
         started = time.perf_counter()
-        outcomes = validate_extracts([item for _, _, item in waiting])
+        outcomes = validate_extracts([item for *_, item in waiting])
         # One validation for the batch: each file is given an equal share of its time.
         seconds = (time.perf_counter() - started) / max(len(waiting), 1)
-        for (position, upload_id, item), outcome in zip(waiting, outcomes, strict=True):
+        for (position, upload_id, restored_from, item), outcome in zip(waiting, outcomes, strict=True):
             language = report_language(item.agency, lang, agencies)
             submissions[position] = _conclude(
-                "extract", upload_id, item.agency, str(item.quarter), language, outcome, seconds
+                "extract", upload_id, item.agency, str(item.quarter), language, outcome, seconds, restored_from
             )
     return submissions
 

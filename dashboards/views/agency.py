@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
-from shared import Col, agency_label, fetch, lang, outcome_name, periods, quarter, select, show_table, tr, viewer
+from shared import Col, agency_label, fetch, lang, md, outcome_name, periods, quarter, select, show_table, tr, viewer
 
 from accueil import access, i18n
 from accueil.contract import extract_contract
@@ -27,7 +27,7 @@ if me.role == "agency":
     if requested is not None and requested != agency:
         st.warning(tr("agency.own_only", agency=agency))
         st.query_params["agency"] = agency
-    st.subheader(agency_label(agency))
+    st.subheader(md(agency_label(agency)))
 else:
     if requested in agencies and "a_agency" not in st.session_state:
         st.session_state["a_agency"] = requested
@@ -68,9 +68,11 @@ if result is not None:
             )
         )
     elif result.accepted:
-        st.success(tr("agency.accepted", file=result.file_name, upload_id=result.upload_id, warnings=result.warnings))
+        st.success(
+            tr("agency.accepted", file=md(result.file_name), upload_id=result.upload_id, warnings=result.warnings)
+        )
     else:
-        st.error(tr("agency.rejected", file=result.file_name, errors=result.errors))
+        st.error(tr("agency.rejected", file=md(result.file_name), errors=result.errors))
     if not result.problems.empty:
         problems = result.problems.copy()
         problems["severity"] = [tr(f"agency.{s}") for s in problems["severity"]]
@@ -113,7 +115,7 @@ def _publication_panel(history) -> None:
     if state == "published":
         st.success(line + " " + tr("agency.published_at", when=i18n.timestamp(latest["published_at"], lg)))
     elif state == "failed":
-        st.error(line + " " + tr("agency.build_failed", reason=latest["build_error"] or "?"))
+        st.error(line + " " + tr("agency.build_failed", reason=md(latest["build_error"] or "?")))
     elif state in IN_PROGRESS:
         st.info(line + " " + tr("agency.in_progress"))
     else:

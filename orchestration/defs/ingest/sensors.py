@@ -51,10 +51,22 @@ def sweep_inbox(log) -> list[str]:
     return lines
 
 
+QUEUED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]
+IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+
+
+def _publish_runs(instance: dg.DagsterInstance, statuses) -> int:
+    return instance.get_runs_count(dg.RunsFilter(job_name=publish_job.name, statuses=statuses))
+
+
 @dg.sensor(job=publish_job, minimum_interval_seconds=10, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     sweep_inbox(context.log)
-    waiting = publication.unpublished()
+    # A queued run takes everything accepted by the time it starts; a run in progress publishes
+    # what it has loaded, so only what is still unloaded needs another run after it.
+    if _publish_runs(context.instance, QUEUED):
+        return dg.SkipReason("a publish run is queued: it will take what is waiting")
+    waiting = publication.unpublished(include_loaded=not _publish_runs(context.instance, IN_PROGRESS))
     if not waiting:
         return dg.SkipReason("nothing accepted is waiting to be published")
     with control.connect() as con:
