@@ -7,6 +7,7 @@ extract files, and formatted here with plain Python, not with the dashboards' he
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -333,7 +334,7 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     assert at.selectbox(key="a_quarter__en").value == "2025Q4"  # read from the file name
     at.button(key="a_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.success and at.success[0].value.startswith(f"Accepted: {good.name} is upload ")
+    assert at.success and _as_shown(at.success[0].value).startswith(f"Accepted: {good.name} is upload ")
     history = table(at, "Upload", "Quarter", "File", "Status")
     assert history["Status"].iloc[0] == "Accepted"
 
@@ -341,7 +342,7 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     choose(at, "a_agency", "AG003", lang="fr")
     at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
     at.button(key="a_submit").click().run()
-    assert at.error and at.error[0].value.startswith(f"Rejeté : {bad.name} compte ")
+    assert at.error and _as_shown(at.error[0].value).startswith(f"Rejeté : {bad.name} compte ")
     report = table(at, "Gravité", "Feuille", "Ligne", "Colonne", "Problème")
     problem = report.loc[report["Colonne"] == "postal_fsa"].iloc[0]
     assert problem["Feuille"] == "Client Profile" and problem["Ligne"] == "4"
@@ -436,3 +437,8 @@ def test_a_new_publish_is_seen_without_a_restart(writable_home):
     os.replace(fresh, published)  # as accueil.publish does
     at.run()
     assert "AG001 — Renamed Agency" in table(at, "Referring agency", "Rate")["Referring agency"].tolist()
+
+
+def _as_shown(markdown: str) -> str:
+    """What a Markdown element shows: the pages escape text from others (file names) with backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown)

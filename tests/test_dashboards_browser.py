@@ -57,7 +57,7 @@ PASSWORD = "a browser test password"
 
 
 def _add_users(home: Path) -> None:
-    for name, role in (("root", ["admin"]), ("ana", ["agency", "--agency", "AG005"])):
+    for name, role in (("root", ["admin"]), ("ana", ["agency", "--agency", "AG005"]), ("fay", ["funder"])):
         subprocess.run(
             [sys.executable, "-m", "accueil.cli", "users", "add", name, "--role", *role],
             input=PASSWORD + "\n",
@@ -232,19 +232,19 @@ def test_the_service_in_chromium(service, tmp_path):
         _settle(clerk)
         clerk.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
 
-        # The funders' page (as admin), opened from a typed link, has the new quarter, chosen by
-        # default as the latest.
-        page.goto(f"{url}/funders")
-        _settle(page)
-        expect(page.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
-        expect(page.get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value("2026 Q1")
-        expect(page.get_by_text("Comparing agencies")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
-        page.get_by_text("Français").click()
-        _settle(page)
-        page.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
-        page.get_by_text("English").click()
-        _settle(page)
+        # A funder, following a bookmarked link, finds the new quarter on the funders' page,
+        # chosen by default as the latest.
+        funder = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        funder.goto(f"{url}/funders")
+        _sign_in(funder, "fay")
+        expect(funder.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
+        expect(funder.get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value("2026 Q1")
+        expect(funder.get_by_text("Comparing agencies")).to_be_visible()
+        _settle(funder)
+        funder.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
+        funder.get_by_text("Français").click()
+        _settle(funder)
+        funder.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
 
         _go(page, "Audit log")
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
