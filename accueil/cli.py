@@ -15,7 +15,7 @@ from accueil.access.commands import audit_group
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.indicators.commands import demo_load_observations, demo_summary, docs_indicators, indicators
-from accueil.ingest.commands import uploads_group
+from accueil.ingest.commands import agency_code_option, uploads_group
 from accueil.ops.commands import backup, restore
 from accueil.quarters import Quarter
 from accueil.service.commands import serve
@@ -32,21 +32,6 @@ class QuarterType(click.ParamType):
             return Quarter.parse(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-
-
-class Refused(click.ClickException):
-    """A name refused before it is used: one sentence, exit 2, as for a rejected file."""
-
-    exit_code = 2
-
-
-def _agency_code(ctx, param, value: str | None) -> str | None:
-    from accueil.ingest.names import InvalidName, agency_code
-
-    try:
-        return None if value is None else agency_code(value)
-    except InvalidName as exc:
-        raise Refused(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -351,7 +336,7 @@ def _print_submission(submission, what: str) -> None:
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--agency", required=True, callback=_agency_code, help="The agency's code, as in the agency reference file."
+    "--agency", required=True, callback=agency_code_option, help="The agency's code, as in the agency reference file."
 )
 @click.option("--quarter", type=QuarterType(), required=True, help="The quarter the extract covers.")
 @click.option("--user", default=lambda: getpass.getuser(), show_default="the login name", help="Who uploads.")

@@ -14,7 +14,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-import xlsxwriter
 from click.testing import CliRunner
 
 from accueil import config, control
@@ -232,21 +231,6 @@ def tiny_region(tmp_path_factory) -> Path:
     return out
 
 
-def _write_as_text(path: Path, sheets: wb.Rows) -> Path:
-    """As an agency's spreadsheet keeps text typed behind an apostrophe: text cells, not formulas."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
-    for name, rows in sheets.items():
-        ws = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, str) and value:
-                    ws.write_string(r, c, value)
-                elif value not in ("", None):
-                    ws.write(r, c, value)
-    book.close()
-    return path
-
-
 def test_the_validation_report_writes_rejected_formulas_neutralised_and_escapes_html(tiny_region, tmp_path):
     from accueil.ingest.submit import submit_agencies, submit_extract
 
@@ -259,7 +243,7 @@ def test_the_validation_report_writes_rejected_formulas_neutralised_and_escapes_
     sheet = rows["Info&Orien"]
     sheet[1].append("=cmd()")  # an unknown column is named in the report as it is spelled
     sheet[2].append("label")
-    bad = _write_as_text(tmp_path / "AG001_2024Q1.xlsx", rows)
+    bad = wb.write_rows(tmp_path / "AG001_2024Q1.xlsx", rows, as_text=True)
 
     assert submit_agencies(tiny_region / "agencies.xlsx", user="test").accepted
     submission = submit_extract(bad, "AG001", Quarter.parse("2024Q1"), user="test")

@@ -20,7 +20,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from accueil import config, control
 from accueil.contract import extract_contract
@@ -283,27 +282,12 @@ DANGEROUS_IDS = {
 }
 
 
-def _as_text(path: Path, sheets: wb.Rows) -> Path:
-    """As a spreadsheet keeps text typed behind an apostrophe: text cells, never formulas."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, str) and value:
-                    sheet.write_string(r, c, value)
-                elif value not in ("", None):
-                    sheet.write(r, c, value)
-    book.close()
-    return path
-
-
 def test_formula_and_invisible_identifiers_are_row_errors(home, region, tmp_path):
     rows = wb.read_rows(region / "AG001_2024Q1.xlsx")
     for index, value in DANGEROUS_IDS.items():
         wb.set_cell(rows, "Info&Orien", "record_id", index, value)
     course = wb.set_cell(rows, "LT Client Enrol", "course_cd", 0, "@SUM(1+1)*cmd|calc")
-    submission = submit_extract(_as_text(tmp_path / "ids.xlsx", rows), "AG001", Q1, user="test")
+    submission = submit_extract(wb.write_rows(tmp_path / "ids.xlsx", rows, as_text=True), "AG001", Q1, user="test")
     assert not submission.accepted
     errors = submission.outcome.report.errors
     found = {(p.sheet, p.row, p.column) for p in errors if p.rule == "type_identifier"}
@@ -333,7 +317,7 @@ def test_formula_and_invisible_identifiers_are_row_errors(home, region, tmp_path
 def test_agency_names_that_a_spreadsheet_would_run_or_hide_are_refused(home, region, tmp_path, name, rule):
     rows = wb.read_rows(region / "agencies.xlsx")
     wb.set_cell(rows, "Agencies", "agency_name", 0, name)
-    submission = submit_agencies(_as_text(tmp_path / "agencies.xlsx", rows), user="test")
+    submission = submit_agencies(wb.write_rows(tmp_path / "agencies.xlsx", rows, as_text=True), user="test")
     assert submission.upload.status == "rejected"
     (found,) = [p for p in submission.outcome.report.errors if p.column == "agency_name"]
     assert (found.rule, found.sheet, found.row) == (rule, "Agencies", 4)

@@ -19,13 +19,18 @@ def read_rows(path: Path) -> Rows:
     return {name: [list(r) for r in book.get_sheet_by_name(name).to_python()] for name in book.sheet_names}
 
 
-def write_rows(path: Path, sheets: Rows) -> Path:
-    book = xlsxwriter.Workbook(str(path))
+def write_rows(path: Path, sheets: Rows, as_text: bool = False) -> Path:
+    """The rows as a workbook.  `as_text` keeps every string a text cell, as a spreadsheet keeps text
+    typed behind an apostrophe: never a formula, a number or a link."""
+    options = {"strings_to_formulas": False, "strings_to_numbers": False} if as_text else {}
+    book = xlsxwriter.Workbook(str(path), options)
     for name, rows in sheets.items():
         ws = book.add_worksheet(name)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value not in ("", None):
+                if as_text and isinstance(value, str) and value:
+                    ws.write_string(r, c, value)
+                elif value not in ("", None):
                     ws.write(r, c, value)
     book.close()
     return path

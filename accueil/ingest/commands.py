@@ -7,14 +7,11 @@ import sys
 
 import click
 
-
-class Refused(click.ClickException):
-    """One sentence and exit 2: the same code as a rejected upload."""
-
-    exit_code = 2
+from accueil.refused import Refused
 
 
-def _agency_code(ctx, param, value: str | None) -> str | None:
+def agency_code_option(ctx, param, value: str | None) -> str | None:
+    """A click callback: the agency code, checked before it reaches a path, a query or a report."""
     from accueil.ingest.names import InvalidName, agency_code
 
     try:
@@ -24,7 +21,7 @@ def _agency_code(ctx, param, value: str | None) -> str | None:
 
 
 def _agency_option(function):
-    return click.option("--agency", callback=_agency_code, help="Only this agency's uploads.")(function)
+    return click.option("--agency", callback=agency_code_option, help="Only this agency's uploads.")(function)
 
 
 @click.group("uploads", invoke_without_command=True)

@@ -12,12 +12,7 @@ from pathlib import Path
 import click
 
 from accueil import config
-
-
-class Refused(click.ClickException):
-    """One sentence and exit 2: the same code as a rejected upload."""
-
-    exit_code = 2
+from accueil.refused import Refused
 
 
 def _operator() -> str:
