@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accueil.contract import Contract, agencies_contract, code_lists, extract_contract
+from accueil.contract import Contract, agencies_contract, bounds_text, code_lists, extract_contract
 
 # Lists longer than this are summarised; the seed file has every value.
 INLINE_VALUES = 20
@@ -73,6 +73,7 @@ def _contract(contract: Contract) -> str:
         lines += [f"| `{name}` | {why} |" for name, why in contract.direct_identifiers.items()]
         lines.append("")
     lines += _limits(contract)
+    lines += _quarters(contract)
     for sheet in contract.sheets:
         origin = "iCARE" if sheet.source == "icare" else "Accueil"
         lines += [f"### {sheet.name} / {sheet.name_fr}", ""]
@@ -91,6 +92,8 @@ def _contract(contract: Contract) -> str:
             kind = f"identifier `{c.pattern}`" if c.pattern else TYPE_TEXT[c.type]
             if c.min is not None or c.max is not None:
                 kind += f" {c.min:g}–{c.max:g}" if c.min is not None and c.max is not None else ""
+            if c.earliest or c.latest:
+                kind += "; " + bounds_text(c.earliest, c.latest)
             required = "yes" if c.required else (f"with `{c.required_with}`" if c.required_with else "")
             source = "iCARE" if c.source == "icare" else "Accueil"
             if c.replaces:
@@ -133,6 +136,22 @@ def _limits(contract: Contract) -> list[str]:
         lines.append(f"| {en} | {fr} | {shown} |")
     lines.append("")
     return lines
+
+
+def _quarters(contract: Contract) -> list[str]:
+    if contract.quarters is None:
+        return []
+    earliest, latest = contract.quarters
+    return [
+        "### Quarters / Trimestres",
+        "",
+        f"An extract is uploaded for a quarter from {earliest.text()} to {latest.text()} (judged on the day it is "
+        "uploaded); one declared for any other is refused, with its report, before it is read. A year of birth, "
+        "a date or a quarter with bounds (the type column below) is refused outside them. / Un extrait est "
+        f"téléversé pour un trimestre compris entre {earliest.text('fr')} et {latest.text('fr')}; un extrait "
+        "déclaré pour un autre trimestre est refusé, avec son rapport, avant d'être lu.",
+        "",
+    ]
 
 
 def _code_lists(names: set[str]) -> str:

@@ -1,46 +1,165 @@
-"""Publish the warehouse as a read-only snapshot for the dashboards and `accueil sql`.
+"""Publish what is served: the read-only snapshot, and the agencies' own rows for `accueil sql --user`.
 
 DuckDB allows one writer and forbids readers while it writes, so readers never open
-the pipeline's file: after a successful build the file is checkpointed, copied and
-swapped into place with os.replace.  A reader that has the old snapshot open keeps
-reading it; the next one gets the new one; a failed build never gets here.
+the pipeline's file.  After a successful build, two new files are written from it and
+swapped into place with os.replace:
+
+- the snapshot (`published/warehouse.duckdb`), which the dashboards, `accueil sql` and the
+  indicators commands read: the `marts` and `reference` schemas, and nothing else.  The
+  working warehouse's `raw`, `staging` and `intermediate` schemas, client-level rows all,
+  stay where they are, unpublished.  The tables are copied into a new file rather than
+  the file copied and the rest dropped: a dropped table's bytes would stay in the file's
+  free blocks, and the snapshot is what an admin may share with a group.
+- the agencies' own rows (`agency_rows.duckdb` in the home, beside the working warehouse,
+  never shared): every raw table keyed by agency (the extracts as loaded, the loads, the
+  agency reference rows).  Only `accueil sql --user` opens it, for an agency user, and
+  copies that agency's rows alone (accueil/access/adhoc.py).
+
+A reader that has the old files open keeps reading them; the next one gets the new ones; a
+failed build never gets here.  A copy that fails half-way (a full disk) is removed at
+once, and one left by a killed build is removed when the next build, or `accueil serve`,
+starts (`remove_partials`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
 
 from accueil import config, control, filemodes
+from accueil.ops import disk
+
+# What the snapshot holds: the dbt marts and seeds, every table and view in them (a view is
+# published as a table, since what it reads is not there).
+SERVED_SCHEMAS = ("marts", "reference")
+AGENCY_KEY = "agency_cd"  # the raw tables keyed by agency hold this column
+_PARTIAL = ".partial"
+
+
+def agency_rows_path() -> Path:
+    """The agencies' own rows, for `accueil sql --user`: in the home, not in the shared published/ folder."""
+    return config.home() / "agency_rows.duckdb"
 
 
 def publish(actor: str = "pipeline") -> Path:
     source = config.warehouse_path()
-    with duckdb.connect(str(source)) as con:
-        con.execute("checkpoint")
-        loads = con.execute(
-            "select kind, agency_cd, quarter, upload_id, sha256 from raw.loads order by kind, agency_cd, quarter"
-        ).fetchall()
-    target = config.published_path()
+    target, rows = config.published_path(), agency_rows_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    shutil.copyfile(source, partial)
-    with duckdb.connect(str(partial)) as con:  # the copy must open cleanly before it replaces anything
-        con.execute("select count(*) from raw.loads").fetchone()
-    os.replace(partial, target)
-    manifest = {"published_at": control.now(), "uploads": [list(r) for r in loads]}
-    (target.parent / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    partial = _partial(target)
+    rows_partial = _partial(rows)
+    manifest = target.parent / f".manifest.json.{os.getpid()}{_PARTIAL}"
+    written = (partial, rows_partial, manifest, *_companions(partial), *_companions(rows_partial))
+    for path in written:  # a database file left under the same name would be opened, not made anew
+        path.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(source)) as con:
+            con.execute("checkpoint")
+            loads = con.execute(
+                "select kind, agency_cd, quarter, upload_id, sha256 from raw.loads order by kind, agency_cd, quarter"
+            ).fetchall()
+            tables = _copy(con, partial, _served(con))
+            _copy(con, rows_partial, _agency_keyed(con))
+        # The copy must open cleanly, holding what was copied, before it replaces anything.
+        with duckdb.connect(str(partial), read_only=True) as con:
+            held = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
+        if held != sorted(tables):
+            raise RuntimeError(f"the snapshot copy holds {held}, not the {len(tables)} tables copied")
+        # Written before the swap, so that a full disk cannot leave a new snapshot under the old manifest.
+        record = {"published_at": control.now(), "uploads": [list(r) for r in loads]}
+        manifest.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        os.chmod(rows_partial, 0o600)  # client-level rows: owner-only whatever the umask, never shared
+        os.replace(rows_partial, rows)
+        os.replace(partial, target)
+        os.replace(manifest, target.parent / "manifest.json")
+    except duckdb.Error as exc:
+        if disk.is_full_error(exc):
+            raise disk.DiskFull(disk.full_sentence(disk.BUILD_STOPPED)) from exc
+        raise
+    finally:
+        # Nothing half-written stays behind: a failed copy (a full disk) or check leaves the last snapshot alone.
+        for path in written:
+            path.unlink(missing_ok=True)
     # New files are owner-only (umask 077): a group an admin shares the snapshot and the reports with
-    # (ACCUEIL_SHARED_GROUP) gets them here, since each accepted upload ends in a publish.
+    # (ACCUEIL_SHARED_GROUP) gets them here, since each accepted upload ends in a publish.  Not the
+    # agencies' rows: they are in the home itself, which is never shared.
     filemodes.tighten(target.parent)
     filemodes.tighten(config.reports_dir())
     with control.connect() as ctl:
-        control.audit(ctl, actor, "published", str(target), uploads=len(loads))
+        control.audit(ctl, actor, "published", str(target), uploads=len(loads), tables=len(tables))
     return target
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}{_PARTIAL}")
+
+
+def _companions(path: Path) -> list[Path]:
+    """What DuckDB may leave beside a database file it was writing when it failed."""
+    return [path.with_name(path.name + ".wal")]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _served(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(schema, relation) of every table and view of the served schemas."""
+    return con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        " and list_contains($schemas, schema_name) union all select schema_name, view_name from duckdb_views()"
+        " where database_name = current_database() and list_contains($schemas, schema_name) and not internal"
+        " order by all",
+        {"schemas": list(SERVED_SCHEMAS)},
+    ).fetchall()
+
+
+def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(raw, table) of every raw table keyed by agency."""
+    return con.execute(
+        "select schema_name, table_name from duckdb_columns() where database_name = current_database()"
+        " and schema_name = 'raw' and column_name = ? order by all",
+        [AGENCY_KEY],
+    ).fetchall()
+
+
+def _copy(con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each relation copied, as a table, into a new database file at `path`; returns where each went.
+
+    The snapshot keeps the warehouse's schemas; the agencies' rows are one schema, `main`, since
+    only raw tables go there."""
+    copied = []
+    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as publishing")
+    try:
+        for schema, table in relations:
+            placed = "main" if schema == "raw" else schema
+            con.execute(f"create schema if not exists publishing.{_quote(placed)}")
+            con.execute(
+                f"create table publishing.{_quote(placed)}.{_quote(table)} as from {_quote(schema)}.{_quote(table)}"
+            )
+            copied.append((placed, table))
+        con.execute("checkpoint publishing")
+    finally:
+        con.execute("detach publishing")
+    return copied
+
+
+def remove_partials() -> list[Path]:
+    """Copies a publish left half-written when its process was killed (its `finally` never ran).
+    Called under the build lock, when no publish can be running; returns what it removed."""
+    removed = []
+    folder, rows = config.published_path().parent, agency_rows_path()
+    found = [
+        *(folder.glob(f".*{_PARTIAL}*") if folder.is_dir() else ()),
+        *rows.parent.glob(f".{rows.name}.*{_PARTIAL}*"),
+    ]
+    for path in found:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def read_only() -> duckdb.DuckDBPyConnection:

@@ -6,6 +6,8 @@ connection of its own.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass
 
 import altair as alt
@@ -25,15 +27,29 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
-# Every character Markdown (CommonMark) gives a meaning to, raw HTML's `<` and `>` included.
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~"})
+# Every ASCII punctuation character, each of which CommonMark lets a backslash escape: the
+# Markdown syntax (`![x](url)`, `[x](javascript:...)`, `*`, `#`, `|`, ...), raw HTML's `<` and `>`,
+# entities (`&`), and what Streamlit adds (`$` for LaTeX, `:` for `:red[...]`, `:material/...:` and
+# emoji shortcodes, `[` `]`).  An escaped character is shown as itself.
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in string.punctuation})
+# Control characters (a line break would start a new block: a heading, a list, a code block).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# GitHub-flavoured Markdown turns a bare `http://...`, `www.x` or `name@host` into a link after the
+# escapes are read, so a word joiner (U+2060, shown as nothing) goes between `:` and `//`, after
+# `@`, and between `www` and `.`: the text reads the same and is no link.
+_AUTOLINK = re.compile(r"\\:(?=\\/\\/)|\\@|(?i:www)(?=\\\.)")
+WORD_JOINER = "\u2060"
 
 
 def md(text) -> str:
-    """Text that came from someone else (an agency's name, a file name, a user name, an error),
-    escaped so that a Markdown element shows it as it is: `<img onerror=...>` or `[x](javascript:...)`
-    in an agency name is shown as those characters, never rendered."""
-    return str(text).translate(_MARKDOWN)
+    """Text that came from someone else (an agency's, program's or site's name, a file name, a user
+    name, an error that quotes them), escaped so that a Markdown element, a widget label or a metric
+    label shows it as it is, on one line: `![x](http://...)`, `<img src=...>`, `[x](javascript:...)`
+    or `$...$` in an agency's name is shown as those characters, never rendered, fetched or linked.
+
+    Selectbox options and dataframe cells are plain text in Streamlit: give them the text itself."""
+    flat = _CONTROL.sub(" ", str(text))
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, flat.translate(_MARKDOWN))
 
 
 VIEWER = "_accueil_viewer"
@@ -186,11 +202,13 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
 
 
 def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | None = None) -> pd.DataFrame:
-    """Show a table with its CSV download and, when it uses them, the legend of its marks."""
+    """Show a table with its CSV download and, when it uses them, the legend of its marks.
+
+    The caption is plain text (it may name an agency): it is escaped here, whole."""
     lg = lang()
     shown, csv, marks = render_table(frame, cols, lg)
     if caption:
-        st.markdown(f"**{caption}**")
+        st.markdown(f"**{md(caption)}**")
     if frame.empty:
         st.info(tr("common.no_rows"))
     else:

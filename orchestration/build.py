@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accueil import config, control
+from accueil.ops import disk
+from accueil.publish import remove_partials
+from orchestration import dbt_child
 from orchestration.instance import dagster_home
 
 WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
@@ -145,37 +150,102 @@ def build_session(origin: str, wait: bool = False, on_wait: Callable[[], None] |
     Dagster home, the manifest, and this home's dbt target folder.  Entered again in the
     same process (the resources of each dg.materialize that `run_build` makes), it hands
     back the build already in progress.
+
+    Before anything else, under the lock: what a killed build left (`clear_leftovers`), and
+    room on the disk (accueil/ops/disk.py: a build the disk has no room for is refused and
+    recorded as failed).  A build that fails because the disk filled says so in one sentence
+    (`DiskFull`), and leaves nothing of its own behind.
     """
     global _current
     if _current is not None:
         yield _current
         return
     with build_lock(wait, on_wait):
+        clear_leftovers()
+        try:
+            disk.check_room_for_build()
+        except disk.NotEnoughSpace as exc:
+            _record_refusal(origin, str(exc))
+            raise
         dagster_home()
         os.environ["ACCUEIL_WAREHOUSE"] = str(config.warehouse_path())
         prepare_manifest()
         # Each invocation's dbt target folder goes under this home, not the shared project:
         # builds for two homes from one clone then never touch each other's folders.
-        before = os.environ.get("DBT_TARGET_PATH")
+        before = {name: os.environ.get(name) for name in ("DBT_TARGET_PATH", dbt_child.PARENT_ENV)}
         os.environ["DBT_TARGET_PATH"] = str(_dbt_targets())
+        os.environ[dbt_child.PARENT_ENV] = str(os.getpid())  # the dbt children's parent (orchestration/dbt_child.py)
         _keep_partial_parse()
         with control.connect() as con:
             build = Build(control.build_started(con, origin, os.getpid()), origin)
         _current = build
+        full = disk.full_sentence(disk.BUILD_STOPPED)
         try:
             yield build
         except BaseException as exc:
+            # The disk is looked at before anything is cleaned up: a failure on a full disk is the disk's.
+            if disk.is_full_error(exc) or (isinstance(exc, Exception) and disk.nearly_full()):
+                build.failure = full
+                raise disk.DiskFull(full) from exc
             build.failure = build.failure or _reason(exc)
             raise
+        else:
+            # A run of the service fails without raising here: its step's error is the reason.
+            if build.failure and (disk.is_full_text(build.failure) or disk.nearly_full()):
+                build.failure = full
         finally:
             _current = None
-            with control.connect() as con:
-                control.build_finished(con, build.build_id, build.failure)
-            if before is None:
-                os.environ.pop("DBT_TARGET_PATH", None)
-            else:
-                os.environ["DBT_TARGET_PATH"] = before
-            _clean_dbt_targets()
+            for name, value in before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            with suppress(OSError):
+                _clean_dbt_targets()
+            _record_end(build)
+
+
+def _record_end(build: Build) -> None:
+    """The build's row: succeeded, or failed with its reason.  On a disk too full for even that,
+    the row stays `running`, and the next build or `accueil serve` marks it interrupted."""
+    try:
+        with control.connect() as con:
+            control.build_finished(con, build.build_id, build.failure)
+    except sqlite3.Error as exc:
+        if not disk.is_full_error(exc):
+            raise
+
+
+def _record_refusal(origin: str, reason: str) -> None:
+    """A build refused before it started is still a failed build, for the agency page and `accueil status`."""
+    try:
+        with control.connect() as con:
+            control.build_finished(con, control.build_started(con, origin, os.getpid()), reason)
+    except sqlite3.Error as exc:
+        if not disk.is_full_error(exc):
+            raise
+
+
+def clear_leftovers() -> list[str]:
+    """What a killed build leaves behind, cleared under the build lock, when no build of this
+    home can be running: its dbt if it still runs (and with it dbt's lock on the warehouse), a
+    snapshot copy half-written, DuckDB's spill files and dbt's target folders.  `accueil build`
+    and every run of the service clear them as they start, and so does `accueil serve`.
+    Returns what was done, in words, for `accueil serve` to say."""
+    done = []
+    if dbt_child.stop_orphans():
+        done.append("stopped the dbt an interrupted build left running")
+    partials = remove_partials()
+    if partials:
+        done.append(f"removed {len(partials)} half-written snapshot copy(ies)")
+    warehouse = config.warehouse_path()
+    spill = warehouse.with_name(warehouse.name + ".tmp")  # DuckDB's temp_directory beside a database file
+    if spill.is_dir():
+        shutil.rmtree(spill, ignore_errors=True)
+        done.append("removed the warehouse's spill files")
+    with suppress(OSError):  # a target folder that cannot be cleared now is cleared after the build
+        _clean_dbt_targets()
+    return done
 
 
 def _reason(exc: BaseException) -> str:
@@ -223,18 +293,33 @@ def run_build(
 def _load_transform_publish(
     progress: Callable[[int, int], None] | None, publish: bool, transform: bool
 ) -> BuildSummary:
+    from accueil.ingest.warehouse import connect, reconcile
+
+    with connect() as con:
+        reconcile(con)
+    summary = BuildSummary()
+    with _build_output() as log:
+        try:
+            _materialize(summary, progress, publish, transform)
+        except Exception as exc:
+            exc.add_note(f"dbt's output and Dagster's messages are in {log}")
+            raise
+    if publish and transform:
+        summary.published = config.published_path()
+    return summary
+
+
+def _materialize(
+    summary: BuildSummary, progress: Callable[[int, int], None] | None, publish: bool, transform: bool
+) -> None:
     import dagster as dg
 
     from accueil.indicators.warehouse import pending as pending_indicator_files
-    from accueil.ingest.warehouse import connect, reconcile
     from orchestration.definitions import resources as current_resources
     from orchestration.defs.indicators.assets import baseline_audit, indicator_files
     from orchestration.defs.ingest.assets import agency_reference, extracts
     from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
 
-    with connect() as con:
-        reconcile(con)
-    summary = BuildSummary()
     instance = dg.DagsterInstance.get()
     recover_orphaned_runs(instance, "command")
     resources = current_resources()
@@ -253,37 +338,51 @@ def _load_transform_publish(
         if progress:
             progress(len(waiting), len(waiting))
     if not transform:
-        return summary
+        return
     summary.indicator_files = [u.upload_id for u in pending_indicator_files()]
     # The council's indicator files load in the same run as dbt: they are small, and dbt reads them.
     selection = [indicator_files, warehouse_models, baseline_audit]
     if publish:
         selection.append(published_snapshot)
-    with _dbt_output() as log:
-        try:
-            dg.materialize(selection, instance=instance, resources=resources, run_config=quiet, tags=tags)
-        except Exception as exc:
-            exc.add_note(f"dbt's output is in {log}")
-            raise
-    if publish:
-        summary.published = config.published_path()
-    return summary
+    dg.materialize(selection, instance=instance, resources=resources, run_config=quiet, tags=tags)
 
 
 def dbt_log_path() -> Path:
-    """Where the last build's dbt output is kept."""
+    """Where the last build's dbt output and Dagster's messages are kept."""
     return config.home() / "logs" / "dbt-build.log"
 
 
 @contextmanager
-def _dbt_output():
+def _build_output():
     """dagster-dbt echoes dbt's every log line (about 1,300 a build) to standard output: they go
     to a file under the home instead, the last build's, so the terminal keeps its progress bar
-    and the lines are still there to read."""
+    and the lines are still there to read.  Dagster's own messages (standard error) go there
+    too: a failure reaches the terminal once, from the command, not as Dagster's log lines and
+    tracebacks.  Those are written as long as the disk takes them: on a full disk, Dagster
+    reports its event log's failures there, and a failed write must not become the error."""
     path = dbt_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle, redirect_stdout(handle):
+    with path.open("w", encoding="utf-8") as handle, redirect_stdout(handle), redirect_stderr(_WhileItFits(handle)):
         yield path
+
+
+class _WhileItFits(io.TextIOBase):
+    """A text stream onto `handle` that drops what the disk will not take."""
+
+    def __init__(self, handle: io.TextIOBase) -> None:
+        self._handle = handle
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        with suppress(OSError):
+            self._handle.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with suppress(OSError):
+            self._handle.flush()
 
 
 def _dbt_targets() -> Path:
@@ -310,7 +409,7 @@ def _clean_dbt_targets() -> None:
     targets = _dbt_targets()
     parses = sorted(targets.glob(f"*/{PARTIAL_PARSE}"), key=lambda path: path.stat().st_mtime)
     if parses:
-        shutil.copyfile(parses[-1], targets / PARTIAL_PARSE)
+        os.replace(parses[-1], targets / PARTIAL_PARSE)  # moved, not copied: it needs no room on a full disk
     for path in targets.iterdir() if targets.exists() else ():
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

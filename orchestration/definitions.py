@@ -1,13 +1,12 @@
 """All of Accueil's Dagster code in one Definitions: `dagster dev -m orchestration.definitions`."""
 
 import os
-import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from accueil import config
+from orchestration.dbt_child import executable as dbt_executable
 from orchestration.defs.indicators.assets import baseline_audit, indicator_files
 from orchestration.defs.ingest.assets import agency_reference, extracts
 from orchestration.defs.ingest.sensors import inbox_sensor
@@ -23,8 +22,8 @@ def resources() -> dict:
     """Built from ACCUEIL_HOME as it is now, so that one process can serve several homes (tests)."""
     return {
         "warehouse": warehouse_resource(),
-        # The venv's dbt, whether or not the venv is activated.
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        # The venv's dbt, whether or not the venv is activated, as a child that dies with the build.
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(dbt_executable())),
         "build_session": BuildSessionResource(),
     }
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psutil
 
+from tests import workbooks as wb
+
 SHEET_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -88,6 +90,59 @@ def csv_zip_rows(target: Path, sheet: str, count: int) -> Path:
         rows = "".join(f"R{i},{i * 7919 % 1_000_003:064x}\r\n" for i in range(count))  # as varied as real rows
         out.writestr(f"{sheet}.csv", "record_id,client_key\r\n" + rows)
     return target
+
+
+# ---- issue 27: a second pass ----------------------------------------------------------------------------------
+
+EMAIL, PHONE = "jane.doe@example.org", "905-555-0142"
+
+
+def with_extra_sheet(source: Path, target: Path, name: str = "Notes") -> Path:
+    """A good extract with one sheet more, holding an e-mail address and a phone number."""
+    rows = wb.read_rows(source)
+    rows[name] = [["Follow-up contacts"], ["who", "how"], ["client", EMAIL], ["client", PHONE]]
+    return wb.write_rows(target, rows, as_text=True)
+
+
+def csv_zip_with(source: Path, target: Path, members: dict[str, bytes]) -> Path:
+    """A zip of CSVs (from a good workbook) with more members."""
+    wb.csv_zip(source, target)
+    with zipfile.ZipFile(target, "a") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return target
+
+
+def with_cells(source: Path, target: Path, changes: list[tuple[str, str, int, object]], as_text: bool = True) -> Path:
+    """A good workbook with cells set: (sheet, machine name, data row index, value)."""
+    rows = wb.read_rows(source)
+    for sheet, column, index, value in changes:
+        wb.set_cell(rows, sheet, column, index, value)
+    return wb.write_rows(target, rows, as_text=as_text)
+
+
+def record_ids_of(source: Path, target: Path, agency: str, new: str) -> Path:
+    """A good workbook whose record ids name another agency: `AG001-IO-0000001` -> `{new}-IO-0000001`."""
+    rows = wb.read_rows(source)
+    for sheet in rows.values():
+        if len(sheet) > 1 and "record_id" in sheet[1]:
+            index = sheet[1].index("record_id")
+            for row in sheet[3:]:
+                row[index] = str(row[index]).replace(f"{agency}-", f"{new}-", 1)
+    return wb.write_rows(target, rows, as_text=True)
+
+
+def fifo(path: Path) -> Path:
+    """A named pipe with no writer: reading it waits for ever."""
+    os.mkfifo(path)
+    return path
+
+
+def sparse(path: Path, size: int) -> Path:
+    """A regular file of `size` bytes that takes no room on disk (all zeros)."""
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
 
 
 @dataclass

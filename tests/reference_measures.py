@@ -16,6 +16,8 @@ import pandas as pd
 from tests.raw_extracts import read_region, read_workbook
 
 Z = 1.96
+WHOLE_GROUP_THRESHOLD = 20
+MEDIAN_INTERVAL_MINIMUM = 20
 ALL = "all"
 ALL_AGENCIES = "ALL"
 REFUGEES = {"Government-assisted refugee", "Privately sponsored refugee", "Protected person"}
@@ -396,7 +398,9 @@ def median_rows(people: pd.DataFrame) -> pd.DataFrame:
                 n = len(days)
                 low = max(1, math.floor((n - Z * math.sqrt(n)) / 2))
                 high = min(n, math.ceil(1 + (n + Z * math.sqrt(n)) / 2))
-                rows.append((*key, None, n, float(np.median(days)), float(days[low - 1]), float(days[high - 1])))
+                # docs/measures.md: the interval is withheld under MEDIAN_INTERVAL_MINIMUM clients.
+                bounds = (float(days[low - 1]), float(days[high - 1])) if n >= MEDIAN_INTERVAL_MINIMUM else (None, None)
+                rows.append((*key, None, n, float(np.median(days)), *bounds))
     out = pd.DataFrame(
         rows,
         columns=[
@@ -420,8 +424,8 @@ def _key(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     return list(frame[columns].itertuples(index=False, name=None))
 
 
-def _groups(frame: pd.DataFrame) -> list[pd.DataFrame]:
-    """Each way cells add up to a published total, as (cell index, group id, is_total) rows."""
+def _groups(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each way cells add up to a published total, as (cell index, group id, is_total) rows, by family."""
     cells = frame.reset_index().rename(columns={"index": "cell"})
     parts = cells[cells["breakdown"].isin(PARTITIONING)]
     totals = cells[cells["breakdown"] == ALL]
@@ -432,6 +436,15 @@ def _groups(frame: pd.DataFrame) -> list[pd.DataFrame]:
         ]
     )
     by_value["group"] = _key(by_value, ["outcome", "period", "agency_code", "member_group"])
+    cross = cells[cells["breakdown"] == "gender_x_immigration_category"]
+    split = cross["breakdown_value"].str.split("|", expand=True)
+    margins = []
+    for margin, column in (("gender", 0), ("immigration_category", 1)):
+        margins.append(cross.assign(member_group=margin, member_value=split[column], is_total=False))
+        own = cells[cells["breakdown"] == margin]
+        margins.append(own.assign(member_group=margin, member_value=own["breakdown_value"], is_total=True))
+    by_margin = pd.concat(margins)
+    by_margin["group"] = _key(by_margin, ["outcome", "period", "agency_code", "member_group", "member_value"])
     by_agency = cells.assign(
         group=_key(cells, ["outcome", "period", "breakdown", "breakdown_value"]),
         is_total=cells["agency_code"] == ALL_AGENCIES,
@@ -441,20 +454,80 @@ def _groups(frame: pd.DataFrame) -> list[pd.DataFrame]:
         is_total=cells["period"] == ALL,
     )
     columns = ["cell", "group", "is_total", "denominator", "breakdown_value", "agency_code", "period"]
-    return [g[columns] for g in (by_value, by_agency, by_period)]
+    return {
+        "values": by_value[columns],
+        "margins": by_margin[columns],
+        "agencies": by_agency[columns],
+        "periods": by_period[columns],
+    }
+
+
+def _tables(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The gender x immigration category table of each outcome, period and agency, with its
+    margins: (cells, row keys, column keys, denominators) per table."""
+    cells = frame.reset_index().rename(columns={"index": "cell"})
+    cells = cells[cells["breakdown"].isin([ALL, "gender", "immigration_category", "gender_x_immigration_category"])]
+    split = cells["breakdown_value"].str.split("|", expand=True).reindex(columns=[0, 1])
+    is_cross = cells["breakdown"] == "gender_x_immigration_category"
+    row = np.where(is_cross, split[0], np.where(cells["breakdown"] == "gender", cells["breakdown_value"], "*"))
+    col = np.where(
+        is_cross, split[1], np.where(cells["breakdown"] == "immigration_category", cells["breakdown_value"], "*")
+    )
+    cells = cells.assign(row=row, col=col)
+    return [
+        (t["cell"].to_numpy(), t["row"].to_numpy(), t["col"].to_numpy(), t["denominator"].to_numpy())
+        for _, t in cells.groupby(["outcome", "period", "agency_code"])
+    ]
+
+
+def _rectangles(tables, suppressed: np.ndarray) -> list[int]:
+    """docs/measures.md, "Tables": a suppressed cell on no rectangle of four suppressed cells gets the
+    rectangle through it that adds the fewest clients (then fewest cells, then by other row, other
+    column) suppressed whole.  Decided for every table from the same flags."""
+    picked = []
+    for cells, rows, cols, sizes in tables:
+        at = {(r, c): i for i, (r, c) in enumerate(zip(rows, cols, strict=True))}
+        hidden = suppressed[cells]
+        for i in np.flatnonzero(hidden):
+            r, c = rows[i], cols[i]
+            options = []
+            for r2 in set(rows) - {r}:
+                for c2 in set(cols) - {c}:
+                    corners = [at.get((r, c2)), at.get((r2, c)), at.get((r2, c2))]
+                    if None in corners:
+                        continue
+                    added = [j for j in corners if not hidden[j]]
+                    options.append((sum(sizes[j] for j in added), len(added), r2, c2, added))
+            if not options or min(o[1] for o in options) == 0:
+                continue
+            picked.extend(cells[j] for j in min(options, key=lambda o: o[:4])[4])
+    return picked
+
+
+def primary(frame: pd.DataFrame, threshold: int, whole_group: int = WHOLE_GROUP_THRESHOLD) -> np.ndarray:
+    """docs/measures.md, "Primary": a small denominator, numerator or complement, or all or none of a small group."""
+    d = frame["denominator"]
+    n = frame["numerator"]
+    proportion = n.notna()
+    small = lambda x: (x >= 1) & (x < threshold)  # noqa: E731
+    whole = proportion & ((n == 0) | (n == d)) & (d < whole_group)
+    return ((d < threshold) | (proportion & (small(n) | small(d - n))) | whole).to_numpy().copy()
 
 
 def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Primary suppression, then complementary: no group of a total and its parts may have exactly one
-    suppressed member, so the smallest unsuppressed member (parts before the total) joins it."""
+    """Primary suppression, then complementary: in each round, the families values, margins, tables,
+    agencies and periods in turn, until nothing changes (docs/measures.md)."""
     frame = frame.reset_index(drop=True)
-    num = frame["numerator"].fillna(0)
-    suppressed = ((frame["denominator"] < threshold) | ((num > 0) & (num < threshold))).to_numpy().copy()
+    suppressed = primary(frame, threshold)
     groups = _groups(frame)
+    tables = _tables(frame)
     while True:
         before = suppressed.sum()
-        for members in groups:
-            members = members.assign(suppressed=suppressed[members["cell"].to_numpy()])
+        for family in ("values", "margins", "tables", "agencies", "periods"):
+            if family == "tables":
+                suppressed[_rectangles(tables, suppressed)] = True
+                continue
+            members = groups[family].assign(suppressed=suppressed[groups[family]["cell"].to_numpy()])
             lone = members.groupby("group")["suppressed"].transform("sum") == 1
             candidates = members[lone & ~members["suppressed"]].sort_values(
                 ["denominator", "is_total", "breakdown_value", "agency_code", "period"]

@@ -7,7 +7,9 @@ is a leak.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -24,6 +26,7 @@ from accueil.access.adhoc import open_restricted, run_sql
 from accueil.access.exposure import aggregate_exposure
 from accueil.auth import passwords, sessions, signin, users
 from accueil.cli import cli
+from accueil.publish import agency_rows_path
 
 PASSWORD = "correct horse battery"
 CLIENT_MARKER = "CLIENT-KEY-7f3a"
@@ -58,8 +61,16 @@ def snapshot():
                     t(kind, agency_cd, quarter, upload_id, loaded_at);
             create table staging.stg_client_profile as select '{RAW_MARKER}' as note;
             create table intermediate.int_client_spine as select '{CLIENT_MARKER}' as client_key;
+            create table marts.fct_extract_loads as
+                select agency_cd as agency_code, quarter, upload_id, loaded_at from raw.loads;
             """
         )
+    # What the publish writes beside the snapshot for `accueil sql --user` of an agency: the raw tables
+    # keyed by agency (accueil/publish.py).  The snapshot's own raw, staging and intermediate tables
+    # above are there to show that no other role reaches them, even if a snapshot held them.
+    with duckdb.connect(str(agency_rows_path())) as con:
+        con.execute(f"attach '{path}' as snapshot (read_only)")
+        con.execute("create table loads as from snapshot.raw.loads")
     return path
 
 
@@ -240,6 +251,67 @@ def test_unknown_wrong_waiting_and_locked_get_the_same_answer_at_the_same_cost(m
     details = [json.loads(r["detail"]) for r in _audit("signin_failed")]
     assert details[-4] == {"reason": "unknown user"}
     assert [d["reason"] for d in details[-4:]] == ["unknown user", "wrong password", "backing off", "locked"]
+
+
+# A password typed in the name box, as people do.
+TYPED_PASSWORD = "hunter2-P@ssw0rd!"
+MARK = re.compile(r"unknown user #[0-9a-f]{12}")
+
+
+def _everything_recorded() -> str:
+    """The audit log and the rest of the control database, as text an admin could come to read."""
+    rows = " ".join(" ".join(str(v) for v in tuple(r)) for r in _audit())
+    return rows + " " + control.path().read_bytes().decode("latin-1")
+
+
+def test_a_failed_sign_in_records_the_name_only_when_it_is_a_users(monkeypatch):
+    _add("fay", "funder")
+    for typed in (TYPED_PASSWORD, f"  {TYPED_PASSWORD.upper()} ", "another guess", TYPED_PASSWORD):
+        _refused(typed, PASSWORD)
+    _refused("fay", TYPED_PASSWORD)  # an existing name with a wrong password: the name, never the password
+    recorded = _everything_recorded().lower()
+    for typed in ("hunter2", "p@ssw0rd", "another guess"):
+        assert typed not in recorded, f"{typed!r} is in the control database"
+
+    failed = _audit("signin_failed")
+    actors = [r["actor"] for r in failed]
+    assert all(MARK.fullmatch(a) for a in actors[:4]), actors
+    # The same name (as sign-in reads it: trimmed, any case) gets the same mark, so an admin can
+    # follow repeated attempts; another name gets another.
+    assert actors[0] == actors[1] == actors[3] != actors[2]
+    assert [r["target"] for r in failed[:4]] == [f"user:{a}" for a in actors[:4]]
+    assert [json.loads(r["detail"]) for r in failed[:4]] == [{"reason": "unknown user"}] * 4
+    assert (actors[4], failed[4]["target"]) == ("fay", "user:fay")
+    assert json.loads(failed[4]["detail"])["reason"] == "wrong password"
+
+    # The mark is keyed with the home's secret: not a plain digest anyone could test guesses against.
+    mark = actors[0].removeprefix("unknown user #")
+    for digest in (hashlib.sha256, hashlib.md5, hashlib.sha1):
+        assert mark not in digest(TYPED_PASSWORD.lower().encode()).hexdigest()
+    assert signin.fingerprint(TYPED_PASSWORD) == actors[0]
+    monkeypatch.setenv("ACCUEIL_COOKIE_SECRET", "another home's key")
+    assert MARK.fullmatch(signin.fingerprint(TYPED_PASSWORD)) and signin.fingerprint(TYPED_PASSWORD) != actors[0]
+
+
+def test_a_locked_or_waiting_account_is_still_recorded_by_its_name():
+    _add("lou", "funder")
+    assert CliRunner().invoke(cli, ["users", "lock", "lou"]).exit_code == 0
+    _refused("LOU", PASSWORD)
+    assert [(r["actor"], json.loads(r["detail"])["reason"]) for r in _audit("signin_failed")] == [("lou", "locked")]
+
+
+def test_the_command_line_sign_in_records_an_unknown_name_only_as_a_mark(snapshot):
+    _add("fay", "funder")
+    result = _sql("select 1", user=TYPED_PASSWORD, password="whatever was typed next")
+    assert result.exit_code == 1 and "wrong user name or password" in result.output
+    assert TYPED_PASSWORD not in result.output
+    assert "hunter2" not in _everything_recorded().lower(), "the typed name is in the control database"
+    (row,) = _audit("signin_failed")
+    assert MARK.fullmatch(row["actor"]) and _audit("export") == []
+    # An admin's `accueil audit list` shows the mark, nothing of what was typed.
+    listed = CliRunner().invoke(cli, ["audit", "list", "--action", "signin_failed"])
+    assert listed.exit_code == 0, listed.output
+    assert row["actor"] in listed.output and "hunter2" not in listed.output.lower()
 
 
 def test_an_admin_sees_waits_and_locks_and_lifts_them():
@@ -551,7 +623,7 @@ def test_run_sql_refuses_before_a_snapshot_exists():
 
 
 def test_the_demo_makes_one_admin_and_shows_its_password_once(capsys, monkeypatch):
-    from accueil.cli import _demo_admin
+    from accueil.demo import _demo_admin
 
     monkeypatch.delenv("ACCUEIL_DEMO_ADMIN_PASSWORD", raising=False)
     _demo_admin()
@@ -568,7 +640,7 @@ def test_the_demo_makes_one_admin_and_shows_its_password_once(capsys, monkeypatc
 
 
 def test_the_demo_admin_password_can_be_given_but_must_be_strong(monkeypatch):
-    from accueil.cli import _demo_admin
+    from accueil.demo import _demo_admin
 
     monkeypatch.setenv("ACCUEIL_DEMO_ADMIN_PASSWORD", "short")
     with pytest.raises(click.ClickException, match="at least 12 characters"):

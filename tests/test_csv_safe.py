@@ -224,6 +224,41 @@ def test_accueil_audit_export_writes_formula_text_neutralised(tmp_path):
         assert DDE in detail[0] and '"rows": -1' in detail[1]  # the JSON detail itself is unchanged
 
 
+def test_a_formula_typed_as_a_sign_in_name_never_reaches_the_audit_export_as_a_formula(tmp_path, cheap_hashes):
+    """Typed at the sign-in form (or `accueil sql --user`): an unknown name is recorded only as a
+    keyed mark, so the formula is not in the log at all; and a row from before that rule, holding
+    the name as typed, is exported neutralised, by the command and by the audit page's button."""
+    from accueil import auth
+    from accueil.access.audit import audit_log
+    from accueil.access.policy import Viewer
+    from accueil.auth import users
+
+    with control.connect() as con:
+        users.add(con, "test", "fay", "funder", None, "correct horse battery")
+    for typed in (HYPERLINK, SUM, DDE, "-2+3"):
+        with pytest.raises(auth.SignInFailed):
+            auth.viewer_for(typed, "correct horse battery")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sql", "select 1", "--user", HYPERLINK], env={"ACCUEIL_PASSWORD": "x"}).exit_code == 1
+    out = tmp_path / "audit.csv"
+    assert runner.invoke(cli, ["audit", "export", "--out", str(out)]).exit_code == 0
+    rows = assert_formula_safe(out.read_bytes().decode("utf-8"))
+    header = rows[0]
+    actors = [r[header.index("actor")] for r in rows[1:] if r[header.index("action")] == "signin_failed"]
+    assert len(actors) == 5 and all(re.fullmatch(r"unknown user #[0-9a-f]{12}", a) for a in actors), actors
+    assert "HYPERLINK" not in out.read_text().upper() and "cmd" not in out.read_text()
+
+    with control.connect() as con:  # as an older release wrote it: the name as typed
+        control.audit(con, HYPERLINK.lower(), "signin_failed", f"user:{HYPERLINK.lower()}", reason="unknown user")
+    assert runner.invoke(cli, ["audit", "export", "--out", str(out)]).exit_code == 0
+    assert_formula_safe(out.read_bytes().decode("utf-8"), HYPERLINK.lower())
+    admin = Viewer("root", "admin")
+    page = audit_log(admin)  # what the audit page's Download CSV button is given
+    columns = [shared.Col(c, f"audit.{c}") for c in ("actor", "action", "target", "detail")]  # as views/audit.py
+    _, table_csv, _ = shared.render_table(page, columns, "en")
+    assert_formula_safe(shared.csv_bytes(table_csv).decode("utf-8-sig"), HYPERLINK.lower())
+
+
 @pytest.fixture(scope="module")
 def tiny_region(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("csv-safe-region")

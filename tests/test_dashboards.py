@@ -1,17 +1,21 @@
 """Every dashboard page, run by Streamlit's AppTest on the sample region's published snapshot.
 
-Expected figures are read here straight from the snapshot with DuckDB, or from the raw
-extract files, and formatted here with plain Python, not with the dashboards' helpers.
+Expected figures are read here straight from the snapshot with DuckDB, from the working
+warehouse (its client-level tables, which are not published), or from the raw extract
+files, and formatted here with plain Python, not with the dashboards' helpers.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
 import sqlite3
+import string
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -50,7 +54,7 @@ def make_home(sample_warehouse, tmp_path: Path, monkeypatch) -> Path:
     """
     source, target = sample_warehouse[0], tmp_path / "home-view"
     target.mkdir()
-    for name in ("published", "warehouse.duckdb"):
+    for name in ("published", "warehouse.duckdb", "agency_rows.duckdb"):
         (target / name).symlink_to(source / name)
     shutil.copy2(source / "control.sqlite", target / "control.sqlite")
     monkeypatch.setenv("ACCUEIL_HOME", str(target))
@@ -79,6 +83,12 @@ def writable_home(sample_warehouse, tmp_path, monkeypatch) -> Path:
 
 def snapshot(home: Path, sql: str, *params) -> pd.DataFrame:
     with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql, list(params)).df()
+
+
+def warehouse(home: Path, sql: str, *params) -> pd.DataFrame:
+    """The working warehouse, which holds what the snapshot does not publish (raw, staging, intermediate)."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         return con.execute(sql, list(params)).df()
 
 
@@ -354,7 +364,7 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
 
 def test_journeys_flows_completion_and_waiting(home):
     at = open_page("journeys")
-    referrals = snapshot(
+    referrals = warehouse(
         home,
         "select referring_agency_code, receiving_agency_code from intermediate.int_referrals where not is_same_agency",
     )
@@ -440,5 +450,176 @@ def test_a_new_publish_is_seen_without_a_restart(writable_home):
 
 
 def _as_shown(markdown: str) -> str:
-    """What a Markdown element shows: the pages escape text from others (file names) with backslashes."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a Markdown element shows: the pages escape text from others (file names) with backslashes,
+    and put an invisible word joiner where a bare address would become a link (shared.md)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+# ---- text from others is shown as text ------------------------------------------------------------
+
+# Markup a partnership member could put in an agency's, program's or indicator's name, a file name or
+# an identity provider's name claim: an image every reader's browser would fetch, raw HTML, a script
+# link, Streamlit's LaTeX and colour directives, and bare addresses GitHub-flavoured Markdown links.
+HOSTILE = (
+    '![x](http://evil.example/x.png) <img src="http://evil.example/y.png" onerror="alert(1)">'
+    " [link](javascript:alert(1)) $x^2$ :red[red] www.evil.example ask@evil.example"
+)
+# What must never reach a Markdown body unescaped.
+RENDERED_IF_FOUND = ("![x](", "](http", "<img", "[link](", "javascript:", "$x^2$", ":red[", "www.evil", "@evil")
+# Markdown-rendering fields of Streamlit's element protos: bodies, widget, metric, tab and button
+# labels, tooltips.  Selectbox options and dataframe cells are plain text; radio options are Markdown.
+MARKDOWN_FIELDS = {"body", "label", "help"}
+
+
+def _markdown_texts(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, text) for every string the page hands Streamlit to render as Markdown."""
+    from google.protobuf.json_format import MessageToDict
+
+    found = []
+
+    def walk(value, element: str, field: str | None = None) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, element, key)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, element, field)
+        elif isinstance(value, str) and (field in MARKDOWN_FIELDS or (element == "radio" and field == "options")):
+            found.append((element, value))
+
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "DESCRIPTOR"):
+            walk(MessageToDict(proto, preserving_proto_field_name=True), getattr(node, "type", "?"))
+    return found
+
+
+def _assert_shown_as_text(at: AppTest, page: str) -> list[str]:
+    """No Markdown body on the page would render the hostile text as an image, a link, HTML, LaTeX or
+    a directive; returns the bodies, for the caller to find the name where it belongs."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": True})
+    texts = _markdown_texts(at)
+    assert texts, page
+    for element, text in texts:
+        for fragment in RENDERED_IF_FOUND:  # unless its first character is escaped
+            assert not re.search(r"(?<!\\)" + re.escape(fragment), text), (page, element, fragment, text)
+        rendered = renderer.render(text)
+        assert "<img" not in rendered and "<a " not in rendered, (page, element, rendered)
+    return [text for _, text in texts]
+
+
+WORD_JOINER = "\u2060"
+# The characters the issue names, and what Streamlit adds: `$` (LaTeX), `:` (colours, icons, emoji).
+NAMED = "\\`*_{}[]()#+-.!|<>~$:&"
+
+
+def test_the_escaping_helper_escapes_every_character_markdown_gives_a_meaning_to(monkeypatch):
+    from markdown_it import MarkdownIt
+
+    monkeypatch.syspath_prepend(str(APP.parent))
+    from shared import md
+
+    assert set(NAMED) <= set(string.punctuation)
+    for c in string.punctuation:  # every ASCII punctuation character: CommonMark lets each be escaped
+        assert md(c) == "\\" + c + (WORD_JOINER if c == "@" else ""), c
+        assert md(f"a{c}{c}b") == f"a{md(c)}{md(c)}b", c
+    # An invisible word joiner where GitHub-flavoured Markdown would make a bare address a link, only there.
+    assert md("http://x") == f"http\\:{WORD_JOINER}\\/\\/x" and md("javascript:x") == "javascript\\:x"
+    assert md("www.x") == f"www{WORD_JOINER}\\.x" and md("a@b") == f"a\\@{WORD_JOINER}b"
+    assert md("Centre d’accueil — Été 2025 AG001") == "Centre d’accueil — Été 2025 AG001"  # nothing else changes
+    # A line break would start a new block (a heading, a list, a quote): control characters become spaces.
+    assert md("a\nb\r\n# c\td\x00e\x7ff\u2028g") == "a b  \\# c d e f g"
+
+    # What an independent CommonMark renderer makes of the escaped text: the text, in one paragraph,
+    # with no tag, and nothing GitHub-flavoured Markdown would turn into a link.
+    renderer = MarkdownIt("commonmark", {"html": True})
+    samples = [
+        HOSTILE,
+        string.punctuation,
+        '<script>alert(1)</script><img src=x onerror="alert(1)">',
+        "&lt;b&gt; &amp; &#60;img&#62;",
+        "\\![x](http://evil.example/x.png) \\\\[y](javascript:alert(1))",
+        "`code` **b** _i_ ~~s~~ | a | b | ==m== ^s^ H~2~O",
+        "1. list",
+        "- item",
+        "> quote",
+        "---",
+        "# heading",
+        "[a]: http://evil.example",
+        "<https://evil.example> mailto:a@evil.example HTTPS://EVIL.EXAMPLE WWW.evil.example",
+    ]
+    for text in samples:
+        rendered = renderer.render(md(text))
+        assert re.findall(r"<[^>]+>", rendered) == ["<p>", "</p>"], (text, rendered)
+        seen = html.unescape(rendered.removeprefix("<p>").removesuffix("</p>\n"))
+        assert seen.replace(WORD_JOINER, "") == text
+        assert not re.search(r"(?i)(https?://|www\.)", seen), seen  # GFM's autolink literals
+        assert not re.search(r"[-.\w+]+@[-\w]+(\.[-\w]+)+", seen), seen
+
+
+@pytest.fixture
+def hostile_home(writable_home) -> Path:
+    """The snapshot with HOSTILE as AG001's name, its programs' names, one characteristic, one
+    indicator and the geographies' names."""
+    with duckdb.connect(str(writable_home / "published" / "warehouse.duckdb")) as con:
+        con.execute("update marts.dim_agency set agency_name = ? where agency_code = 'AG001'", [HOSTILE])
+        con.execute("update marts.dim_program set program_name_en = ? where agency_code = 'AG001'", [HOSTILE])
+        con.execute(
+            "update marts.dim_indicator set characteristic_en = ?"
+            " where characteristic_number = (select min(characteristic_number) from marts.dim_indicator)",
+            [HOSTILE],
+        )
+        con.execute(  # the first indicator the council page offers to chart
+            "update marts.dim_indicator set name_en = ? where indicator_code = ("
+            " select p.indicator_code from marts.fct_indicator_progress p join marts.dim_indicator d"
+            " using (indicator_code) order by d.characteristic_number, p.indicator_code, p.geography_code limit 1)",
+            [HOSTILE],
+        )
+        con.execute("update marts.fct_indicator_progress set geography_name_en = ?", [HOSTILE])
+    return writable_home
+
+
+def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
+    # An admin whose identity provider's name claim carries markup, as the sidebar names them.
+    now = datetime.now(UTC).timestamp()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.user = {"is_logged_in": True, "email": "![x](http://evil.example/x.png)", "accueil_role": "admin", "iat": now}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Council scorecard"
+    shown = [_as_shown(b) for b in _assert_shown_as_text(at, "council")]
+    assert "Signed in as **oidc:![x](http://evil.example/x.png)** (admin)" in shown, shown
+    # The characteristic is a heading, escaped; the geography and indicator names are selectbox
+    # options, which Streamlit shows as plain text: given as they are.
+    assert any(_as_shown(h.value).endswith(f". {HOSTILE}") for h in at.subheader)
+    assert HOSTILE in at.selectbox(key="c_geo__en").options
+    assert HOSTILE in at.selectbox(key="c_indicator__en").options
+
+    at.switch_page("views/funders.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    choose(at, "f_agency", "AG001")
+    shown = [_as_shown(b) for b in _assert_shown_as_text(at, "funders")]
+    assert f"**Programs of AG001 — {HOSTILE}**" in shown, shown
+    assert f"AG001 — {HOSTILE}" in at.selectbox(key="f_agency__en").options
+    assert f"AG001 — {HOSTILE}" in table(at, "Agency", "Clients served")["Agency"].tolist()
+    assert HOSTILE in " ".join(table(at, "Program", "Clients served")["Program"])
+
+    for page in ("journeys", "audit", "agency"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        _assert_shown_as_text(at, page)
+
+    # An upload's file name, in the message that follows it.
+    name = "AG001_2025Q4 <img src=x onerror=alert(1)> [link](javascript:alert(1)) $x^2$ :red[r].xlsx"
+    at.file_uploader(key="a_file").set_value((name, b"not a workbook", "application/octet-stream")).run()
+    at.button(key="a_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [_as_shown(b) for b in _assert_shown_as_text(at, "agency, after an upload")]
+    assert any(name in b for b in shown), shown
+
+    # An agency user sees its own agency's name as the page's subheading.
+    at = open_page("agency", user="ana")
+    _assert_shown_as_text(at, "agency, as its user")
+    assert _as_shown(at.subheader[0].value) == f"AG001 — {HOSTILE}"

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from accueil import access, i18n
-from accueil.access.reader import suppress_flows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from shared import Col, render_table
@@ -62,7 +61,7 @@ def test_roles_are_checked_in_the_access_layer():
         access.Viewer("x", "agency")  # an agency user must be bound to an agency
     # Refused before anything is read: there is no snapshot in this test's home at all.
     with pytest.raises(access.AccessDenied):
-        access.fetch(agency, "completeness.client_profile", agency="AG002", quarter="2025Q1")
+        access.fetch(agency, "agency.completeness", agency="AG002", quarter="2025Q1")
     with pytest.raises(access.AccessDenied):
         access.upload_history(funder, "AG001")
     with pytest.raises(access.AccessDenied):
@@ -91,31 +90,6 @@ def test_parameters_are_bound_not_spliced(tmp_path, monkeypatch):
     assert len(access.fetch(ADMIN, "outputs.agency", agency="AG001")) == 1
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_outputs").fetchone()[0] == 1
-
-
-def test_flows_under_the_threshold_and_their_complements_are_suppressed():
-    flows = pd.DataFrame(
-        [
-            ("A", "B", 50),
-            ("A", "C", 4),  # primary: under 10
-            ("A", "D", 30),
-            ("B", "A", 20),
-            ("B", "C", 25),
-            ("C", "A", 40),
-        ],
-        columns=["from_code", "to_code", "referrals"],
-    )
-    out = suppress_flows(flows, threshold=10).set_index(["from_code", "to_code"])
-    assert out.loc[("A", "C"), "suppressed"]
-    # A's row would give A->C away from A's total: its smallest other flow goes too (A->D, 30).
-    assert out.loc[("A", "D"), "suppressed"]
-    # Column C would give A->C away from C's total: B->C goes too.
-    assert out.loc[("B", "C"), "suppressed"]
-    assert pd.isna(out.loc[("A", "C"), "referrals"]) and pd.isna(out.loc[("A", "D"), "referrals"])
-    assert out.loc[("A", "B"), "referrals"] == 50 and not out.loc[("A", "B"), "suppressed"]
-    for key in ("from_code", "to_code"):
-        groups = out.reset_index().groupby(key)["suppressed"].agg(["sum", "size"])
-        assert ((groups["sum"] != 1) | (groups["size"] == 1)).all(), key
 
 
 def test_tables_show_a_mark_for_suppressed_cells_and_export_them_empty():

@@ -242,6 +242,15 @@ def test_the_service_in_chromium(service, tmp_path):
         expect(funder.get_by_text("Comparing agencies")).to_be_visible()
         _settle(funder)
         funder.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
+        # The renamed agency's programs: its name, markup and all, is the table's caption, as text.
+        funder.get_by_test_id("stSelectbox").filter(has_text="Agency").click()
+        funder.keyboard.type("AG005")
+        funder.get_by_role("option", name=re.compile(r"^AG005 — ")).click()
+        _settle(funder)
+        expect(funder.get_by_text(f"Programs of AG005 — {HOSTILE_NAME}")).to_be_visible()
+        expect(funder.locator('img[src="x"]')).to_have_count(0)
+        expect(funder.locator('a[href^="javascript"]')).to_have_count(0)
+        assert funder.evaluate("() => window.pwned") is None
         funder.get_by_text("Français").click()
         _settle(funder)
         funder.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
@@ -282,7 +291,7 @@ def test_the_service_in_chromium(service, tmp_path):
     clients, services = _expected_outputs(good)
     # What was published is the file's own figures, counted again from the workbook.
     with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
-        assert published_id in {r[0] for r in con.execute("select upload_id from raw.loads").fetchall()}
+        assert published_id in {r[0] for r in con.execute("select upload_id from marts.fct_extract_loads").fetchall()}
         got = con.execute(
             "select clients_served, services from marts.fct_outputs"
             " where agency_code = 'AG005' and period = '2026Q1' and program_code = 'ALL'"

@@ -8,6 +8,7 @@ Then what people can send is tampered with: addresses, widget state, text inputs
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.test_dashboards import (
     sign_in,
     snapshot,
     table,
+    warehouse,
     whole,
 )
 
@@ -141,7 +143,7 @@ def test_each_role_sees_its_pages_and_its_data_and_nothing_more(home, name):
             assert sorted(history["File"]) == files and all(f.startswith(f"{mine}_") for f in files)
             quality = table(at, "Sheet", "Field", "Filled in", "Rows")
             checked = at.selectbox(key="a_quality_quarter__en").value
-            rows = snapshot(
+            rows = warehouse(
                 home, "select count(*) as n from raw.client_profile where agency_cd = ? and quarter = ?", mine, checked
             )["n"][0]
             profile = quality.loc[quality["Sheet"] == "Client Profile", "Rows"]
@@ -197,6 +199,13 @@ def test_hostile_sign_in_names_and_passwords_are_refused_and_harmless(home):
     with sqlite3.connect(home / "control.sqlite") as con:
         assert con.execute("select failed_signins from users where name = 'fay'").fetchone()[0] == 1
     assert len(_audit(home, "signin_failed")) == len(INJECTIONS) + 1 and not _audit(home, "signin")
+    # The log names only existing users; any other name typed is kept only as a keyed mark.
+    actors = [r["actor"] for r in _audit(home, "signin_failed")]
+    assert sorted(a for a in actors if not re.fullmatch(r"unknown user #[0-9a-f]{12}", a)) == ["fay", "root", "root"]
+    recorded = " ".join(f"{r['actor']} {r['target']} {r['detail']}" for r in _audit(home, "signin_failed"))
+    for hostile in INJECTIONS:
+        if hostile.strip("\x00\n") != "root":
+            assert hostile.strip().lower() not in recorded, hostile
 
 
 def test_hostile_audit_filters_match_nothing_and_break_nothing(home):

@@ -14,7 +14,12 @@ from accueil.quarters import Quarter
 from orchestration.build import dbt_log_path, run_build
 from tests.workbooks import mutate
 
-TABLES = ("intermediate.int_service_events", "intermediate.int_client_spine", "marts.fct_outcome_rates")
+TABLES = (
+    "intermediate.int_service_events",
+    "intermediate.int_client_spine",
+    "marts.fct_outcome_rates",
+    "marts.fct_extract_completeness",
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +37,8 @@ def _upload(region: Path, quarters: set[str]) -> None:
 
 
 def _snapshot() -> dict[str, list]:
-    with duckdb.connect(str(config.published_path()), read_only=True) as con:
+    # The working warehouse: the intermediate tables are not published.
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
         out = {}
         for table in TABLES:
             columns = [
@@ -83,7 +89,7 @@ SERVICE_SHEETS = (
 
 
 def _service_counts() -> dict[tuple[str, str], int]:
-    with duckdb.connect(str(config.published_path()), read_only=True) as con:
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
         rows = con.execute(
             "select agency_code, reported_quarter, count(*) from intermediate.int_service_events group by all"
         ).fetchall()
@@ -110,3 +116,13 @@ def test_a_corrected_extract_without_services_removes_the_old_services(increment
     after = _service_counts()
     assert (agency, "2024Q3") not in after
     assert after == {key: n for key, n in before.items() if key != (agency, "2024Q3")}
+    # The extract's completeness is the correction's: its service sheets empty, its other sheets as they were.
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+        rows = dict(
+            con.execute(
+                "select table_name, max(row_count) from marts.fct_extract_completeness"
+                " where agency_code = ? and quarter = '2024Q3' group by 1",
+                [agency],
+            ).fetchall()
+        )
+    assert rows["info_orientation"] == rows["employment"] == 0 and rows["client_profile"] > 0

@@ -382,7 +382,7 @@ def test_reupload_is_a_noop_and_a_correction_replaces_the_old_version(tmp_path, 
     second = submit_extract(corrected, "AG003", QUARTER, user="t")
     assert second.accepted and not second.duplicate
     run_build()
-    with duckdb.connect(str(config.published_path()), read_only=True) as con:
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
         rows = con.execute(
             "select upload_id, count(*) from raw.info_orientation where agency_cd = 'AG003' group by 1"
         ).fetchall()

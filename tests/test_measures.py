@@ -130,7 +130,8 @@ def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_wri
 
 
 def _dbt(sample_warehouse, tmp_path, *args: str):
-    """A dbt command on a copy of the published sample warehouse, with its own target folder."""
+    """A dbt command on a copy of the sample's working warehouse (dbt's own: the published snapshot holds
+    only its marts and reference tables), with its own target folder."""
     import os
     import subprocess
     import sys
@@ -139,7 +140,7 @@ def _dbt(sample_warehouse, tmp_path, *args: str):
     home, _, _ = sample_warehouse
     warehouse = Path(__file__).resolve().parents[1] / "warehouse"
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(tmp_path / "copy.duckdb")}
-    (tmp_path / "copy.duckdb").write_bytes((home / "published" / "warehouse.duckdb").read_bytes())
+    (tmp_path / "copy.duckdb").write_bytes((home / "warehouse.duckdb").read_bytes())
     return subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),

@@ -73,6 +73,10 @@ def test_inbox_sensor_submits_dropped_files_and_requests_one_run_for_all_waiting
     shutil.copy(region / "AG001_2024Q1.xlsx", inbox)
     shutil.copy(region / "AG002_2024Q1.xlsx", inbox)
     (inbox / "bad name.xlsx").write_bytes(b"not a workbook")
+    # What a hostile or careless drop leaves: no calendar quarter, a link to a system file, a FIFO.
+    shutil.copy(region / "AG001_2024Q1.xlsx", inbox / "AG001_0000Q1.xlsx")
+    (inbox / "AG002_2024Q2.xlsx").symlink_to("/etc/passwd")
+    os.mkfifo(inbox / "AG002_2024Q3.xlsx")
     result = inbox_sensor(dg.build_sensor_context(instance=instance))
     assert isinstance(result, dg.RunRequest)
     assert result.tags["accueil/uploads"] == "2"
@@ -81,7 +85,12 @@ def test_inbox_sensor_submits_dropped_files_and_requests_one_run_for_all_waiting
         "AG002_2024Q1.xlsx",
         "agencies.xlsx",
     ]
-    assert (inbox / "unrecognised" / "bad name.xlsx").exists()
+    assert sorted(p.name for p in (inbox / "unrecognised").iterdir()) == [
+        "AG001_0000Q1.xlsx",
+        "AG002_2024Q2.xlsx",
+        "AG002_2024Q3.xlsx",
+        "bad name.xlsx",
+    ]
     # The same file dropped again: registered as a duplicate, no new run.
     shutil.copy(region / "AG001_2024Q1.xlsx", inbox)
     again = inbox_sensor(dg.build_sensor_context(instance=instance))

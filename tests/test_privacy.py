@@ -182,6 +182,24 @@ def test_count_columns_and_their_groups_follow_the_marts_naming():
     assert "clients_served" not in groups["language_gain_any_numerator"].group
 
 
+def test_the_second_line_also_checks_complements_and_whole_groups():
+    """docs/measures.md: 13 of 20 leaves 7 without the outcome; 15 of 15 and 0 of 12 say it of everyone."""
+    frame = pd.DataFrame(
+        {
+            "suppressed": [False] * 5,
+            "numerator": [13, 15, 0, 0, 10],
+            "denominator": [20, 15, 12, 25, 20],
+        }
+    )
+    assert {(f.column, f.row) for f in small_cells(frame, 10)} == {("numerator", 0), ("numerator", 1), ("numerator", 2)}
+    count = {c.name: c for c in count_columns(list(frame.columns))}["numerator"]
+    assert count.denominator == "denominator"
+    with duckdb.connect() as con:
+        con.register("cells", frame)
+        flagged = con.execute(f"select list(numerator order by numerator) from cells where {count.sql_predicate(10)}")
+        assert flagged.fetchone()[0] == [0, 13, 15]
+
+
 # --- audit commands ---------------------------------------------------------------------------
 
 

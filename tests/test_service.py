@@ -69,7 +69,12 @@ def _upload_id(home: Path, agency: str) -> int:
 def _snapshot_counts(home: Path) -> dict[str, int]:
     """Rows per agency in the published snapshot, read as a dashboard reads it."""
     with duckdb.connect(str(config.published_path()), read_only=True) as con:
-        return dict(con.execute("select agency_cd, count(*) from raw.info_orientation group by 1").fetchall())
+        return dict(
+            con.execute(
+                "select agency_code, sum(row_count) from marts.fct_extract_completeness"
+                " where table_name = 'info_orientation' and column_name = 'record_id' group by 1"
+            ).fetchall()
+        )
 
 
 def test_uploads_publish_by_themselves_one_writer_and_recovery_after_a_kill(home, region, tmp_path, monkeypatch):

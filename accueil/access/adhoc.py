@@ -1,18 +1,24 @@
 """Ad-hoc SQL (`accueil sql`) under the same rights as the dashboards, enforced by DuckDB, not by parsing.
 
-An admin's query runs on the snapshot itself, read-only.  Anyone else's runs in a fresh
-in-memory database that holds copies of the relations their role may read, and nothing
-else: the snapshot is attached only long enough to copy them, then detached, and
-only then does the connection lose file access and have its configuration locked.  So
-no table name, quoting, ATTACH, file function or second statement can reach anything
-the role may not read, because it is not there to be reached.
+An admin's query runs on the snapshot itself, read-only (its marts and reference tables:
+the client-level raw, staging and intermediate tables stay in the working warehouse,
+unpublished).  Anyone else's runs in a fresh in-memory database that holds copies of the
+relations their role may read, and nothing else: the snapshot is attached only long
+enough to copy them, then detached, and only then does the connection lose file access
+and have its configuration locked.  An agency user's own rows come the same way from the
+agencies' rows that the publish writes beside the warehouse (accueil/publish.py), copied
+with the agency as a bound parameter.  So no table name, quoting, ATTACH, file function or
+second statement can reach anything the role may not read, because it is not there to be
+reached.
 
 That session is also bounded, so that one query cannot take the server from everyone
 else: a memory limit and a thread limit set when the database is opened (before it is
 sealed, after which the query cannot raise them), no spilling to disk, and a time limit
 kept by a timer that interrupts the query (DuckDB has no statement timeout).  A query
 stopped at a limit gets one sentence and an audit row (`query_stopped`).  An admin's
-query has no limits: whoever runs one already holds the files.
+query has no limits (whoever runs one already holds the files) but one: it spills to disk
+only into the room beyond what the next build needs.  On a full disk, a query gets one
+sentence, and nothing is shown that the audit log does not hold.
 
 Every query is audited as an export: who, the query, its hash and how many rows left.
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -30,9 +37,13 @@ from accueil.access.disclosure import count_columns, is_numeric_sql, suppression
 from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure
 from accueil.access.policy import AccessDenied, Viewer
 from accueil.access.snapshot import NotPublished, snapshot_info
+from accueil.ops import disk
+from accueil.publish import AGENCY_KEY, agency_rows_path
 
 _ALIAS = "snapshot"
+_ROWS_ALIAS = "agency_rows"
 OWN = "own"  # an agency user's own rows
+UNPUBLISHED = ("raw", "staging", "intermediate")  # the working warehouse's schemas, never in the snapshot
 
 
 class QueryFailed(ValueError):
@@ -56,9 +67,15 @@ def _seal(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def open_full(path: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(path, read_only=True)
+    # An admin's query may spill to disk (DuckDB's folder beside the snapshot), but only into what
+    # the disk has beyond the room the next build needs (accueil/ops/disk.py), never all of it.
+    con = duckdb.connect(path, read_only=True, config={"max_temp_directory_size": f"{_spill_room(path)}B"})
     _seal(con)
     return con
+
+
+def _spill_room(path: str) -> int:
+    return max(0, disk.free_bytes(Path(path).parent) - disk.needed_for_build())
 
 
 def open_restricted(
@@ -67,7 +84,8 @@ def open_restricted(
     """An in-memory database holding the exposed marts tables (minus hidden columns), sealed.
 
     With `agency`, also schema `own`: that agency's own rows of every raw table keyed by
-    agency (its extracts as loaded, its loads), and no other agency's.
+    agency (its extracts as loaded, its loads), from the agencies' rows the publish wrote,
+    and no other agency's.
     """
     return _open_restricted(path, exposure, threshold, agency)[0]
 
@@ -109,10 +127,10 @@ def _open_restricted(
                     f"create table {SCHEMA}.{_quote(table)} as select {columns} from {_ALIAS}.{SCHEMA}.{_quote(table)}"
                 )
                 blanked.update(_blank_small_cells(con, table, threshold))
+        con.execute(f"detach {_ALIAS}")
         if agency:
             _copy_own_rows(con, agency)
         con.execute(f"use memory.{SCHEMA}")
-        con.execute(f"detach {_ALIAS}")
         _seal(con)
     except BaseException:
         con.close()
@@ -135,17 +153,26 @@ def _bounded_memory_database() -> duckdb.DuckDBPyConnection:
 
 
 def _copy_own_rows(con: duckdb.DuckDBPyConnection, agency: str) -> None:
-    keyed = con.execute(
-        "select table_name from duckdb_columns() where database_name = ? and schema_name = 'raw'"
-        " and column_name = 'agency_cd' order by table_name",
-        [_ALIAS],
-    ).fetchall()
-    con.execute(f"create schema {OWN}")
-    for (table,) in keyed:
-        con.execute(
-            f"create table {OWN}.{_quote(table)} as select * from {_ALIAS}.raw.{_quote(table)} where agency_cd = ?",
-            [agency],
-        )
+    """Schema `own`: the agency's rows of every table of the agencies' rows (each keyed by agency)."""
+    path = agency_rows_path()
+    if not path.is_file():
+        raise NotPublished("no agency's own rows are published yet: run `accueil build` first")
+    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {_ROWS_ALIAS} (read_only)")
+    try:
+        keyed = con.execute(
+            "select table_name from duckdb_columns() where database_name = ? and schema_name = 'main'"
+            " and column_name = ? order by table_name",
+            [_ROWS_ALIAS, AGENCY_KEY],
+        ).fetchall()
+        con.execute(f"create schema {OWN}")
+        for (table,) in keyed:
+            con.execute(
+                f"create table {OWN}.{_quote(table)} as select * from {_ROWS_ALIAS}.main.{_quote(table)}"
+                f" where {AGENCY_KEY} = ?",
+                [agency],
+            )
+    finally:
+        con.execute(f"detach {_ROWS_ALIAS}")
 
 
 def _blank_small_cells(con: duckdb.DuckDBPyConnection, table: str, threshold: int) -> dict[str, int]:
@@ -179,7 +206,19 @@ def _quote(identifier: str) -> str:
 
 
 def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.DataFrame:
-    """The result of one read-only statement, as this viewer may see it; audited as an export."""
+    """The result of one read-only statement, as this viewer may see it; audited as an export.
+
+    On a full disk (its audit row cannot be written, or the query cannot spill), one sentence:
+    nothing is shown that the audit log does not hold."""
+    try:
+        return _run_sql(viewer, query, exposure)
+    except Exception as exc:
+        if isinstance(exc, disk.DiskFull) or not disk.is_full_error(exc):
+            raise
+        raise disk.DiskFull(disk.full_sentence("the query stopped and nothing was shown")) from None
+
+
+def _run_sql(viewer: Viewer, query: str, exposure: Exposure | None) -> pd.DataFrame:
     info = snapshot_info()
     digest = hashlib.sha256(query.encode("utf-8")).hexdigest()
     restricted = viewer.role != "admin"
@@ -216,7 +255,8 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
             raise _stopped(viewer, digest, query, "memory") from None
         except duckdb.Error as exc:
             _refuse(viewer, digest, query, type(exc).__name__)
-            raise QueryFailed(str(exc).splitlines()[0]) from None
+            hint = "" if restricted else _unpublished_hint(exc)
+            raise QueryFailed(str(exc).splitlines()[0] + hint) from None
     finally:
         con.close()
     with control.connect() as ctl:
@@ -233,6 +273,16 @@ def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.
             snapshot=info.published_at,
         )
     return frame
+
+
+def _unpublished_hint(exc: duckdb.Error) -> str:
+    """For an admin's query that names a schema the snapshot does not hold: where those tables are."""
+    if isinstance(exc, duckdb.CatalogException) and any(f'schema "{s}"' in str(exc) for s in UNPUBLISHED):
+        return (
+            " (the snapshot holds the marts and reference tables only: raw, staging and intermediate stay in the"
+            " working warehouse, which an admin opens with DuckDB while no build runs)"
+        )
+    return ""
 
 
 def _timed(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
@@ -258,7 +308,10 @@ def _timed(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
 
 def _stopped(viewer: Viewer, digest: str, query: str, limit: str) -> QueryStopped:
     """The audited refusal of a query stopped at its `limit` ("time" or "memory")."""
-    value = f"{config.query_timeout_s():g} s" if limit == "time" else config.query_memory_limit()
+    if viewer.role == "admin":  # no limits of its own: out of memory, it ran out of room to spill to
+        limit, value = "disk", disk.human(_spill_room(snapshot_info().path))
+    else:
+        value = f"{config.query_timeout_s():g} s" if limit == "time" else config.query_memory_limit()
     with control.connect() as ctl:
         control.audit(
             ctl,
@@ -270,6 +323,12 @@ def _stopped(viewer: Viewer, digest: str, query: str, limit: str) -> QueryStoppe
             value=value,
             query=query[:_AUDITED_QUERY_CHARS],
             query_sha256=digest,
+        )
+    if limit == "disk":
+        return QueryStopped(
+            "the query needed more memory than this machine gives it, and more disk to spill to than the "
+            f"{value} free beyond what the next build needs: ask for fewer rows (a filter, an aggregate or a "
+            "limit) and run it again"
         )
     if limit == "time":
         return QueryStopped(

@@ -12,12 +12,10 @@ from pathlib import Path
 
 import click
 
-from accueil.access.policy import Viewer
+from accueil.access.policy import Viewer, operator
 
 
 def _operator() -> Viewer:
-    from accueil.auth.commands import operator
-
     return Viewer(name=operator(), role="admin")
 
 
@@ -81,10 +79,12 @@ def audit_export(out: Path | None, **filters) -> None:
 @audit_group.command("scan")
 @click.option("--threshold", type=click.IntRange(1, 1000), help="Default: the warehouse's suppression threshold.")
 def audit_scan(threshold: int | None) -> None:
-    """Scan the published snapshot's aggregate marts for unsuppressed cells under the threshold (exit 1 if any)."""
+    """Scan the published snapshot's aggregate marts for small cells left unsuppressed, and for suppressed
+    cells that the published ones give back by adding and subtracting (exit 1 if any)."""
     from accueil.access.audit import record
     from accueil.access.disclosure import scan_snapshot, suppression_threshold
     from accueil.access.exposure import aggregate_exposure
+    from accueil.access.recovery import scan_recoverable
     from accueil.access.snapshot import NotPublished, snapshot_info
 
     threshold = threshold or suppression_threshold()
@@ -94,16 +94,35 @@ def audit_scan(threshold: int | None) -> None:
         raise click.ClickException(str(exc)) from None
     tables = sorted(aggregate_exposure().tables)
     found = scan_snapshot(info.path, threshold)
-    record(_operator(), "disclosure_scan", info.path, threshold=threshold, findings=sum(f.cells for f in found))
-    if not found:
+    recovered = scan_recoverable(info.path, tables)
+    record(
+        _operator(),
+        "disclosure_scan",
+        info.path,
+        threshold=threshold,
+        findings=sum(f.cells for f in found),
+        recoverable=len(recovered),
+    )
+    if not found and not recovered:
         click.echo(
             f"No unsuppressed cell under {threshold} in the aggregate marts of {info.path} "
-            f"({len(tables)} tables described: {', '.join(tables)})."
+            f"({len(tables)} tables described: {', '.join(tables)}), "
+            "and no suppressed cell that the published cells of its table give back."
         )
         return
     for result in found:
         click.echo(f"{result.table}.{result.column}: {result.cells} cell(s) under {threshold} not suppressed")
         for example in result.examples:
             click.echo(f"    {json.dumps(example, default=str)}")
-    click.echo("These cells would be blanked for every aggregate reader; fix the mart that let them through.")
+    if found:
+        click.echo("These cells would be blanked for every aggregate reader; fix the mart that let them through.")
+    for table in sorted({r.table for r in recovered}):
+        cells = [r.cell for r in recovered if r.table == table]
+        click.echo(f"{table}: {len(cells)} suppressed cell(s) that the published cells of the table give back")
+        for cell in cells[:3]:
+            click.echo(f"    {json.dumps(cell, default=str)}")
+    if recovered:
+        click.echo(
+            "Suppress more cells with them (complementary suppression in the mart), so that no sum gives them back."
+        )
     sys.exit(1)

@@ -12,7 +12,10 @@ Which columns are counts is decided by name, the same way in every mart:
 * people counted: `denominator`, `clients_served`, `referrals` (a flow between agencies),
   and `<outcome>_denominator`; under the threshold, zero included, they are small cells.
 * outcomes counted: `numerator`, `<outcome>_numerator`, `cost_outcome_numerator`; zero is
-  publishable (no one), one to threshold-1 is not, as the marts decide.
+  publishable (no one), one to threshold-1 is not, as the marts decide.  Beside its
+  denominator (`denominator`, `<outcome>_denominator`), an outcome count is also small when
+  those without the outcome (denominator - numerator) are one to threshold-1, or when it is
+  all or none of a group under the whole-group threshold (docs/measures.md).
 
 A count's suppression mark is `<outcome>_suppressed` for `<outcome>_...` columns, else the
 row's `suppressed`; a table without a mark has every count checked.
@@ -31,12 +34,21 @@ from accueil import config
 
 
 @cache
+def _project_var(name: str) -> int:
+    project = yaml.safe_load((config.REPO_ROOT / "warehouse" / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"][name])
+
+
 def suppression_threshold() -> int:
     """The dbt var the marts were built with, so the access layer's own suppression matches theirs."""
     if os.environ.get("ACCUEIL_SUPPRESSION_THRESHOLD"):
         return int(os.environ["ACCUEIL_SUPPRESSION_THRESHOLD"])
-    project = yaml.safe_load((config.REPO_ROOT / "warehouse" / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["suppression_threshold"])
+    return _project_var("suppression_threshold")
+
+
+def whole_group_threshold() -> int:
+    """Under this denominator, 0/N and N/N are not published (the dbt var of the same name)."""
+    return _project_var("whole_group_threshold")
 
 
 POPULATION = ("denominator", "clients_served", "referrals")
@@ -51,18 +63,32 @@ class CountColumn:
     flag: str | None  # the column that marks the cell suppressed, when the table has one
     zero_allowed: bool  # an outcome count of zero says "no one", which the marts publish
     group: tuple[str, ...]  # the figures blanked with it
+    denominator: str | None = None  # for an outcome count: the population it is a part of
 
-    def is_small(self, value, threshold: int) -> bool:
+    def is_small(self, value, threshold: int, denominator=None) -> bool:
         if value is None or pd.isna(value):
             return False
         low = 1 if self.zero_allowed else float("-inf")
-        return low <= float(value) < threshold
+        if low <= float(value) < threshold:
+            return True
+        if denominator is None or pd.isna(denominator):
+            return False
+        complement = float(denominator) - float(value)
+        whole = float(value) in (0.0, float(denominator)) and float(denominator) < whole_group_threshold()
+        return 1 <= complement < threshold or whole
 
     def sql_predicate(self, threshold: int) -> str:
         column = _quote(self.name)
         low = f" and {column} >= 1" if self.zero_allowed else ""
+        small = f"({column} < {int(threshold)}{low})"
+        if self.denominator:
+            total = _quote(self.denominator)
+            small = (
+                f"({small} or coalesce({total} - {column} between 1 and {int(threshold) - 1}, false)"
+                f" or coalesce({column} in (0, {total}) and {total} < {whole_group_threshold()}, false))"
+            )
         flagged = f" and not coalesce({_quote(self.flag)}, false)" if self.flag else ""
-        return f"({column} is not null and {column} < {int(threshold)}{low}{flagged})"
+        return f"({column} is not null and {small}{flagged})"
 
 
 def _quote(identifier: str) -> str:
@@ -100,7 +126,9 @@ def count_columns(columns: list[str], numeric: set[str] | None = None) -> list[C
         else:
             flag = "suppressed" if "suppressed" in names else None
             group = row_group
-        found.append(CountColumn(name, flag, zero, group or (name,)))
+        pair = f"{prefix}_denominator" if prefix else "denominator"
+        denominator = pair if zero and pair in names and pair in numeric else None
+        found.append(CountColumn(name, flag, zero, group or (name,), denominator))
     return found
 
 
@@ -122,8 +150,9 @@ def small_cells(frame: pd.DataFrame, threshold: int) -> list[Finding]:
     found = []
     for count in count_columns(list(frame.columns), _numeric_columns(frame)):
         flags = frame[count.flag].fillna(False).astype(bool) if count.flag else pd.Series(False, index=frame.index)
-        for position, (value, flagged) in enumerate(zip(frame[count.name], flags, strict=True)):
-            if not flagged and count.is_small(value, threshold):
+        totals = frame[count.denominator] if count.denominator else pd.Series(None, index=frame.index, dtype=object)
+        for position, (value, total, flagged) in enumerate(zip(frame[count.name], totals, flags, strict=True)):
+            if not flagged and count.is_small(value, threshold, total):
                 found.append(Finding(count.name, position, float(value)))
     return found
 

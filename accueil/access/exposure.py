@@ -1,11 +1,14 @@
 """Which warehouse relations an aggregate reader may query directly, from the dbt models' own metadata.
 
 A marts model is readable by every role unless its YAML marks it client-level
-(`config: meta: access: client_level`, or `meta:` at the model's top level); a column
-marked the same way is left out of an otherwise readable model.  Only models described
+(`config: meta: access: client_level`, or `meta:` at the model's top level) or
+agency-scoped (`access: agency`: one agency's own figures, such as the completeness of
+its extracts, which the pages read through named queries that take the agency), or
+marked anything else (a misspelt marker keeps a model out, not in); a column marked
+client-level is left out of an otherwise readable model.  Only models described
 in YAML count, so a table that appears in the marts schema without a description stays
 out of reach until someone has decided what it is.  raw, staging and intermediate are
-never exposed this way.
+never exposed this way (and are not in the published snapshot at all).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import yaml
 from accueil import config
 
 CLIENT_LEVEL = "client_level"
+AGENCY_SCOPED = "agency"
 SCHEMA = "marts"
 
 
@@ -47,7 +51,7 @@ def aggregate_exposure(models: Path | None = None) -> Exposure:
     for path in sorted((models or marts_dir()).glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in document.get("models") or []:
-            if _access(model) == CLIENT_LEVEL:
+            if _access(model) is not None:  # client_level, agency, or a marker nobody knows
                 continue
             tables.add(model["name"])
             columns = frozenset(c["name"] for c in model.get("columns") or [] if _access(c) == CLIENT_LEVEL)

@@ -8,8 +8,7 @@ checked before the cache is consulted, so a cached answer is never a way round t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +17,6 @@ from accueil.access import audit
 from accueil.access.disclosure import blank_small_cells, suppression_threshold
 from accueil.access.policy import SCOPES, Viewer
 from accueil.access.snapshot import connect, snapshot_info
-from accueil.contract import extract_contract
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,6 @@ class Query:
     sql: str
     params: tuple[str, ...]
     scope: str
-    post: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.scope not in SCOPES:
@@ -36,50 +33,10 @@ class Query:
             raise ValueError(f"{self.name}: an agency-scoped query must take the agency as a parameter")
 
 
-def suppress_flows(frame: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
-    """Disclosure control on an origin × destination table of counts (from_code, to_code, referrals).
-
-    A flow under the threshold is suppressed.  Then, because a row's or a column's total
-    may be published elsewhere (referrals made per agency), a row or column left with a
-    single suppressed flow gets its smallest other flow suppressed too, until none is.
-    """
-    threshold = suppression_threshold() if threshold is None else threshold
-    out = frame.copy()
-    out["suppressed"] = out["referrals"] < threshold
-    changed = True
-    while changed:
-        changed = False
-        for key in ("from_code", "to_code"):
-            for _, group in out.groupby(key):
-                hidden = group["suppressed"]
-                if hidden.sum() == 1 and len(group) > 1:
-                    smallest = group.loc[~hidden, "referrals"].idxmin()
-                    out.loc[smallest, "suppressed"] = True
-                    changed = True
-    out["referrals"] = out["referrals"].astype("Int64").mask(out["suppressed"])
-    return out.reset_index(drop=True)
-
-
 _OUTCOME_COLUMNS = (
     "outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator, rate,"
     " ci_low, ci_high"
 )
-
-
-def _completeness_queries() -> list[Query]:
-    queries = []
-    for sheet in extract_contract().sheets:
-        queries.append(
-            Query(
-                f"completeness.{sheet.table}",
-                "select count(*) as __rows, count(nullif(trim(columns(* exclude (agency_cd, quarter, upload_id,"
-                f" row_number))::varchar), '')) from raw.{sheet.table}"
-                " where agency_cd = $agency and quarter = $quarter",
-                ("agency", "quarter"),
-                "agency",
-            )
-        )
-    return queries
 
 
 QUERIES: dict[str, Query] = {
@@ -158,16 +115,10 @@ QUERIES: dict[str, Query] = {
         ),
         Query(
             "referrals.flows",
-            # Client-level rows aggregated here and put under disclosure control by `post`:
-            # no mart carries agency-to-agency flows yet.
-            "select referring_agency_code as from_code, receiving_agency_code as to_code, count(*) as referrals"
-            " from intermediate.int_referrals where not is_same_agency"
-            " and ($period = 'all' or year(referral_date) || 'Q' || quarter(referral_date) = $period)"
-            " and ($stream = 'all' or referral_stream_code = $stream)"
-            " group by all order by from_code, to_code",
+            "select from_code, to_code, referrals, suppressed from marts.fct_referral_flows"
+            " where period = $period and stream_code = $stream order by from_code, to_code",
             ("period", "stream"),
             "aggregate",
-            post=suppress_flows,
         ),
         Query(
             "indicators.progress",
@@ -180,12 +131,19 @@ QUERIES: dict[str, Query] = {
         ),
         Query(
             "agency.loaded_quarters",
-            "select quarter, upload_id, loaded_at from raw.loads where kind = 'extract' and agency_cd = $agency"
+            "select quarter, upload_id, loaded_at from marts.fct_extract_loads where agency_code = $agency"
             " order by quarter",
             ("agency",),
             "agency",
         ),
-        *_completeness_queries(),
+        Query(
+            "agency.completeness",
+            # Every column of every sheet of the agency's extract for the quarter: its rows and values filled in.
+            "select table_name, column_name, row_count, filled_count from marts.fct_extract_completeness"
+            " where agency_code = $agency and quarter = $quarter order by table_name, column_name",
+            ("agency", "quarter"),
+            "agency",
+        ),
     ]
 }
 
@@ -194,8 +152,7 @@ QUERIES: dict[str, Query] = {
 def _run(name: str, params: tuple[tuple[str, str], ...], version: tuple) -> pd.DataFrame:
     query = QUERIES[name]
     with connect(version[0]) as con:
-        frame = con.execute(query.sql, dict(params)).df()
-    return query.post(frame) if query.post else frame
+        return con.execute(query.sql, dict(params)).df()
 
 
 def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from accueil.anonymise.icare_labels import ICARE_LABELS
 from accueil.anonymise.read import RECORD_ID, InputSheet, header_text, is_blank
 from accueil.contract import Column, Sheet, code_lists, extract_contract, fold
-from accueil.generate import SHEET_ABBREVIATIONS
+from accueil.contract.record_ids import SHEET_ABBREVIATIONS
 from accueil.pseudonym import KEY_PATTERN, client_key, identifier_type, normalise_identifier
 from accueil.report import Problem, problem
 

@@ -7,20 +7,15 @@ That is also how the first admin comes to exist.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import UTC, datetime
 
 import click
 
 from accueil import control
-from accueil.access.policy import ROLES
+from accueil.access.policy import ROLES, operator
 from accueil.auth import users
 from accueil.auth.passwords import WeakPassword
-
-
-def operator() -> str:
-    return f"os:{getpass.getuser()}"
 
 
 def read_new_password() -> str:

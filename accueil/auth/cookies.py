@@ -20,7 +20,8 @@ NAME = "accueil_session"
 _SALT = "accueil-session-v1"
 
 
-def _secret() -> str:
+def secret() -> str:
+    """This home's key: ACCUEIL_COOKIE_SECRET, or the owner-only key file made once in the home."""
     given = os.environ.get("ACCUEIL_COOKIE_SECRET")
     if given:
         return given
@@ -39,7 +40,7 @@ def _secret() -> str:
 
 
 def seal(token: str) -> str:
-    return TimestampSigner(_secret(), salt=_SALT).sign(token.encode()).decode()
+    return TimestampSigner(secret(), salt=_SALT).sign(token.encode()).decode()
 
 
 def unseal(value: str | None) -> str | None:
@@ -47,7 +48,7 @@ def unseal(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        token = TimestampSigner(_secret(), salt=_SALT).unsign(value, max_age=config.session_minutes() * 60)
+        token = TimestampSigner(secret(), salt=_SALT).unsign(value, max_age=config.session_minutes() * 60)
     except BadSignature:
         return None
     return token.decode()

@@ -16,15 +16,25 @@ when they stop, the account opens again by itself within five minutes.  An attem
 refused during the wait is not counted: its password is never checked.  Only an admin
 locks an account for good (`accueil users lock`); `accueil users unlock` lifts a lock or
 a back-off, and `accueil users list` shows both.
+
+What the audit log keeps of a failed attempt: the name only when it is an existing user's.
+People type their password in the name box; and a name nobody has is whatever a stranger
+chose to send, a formula or markup for the admin's screen included.  So an unknown name is
+recorded as `unknown user #<12 hex digits>`, the start of an HMAC-SHA256 of the name (as
+sign-in reads it: trimmed, lower case) keyed with this home's secret (accueil.auth.cookies):
+repeated attempts with one name share a mark an admin can follow, and nobody can read the
+name back from it, nor test a guess, without the key.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from accueil import config, control
-from accueil.auth import passwords, users
+from accueil.auth import cookies, passwords, users
 
 
 class SignInFailed(PermissionError):
@@ -33,6 +43,8 @@ class SignInFailed(PermissionError):
 
 _WRONG = "wrong user name or password"
 _LONGEST_EXPONENT = 32  # beyond it the cap applies anyway; keeps 2 ** n small
+_FINGERPRINT = b"accueil-signin-name-v1"  # keeps this use of the home's key apart from signing cookies
+UNKNOWN = "unknown user #"
 
 
 def _now() -> datetime:
@@ -54,7 +66,9 @@ def authenticate(con: sqlite3.Connection, name: str, password: str) -> users.Use
     refused = _refusal(user)
     if refused:
         passwords.spend_verify_time(password)
-        control.audit(con, key, "signin_failed", f"user:{key}", **refused)
+        # Only an existing user's name is written as typed: anything else may be a password.
+        who = user.name if user is not None else fingerprint(key)
+        control.audit(con, who, "signin_failed", f"user:{who}", **refused)
         raise SignInFailed(_WRONG)
     stored = users.password_hash(con, user.name)
     if not passwords.verify(stored, password):
@@ -71,6 +85,14 @@ def authenticate(con: sqlite3.Connection, name: str, password: str) -> users.Use
         con.execute("rollback")
         raise
     return users.get(con, user.name)
+
+
+def fingerprint(name: str) -> str:
+    """How the audit log names a sign-in attempt with a name no user has: `unknown user #` and the
+    first 12 hex digits of the name's HMAC-SHA256 under this home's key, never the name itself."""
+    key = hmac.new(cookies.secret().encode("utf-8"), _FINGERPRINT, hashlib.sha256).digest()
+    mark = hmac.new(key, name.strip().lower()[:64].encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return UNKNOWN + mark[:12]
 
 
 def _refusal(user: users.User | None) -> dict | None:

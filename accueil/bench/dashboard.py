@@ -33,10 +33,11 @@ def _domains(path: str) -> dict[str, list[str]]:
         return {
             "agency": agencies,
             "period": column("select distinct period from marts.fct_outcome_rates order by 1"),
-            "quarter": column("select distinct quarter from raw.loads where kind = 'extract' order by 1"),
+            "quarter": column("select distinct quarter from marts.fct_extract_loads order by 1"),
             "outcome": column("select distinct outcome from marts.fct_outcome_rates order by 1"),
             "breakdown": column("select distinct breakdown from marts.fct_outcome_rates order by 1"),
-            "stream": ["all", *column("select distinct stream_code from intermediate.int_service_events order by 1")],
+            # The snapshot holds the marts only: the streams the referral flows are published for ('all' among them).
+            "stream": column("select distinct stream_code from marts.fct_referral_flows order by 1"),
         }
 
 
@@ -45,28 +46,25 @@ def _named_queries():
         from accueil.access.reader import QUERIES
     except ImportError:
         return None
-    return {name: (q.sql, q.params, q.post, q.scope) for name, q in QUERIES.items()}
+    return {name: (q.sql, q.params, q.scope) for name, q in QUERIES.items()}
 
 
 FALLBACK = {
     "outcomes.agencies": (
         "select * from marts.fct_outcome_rates where outcome = $outcome and period = $period and breakdown = 'all'",
         ("outcome", "period"),
-        None,
         "aggregate",
     ),
     "outcomes.breakdown": (
         "select * from marts.fct_outcome_rates where agency_code = $agency and period = $period"
         " and breakdown = $breakdown",
         ("agency", "period", "breakdown"),
-        None,
         "aggregate",
     ),
-    "outputs.agency": ("select * from marts.fct_outputs where agency_code = $agency", ("agency",), None, "aggregate"),
+    "outputs.agency": ("select * from marts.fct_outputs where agency_code = $agency", ("agency",), "aggregate"),
     "outputs_outcomes.agencies": (
         "select * from marts.fct_outcomes_vs_outputs where period = $period",
         ("period",),
-        None,
         "aggregate",
     ),
 }
@@ -89,7 +87,7 @@ def measure(repeats: int = 10, seed: int = 9) -> dict:
     domains = _domains(path)
     rng = random.Random(seed)
     timings: dict[str, list[float]] = {}
-    for name, (sql, params, post, scope) in sorted(queries.items()):
+    for name, (sql, params, scope) in sorted(queries.items()):
         for _ in range(repeats if params else max(1, repeats // 2)):
             # An agency's own pages ask about a real agency, never the 'ALL' row of the marts.
             bound = {
@@ -98,9 +96,7 @@ def measure(repeats: int = 10, seed: int = 9) -> dict:
             }
             started = time.perf_counter()
             with _connect(path) as con:
-                frame = con.execute(sql, bound).df()
-            if post is not None:
-                frame = post(frame)
+                con.execute(sql, bound).df()
             timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
     every = [t for values in timings.values() for t in values]
     pages: dict[str, list[float]] = {}

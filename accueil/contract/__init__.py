@@ -17,49 +17,16 @@ from pathlib import Path
 
 import yaml
 
+# Imported under their own names: the door and the tests take them from accueil.contract.
+from accueil.contract.cell_patterns import COLUMN_TYPES
+from accueil.contract.cell_patterns import FORMULA_START as FORMULA_START
+from accueil.contract.cell_patterns import INVISIBLE as INVISIBLE
+from accueil.contract.cell_patterns import INVISIBLE_CATEGORIES as INVISIBLE_CATEGORIES
+from accueil.contract.cell_patterns import TYPE_PATTERNS as TYPE_PATTERNS
+
 CONTRACT_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = CONTRACT_DIR.parents[1] / "seeds"
 CODE_VALUE_SEEDS = ("icare_code_values.csv", "accueil_code_values.csv")
-
-COLUMN_TYPES = frozenset(
-    {
-        "client_key",
-        "record_id",
-        "year",
-        "fsa",
-        "date",
-        "code",
-        "integer",
-        "decimal",
-        "text",
-        "agency_code",
-        "course_code",
-        "quarter",
-    }
-)
-
-
-# Characters no text may hold at the door: C0 and C1 controls (tab, CR and LF included:
-# every field is one line), zero-width characters and the byte-order mark, line and
-# paragraph separators, and the bidirectional overrides and isolates, which make text read
-# differently from what it holds.  A regular-expression character class, without brackets.
-INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-# What a spreadsheet program reads as the start of a formula (OWASP's CSV-injection list,
-# less tab and CR, which INVISIBLE refuses anyway).
-FORMULA_START = "=+-@"
-
-# The whole value of a cell of these types; a column's own `pattern` (for identifiers) takes their place.
-TYPE_PATTERNS = {
-    "client_key": r"^[0-9a-f]{64}$",
-    "fsa": r"^[A-Z][0-9][A-Z]$",
-    "year": r"^(?:19|20)[0-9]{2}$",
-    "date": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$",
-    "agency_code": r"^[A-Z0-9][A-Z0-9-]{1,11}$",
-    "quarter": r"^[0-9]{4}Q[1-4]$",
-    "integer": r"^-?[0-9]+$",
-    "decimal": r"^-?[0-9]+(?:\.[0-9]+)?$",
-    "text": rf"^(?![{re.escape(FORMULA_START)}])[^{INVISIBLE}]*$",
-}
 
 
 class ContractError(ValueError):
@@ -98,6 +65,73 @@ def _lookup(values: tuple[CodeValue, ...]) -> dict[str, CodeValue]:
     return table
 
 
+# One end of a plausible range, as the contract writes it (`earliest:` and `latest:`).
+_BOUND = re.compile(
+    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})|(?P<quarter>\d{4}Q[1-4])|(?P<year>\d{4})"
+    r"|(?P<base>quarter_start|quarter_end|quarter_year|current_quarter)(?:\s*(?P<sign>[+-])\s*(?P<offset>\d+))?"
+    r"|(?P<column>[a-z][A-Za-z0-9_]*))$"
+)
+_BASE_TEXT = {
+    "quarter_start": ("the quarter's first day", "le premier jour du trimestre"),
+    "quarter_end": ("the quarter's last day", "le dernier jour du trimestre"),
+    "quarter_year": ("the quarter's year", "l'année du trimestre"),
+    "current_quarter": ("the current quarter", "le trimestre en cours"),
+}
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One end of a value's plausible range.
+
+    `kind` is `date`, `year` or `quarter` (a fixed value), `quarter_start`, `quarter_end` or
+    `quarter_year` (the quarter the extract is declared for; `offset` in years), `current_quarter`
+    (today's; `offset` in quarters), or `column` (the year in another column of the same row).
+    """
+
+    kind: str
+    value: str = ""  # the fixed value, or the column's name
+    offset: int = 0
+
+    @classmethod
+    def parse(cls, raw) -> Bound:
+        text = raw.isoformat() if hasattr(raw, "isoformat") else str(raw).strip()
+        match = _BOUND.match(text)
+        if not match:
+            raise ContractError(
+                f"{text!r} is not a bound: write a date, a year, a quarter, quarter_start, "
+                "quarter_end, quarter_year - N, current_quarter + N or a column name"
+            )
+        for kind in ("date", "quarter", "year", "column"):
+            if match[kind]:
+                return cls(kind, match[kind])
+        offset = int(match["offset"] or 0) * (-1 if match["sign"] == "-" else 1)
+        return cls(match["base"], "", offset)
+
+    def text(self, lang: str = "en") -> str:
+        """How docs and reports say it: '1950-01-01', "the quarter's year − 110"."""
+        if self.kind in ("date", "quarter", "year"):
+            return self.value
+        if self.kind == "column":
+            return f"`{self.value}`" if lang == "en" else f"« {self.value} »"
+        base = _BASE_TEXT[self.kind][0 if lang == "en" else 1]
+        return base + (f" {'+' if self.offset > 0 else '−'} {abs(self.offset)}" if self.offset else "")
+
+
+def bounds_text(earliest: tuple[Bound, ...], latest: tuple[Bound, ...], lang: str = "en") -> str:
+    """ "not before 1950-01-01 or `client_birth_year`, and not after the quarter's last day" (or French)."""
+    en = lang == "en"
+    parts = []
+    if earliest:
+        parts.append(
+            ("not before " if en else "pas avant ") + (" or " if en else " ni ").join(b.text(lang) for b in earliest)
+        )
+    if latest:
+        parts.append(
+            ("not after " if en else "pas après ") + (" or " if en else " ni ").join(b.text(lang) for b in latest)
+        )
+    return (", and " if en else ", et ").join(parts)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -117,6 +151,10 @@ class Column:
     pattern: str | None = None  # an identifier's form: a regular expression the whole value matches
     description_en: str = ""
     description_fr: str = ""
+    # A plausible value's bounds (year, date and quarter columns): it is refused before the latest
+    # of `earliest` or after the earliest of `latest`.
+    earliest: tuple[Bound, ...] = ()
+    latest: tuple[Bound, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +214,8 @@ class Contract:
     limits: Limits
     direct_identifiers: dict[str, str] = field(default_factory=dict)
     direct_identifiers_fr: dict[str, str] = field(default_factory=dict)  # the same reasons, in French
+    # The quarters an upload may be declared for (`quarters:`): (earliest, latest), or None.
+    quarters: tuple[Bound, Bound] | None = None
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:
@@ -213,6 +253,9 @@ def code_lists() -> dict[str, CodeList]:
 def _column(raw: dict) -> Column:
     kwargs = dict(raw)
     kwargs["replaces"] = tuple(kwargs.get("replaces", ()))
+    for end in ("earliest", "latest"):
+        given = kwargs.get(end, ())
+        kwargs[end] = tuple(Bound.parse(b) for b in (given if isinstance(given, list | tuple) else [given]))
     column = Column(**kwargs)
     if column.type not in COLUMN_TYPES:
         raise ContractError(f"column {column.name} has unknown type {column.type!r}")
@@ -222,7 +265,18 @@ def _column(raw: dict) -> Column:
         if not (column.pattern.startswith("^") and column.pattern.endswith("$")):
             raise ContractError(f"column {column.name}: a pattern must match the whole value (^...$)")
         re.compile(column.pattern)
+    for bound in (*column.earliest, *column.latest):
+        if bound.kind not in BOUND_KINDS.get(column.type, ()):
+            raise ContractError(f"column {column.name}: a {column.type} column cannot be bounded by {bound.kind}")
     return column
+
+
+# Which bounds each type of column may have.
+BOUND_KINDS = {
+    "year": ("year", "quarter_start", "quarter_end", "quarter_year"),
+    "date": ("date", "year", "quarter_start", "quarter_end", "quarter_year", "column"),
+    "quarter": ("quarter", "current_quarter"),
+}
 
 
 def _limits(raw: dict | None, path: Path) -> Limits:
@@ -230,6 +284,15 @@ def _limits(raw: dict | None, path: Path) -> Limits:
         return Limits(**{name: int(value) for name, value in (raw or {}).items()})
     except (TypeError, ValueError) as exc:
         raise ContractError(f"{path.name}: limits: {exc}") from None
+
+
+def _quarters(raw: dict | None, path: Path) -> tuple[Bound, Bound] | None:
+    if raw is None:
+        return None
+    bounds = (Bound.parse(raw["earliest"]), Bound.parse(raw["latest"]))
+    if bounds[0].kind != "quarter" or bounds[1].kind != "current_quarter":
+        raise ContractError(f"{path.name}: quarters: earliest is a quarter (YYYYQn), latest current_quarter + N")
+    return bounds
 
 
 def _load(path: Path) -> Contract:
@@ -271,6 +334,7 @@ def _load(path: Path) -> Contract:
         limits=_limits(raw.get("limits"), path),
         direct_identifiers={d["name"]: d["why"] for d in raw.get("direct_identifiers") or []},
         direct_identifiers_fr={d["name"]: d["why_fr"] for d in raw.get("direct_identifiers") or []},
+        quarters=_quarters(raw.get("quarters"), path),
     )
     missing = contract.codelist_names() - set(code_lists())
     if missing:
@@ -280,6 +344,10 @@ def _load(path: Path) -> Contract:
         for ref in (*sheet.unique, *sheet.event_date):
             if ref not in names:
                 raise ContractError(f"{sheet.name}: {ref} is not one of its columns")
+        for col in sheet.columns:
+            for bound in (*col.earliest, *col.latest):
+                if bound.kind == "column" and (bound.value not in names or sheet.column(bound.value).type != "year"):
+                    raise ContractError(f"{sheet.name}: {col.name} is bounded by {bound.value}, not a year column")
         leaked = names & set(contract.direct_identifiers)
         if leaked:
             raise ContractError(f"{sheet.name} carries direct identifiers {sorted(leaked)}")

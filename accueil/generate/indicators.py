@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from accueil.generate.population import EPOCH
+from accueil.generate.vectors import EPOCH
 from accueil.quarters import Quarter
 
 FILE_NAME = "indicator_observations_ILLUSTRATIVE.csv"

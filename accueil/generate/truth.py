@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from accueil.generate.first_contact import REFERRAL_WINDOW
+from accueil.generate.followups import FOLLOWUP_WINDOW
+from accueil.generate.language import GAIN_MIN_DAYS, SKILLS
 from accueil.generate.params import Params
-from accueil.generate.population import (
-    FOLLOWUP_WINDOW,
-    GAIN_MIN_DAYS,
-    REFERRAL_WINDOW,
-    SKILLS,
-    Population,
-)
+from accueil.generate.population import Population
 
 
 def _groups(frame: pd.DataFrame, by: str | None, value: str = "p") -> dict:

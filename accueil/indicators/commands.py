@@ -9,12 +9,7 @@ from pathlib import Path
 import click
 
 from accueil import config
-
-
-def _print_submission(submission, what: str) -> None:
-    from accueil.cli import _print_submission as shared
-
-    shared(submission, what)
+from accueil.ingest.commands import print_submission
 
 
 @click.command("indicators")
@@ -44,9 +39,14 @@ def indicators_load(path: Path, user: str, lang: str) -> None:
     period as an earlier file is a correction: it supersedes the earlier one, which is kept.
     """
     from accueil.indicators.submit import submit_observations
+    from accueil.ingest.names import InvalidName
+    from accueil.refused import Refused
 
-    submission = submit_observations(path, user, lang)
-    _print_submission(submission, path.name)
+    try:
+        submission = submit_observations(path, user, lang)
+    except InvalidName as exc:  # a path that is not a regular file: nothing was received
+        raise Refused(str(exc)) from None
+    print_submission(submission, path.name)
     sys.exit(0 if submission.accepted else 2)
 
 
@@ -62,9 +62,14 @@ def indicators_baselines(path: Path, user: str, lang: str) -> None:
     every change of a baseline or target is written to the audit log.
     """
     from accueil.indicators.submit import submit_baselines
+    from accueil.ingest.names import InvalidName
+    from accueil.refused import Refused
 
-    submission = submit_baselines(path, user, lang)
-    _print_submission(submission, path.name)
+    try:
+        submission = submit_baselines(path, user, lang)
+    except InvalidName as exc:  # a path that is not a regular file: nothing was received
+        raise Refused(str(exc)) from None
+    print_submission(submission, path.name)
     sys.exit(0 if submission.accepted else 2)
 
 

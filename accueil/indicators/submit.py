@@ -18,8 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accueil import config, control
+from accueil.contract import extract_contract
 from accueil.indicators.files import BASELINES, OBSERVATIONS, FileSpec, validate_baselines, validate_observations
-from accueil.ingest.submit import Submission, audit_restored, record_decision, stage, staged_dir, store_raw
+from accueil.ingest.submit import (
+    Submission,
+    audit_restored,
+    read_regular,
+    record_decision,
+    stage,
+    staged_dir,
+    store_raw,
+)
 from accueil.report import LANGUAGES, Report
 
 KIND = "indicators"
@@ -63,7 +72,8 @@ def _restorable(con: sqlite3.Connection, same: control.Upload, spec: FileSpec) -
 def _submit(path: Path, user: str, lang: str, spec: FileSpec, validate) -> Submission:
     if lang not in LANGUAGES:
         raise ValueError(f"{lang!r} is not a report language; use en or fr")
-    data = path.read_bytes()
+    # Outside figures are a few thousand rows; the extract door's size limit is ample.
+    data = read_regular(path, extract_contract().limits.file_bytes)
     digest, _ = store_raw(data)
     with control.connect() as con:
         same = control.find_same(con, KIND, "", "", digest)

@@ -1,7 +1,9 @@
 """Set-based checks that span rows and sheets, in DuckDB SQL.
 
 GX looks at one column at a time; these look at the file as a whole: dates in the
-declared quarter, one birth year per client, clients profiled, referral details complete and pointing at a known agency.
+declared quarter, years and dates within their plausible bounds (accueil.ingest.bounds), one
+birth year per client, clients profiled, referral details complete and pointing at a known
+agency, and record ids that are not another agency's.
 
 Files validated together are checked together: each table holds every file's rows with
 the file's number, and every query keeps files apart by it.  A query costs a few
@@ -19,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from accueil.contract import Contract
+from accueil.ingest import bounds
 from accueil.ingest.arrow import text_table
 from accueil.quarters import Quarter
 from accueil.report import Problem, problem
@@ -32,6 +35,7 @@ class CheckedFile:
     quarter: Quarter
     backdate_days: int = 0
     known_agencies: set[str] | None = None
+    agency: str = ""  # the agency it is uploaded as
 
     @property
     def earliest(self):
@@ -54,8 +58,21 @@ def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyCon
         con.register("incoming", pa.concat_tables(parts))
         con.execute(f"create table {sheet.table} as select * from incoming")
         con.unregister("incoming")
-    con.execute("create table files (file integer, earliest date, last date)")
-    con.executemany("insert into files values (?, ?, ?)", [(n, f.earliest, f.quarter.end) for n, f in enumerate(files)])
+    con.execute("create table files (file integer, earliest date, last date, qstart date, qend date, agency varchar)")
+    con.executemany(
+        "insert into files values (?, ?, ?, ?, ?, ?)",
+        [(n, f.earliest, f.quarter.end, f.quarter.start, f.quarter.end, f.agency) for n, f in enumerate(files)],
+    )
+    # The agency codes each file's record ids are compared with: the reference's, when there is one.
+    con.execute("create table known (file integer, code varchar)")
+    known = [
+        (n, code)
+        for n, f in enumerate(files)
+        if f.agency and f.known_agencies
+        for code in {*f.known_agencies, f.agency}
+    ]
+    if known:
+        con.executemany("insert into known values (?, ?)", known)
     return con
 
 
@@ -67,6 +84,10 @@ def cross_check_files(contract: Contract, files: list[CheckedFile]) -> list[list
     problems: list[list[Problem]] = [[] for _ in files]
     for sheet in contract.sheets:
         _column_checks(con, sheet, problems)
+        for f, found in bounds.sql_checks(con, sheet):
+            problems[f].append(found)
+        if "record_id" in sheet.column_names:
+            _agency_checks(con, sheet, problems)
         if not sheet.event_date:
             continue
         dated = "coalesce(" + ", ".join(f"nullif(\"{c}\", '')" for c in sheet.event_date) + ")"
@@ -95,7 +116,8 @@ def cross_check_files(contract: Contract, files: list[CheckedFile]) -> list[list
     client_sheets = [s for s in contract.sheets if s.client_level]
     years = " union all ".join(
         f"select file, client_key, client_birth_year as year, '{s.name}' as sheet, row from {s.table} "
-        f"where client_key <> '' and client_birth_year <> ''"
+        # A malformed year is its type check's to report, and is not quoted here.
+        f"where client_key <> '' and regexp_full_match(client_birth_year, '[0-9]{{4}}')"
         for s in client_sheets
     )
     for f, key, count, listed, sheet, row in con.execute(f"""
@@ -168,6 +190,46 @@ def reference_checks(contract: Contract, sheets: dict[str, pd.DataFrame]) -> lis
                 for r, v in bad[col.name].items()
             ]
     return problems
+
+
+# An agency code has at most six parts joined by hyphens (12 characters): the prefixes of a record
+# id that may be one.
+_PREFIXES = 6
+
+
+def _agency_checks(con: duckdb.DuckDBPyConnection, sheet, problems: list[list[Problem]]) -> None:
+    """Record ids that begin with another known agency's code and a hyphen, as the generator's and the
+    anonymiser's do (`AG001-IO-0000001`, `AG001-NAR-3fa9c2e1b7d0`): the file is that agency's.
+
+    Each id's prefixes up to a hyphen are matched with the codes; the longest code matching wins,
+    so that `AG-1-IO-7` is AG-1's, not AG's.  Ids an agency's own system made, with no agency
+    code in front, say nothing and are not judged."""
+    rows = con.execute(
+        f"""with prefixes as (
+                select t.file, t.row, t.record_id, array_to_string(list_slice(t.parts, 1, r.i), '-') as prefix
+                from (select file, row, record_id, string_split(upper(record_id), '-') as parts
+                      from {sheet.table} where record_id <> '' and file in (select file from known)) t,
+                     range(1, {_PREFIXES + 1}) r(i)
+                where r.i < len(t.parts)
+            )
+            select p.file, p.row, p.record_id, arg_max(k.code, length(k.code)) as owner, f.agency
+            from prefixes p join known k on k.file = p.file and k.code = p.prefix join files f on f.file = p.file
+            group by p.file, p.row, p.record_id, f.agency
+            having arg_max(k.code, length(k.code)) <> f.agency
+            order by p.file, p.row"""
+    ).fetchall()
+    for f, row, record_id, owner, agency in rows:
+        problems[f].append(
+            problem(
+                "agency_mismatch",
+                sheet=sheet.name,
+                row=row,
+                column="record_id",
+                value=record_id,
+                owner=owner,
+                agency=agency,
+            )
+        )
 
 
 def _column_checks(con: duckdb.DuckDBPyConnection, sheet, problems: list[list[Problem]]) -> None:

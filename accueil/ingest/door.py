@@ -65,6 +65,7 @@ class RawTables:
     layout: str = "xlsx"  # or "csv": where the headers are
     peak_rss_bytes: int = 0  # the worker's, filled in by the sandbox
     packed: dict[str, tuple[int, str]] | None = None  # sheet -> (rows, text)
+    others: list[str] = field(default_factory=list)  # members of a zip of CSVs that are not CSV files
 
     def pack(self) -> None:
         """Each sheet as one string, unless a cell holds a separator (the door refuses such text anyway)."""
@@ -166,13 +167,19 @@ def read_tables(data: bytes, limits: Limits) -> RawTables:
         scan(data, archive, limits, workbook)
         if workbook:
             return RawTables(_xlsx_tables(data, limits), layout="xlsx")
-        return RawTables(_csv_tables(archive, limits), layout="csv")
+        others = [n for n in archive.namelist() if not _is_csv(n) and not _is_folder_or_finder(n)]
+        return RawTables(_csv_tables(archive, limits), layout="csv", others=others)
     except Refused as refused:
         return RawTables(None, [refused.problem])
 
 
 def _is_csv(name: str) -> bool:
-    return not name.endswith("/") and not name.startswith("__MACOSX") and name.lower().endswith(".csv")
+    return not _is_folder_or_finder(name) and name.lower().endswith(".csv")
+
+
+def _is_folder_or_finder(name: str) -> bool:
+    """A folder entry, or what macOS's Finder adds to every zip it makes (resource forks)."""
+    return name.endswith("/") or name.startswith("__MACOSX/")
 
 
 def scan(data: bytes, archive: zipfile.ZipFile, limits: Limits, workbook: bool) -> None:
@@ -337,6 +344,8 @@ def _csv_tables(archive: zipfile.ZipFile, limits: Limits) -> dict[str, list[list
         except csv.Error as exc:
             raise _damaged(f"{name} is not a CSV file: {exc}") from None
         sheet = name.rsplit("/", 1)[-1][:-4]
+        if sheet in tables:  # one would hide the other
+            raise _damaged(f"the zip holds two files named '{sheet}.csv'")
         cells += _checked_shape(sheet, len(rows), max((len(r) for r in rows), default=0), cells, limits)
         tables[sheet] = _texts(rows)
     if not tables:

@@ -1,7 +1,9 @@
 """The privacy screen: direct identifiers reject a file, and their values are never repeated.
 
-A problem found here names the sheet, row and column but never the value, so that
-the report, the register and the logs hold nothing the quarantined raw file does not.
+It reads every cell of the file as the reader found it: the contract's sheets and any other
+(which refuse the file anyway), title and header rows, and columns without a header.  A problem
+found here names the sheet, row and column but never the value, so that the report, the
+register and the logs hold nothing the quarantined raw file does not.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 
 from accueil.contract import Contract, fold
-from accueil.ingest.columns import column_arrays
+from accueil.ingest.names import visible
+from accueil.ingest.reader import Grid
 from accueil.report import Problem, problem
 
 # Header words that name a direct identifier, in English and French (folded).
@@ -92,30 +94,31 @@ def _identifying_header(header: str, contract: Contract) -> tuple[str, str] | No
     return None
 
 
-def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[str, pd.DataFrame]) -> list[Problem]:
+def screen(contract: Contract, grids: list[tuple[str, Grid]], unknown: dict[str, list[str]]) -> list[Problem]:
+    """Every cell of every sheet, known or not (title and header rows, unnamed columns and sheets
+    the contract does not have included), and the headers of the columns the contract does not know."""
     problems: list[Problem] = []
-    for name, extra in unknown.items():
-        for header in extra.columns:
-            why = _identifying_header(str(header), contract)
+    for name, headers in unknown.items():
+        for header in headers:
+            why = _identifying_header(header, contract)
             if why:
                 why_en, why_fr = why
-                problems.append(problem("identifier_column", sheet=name, column=str(header), why=why_en, why_fr=why_fr))
-    frames = [*sheets.items(), *unknown.items()]
-    texts = {
-        (name, column): _filled(frame.index.to_numpy(), values)
-        for name, frame in frames
-        for column, values in column_arrays(frame).items()
-    }
-    kinds = _kinds_found(texts.values())
-    for (name, column), (rows, values) in texts.items():
+                problems.append(
+                    problem("identifier_column", sheet=name, column=visible(header), why=why_en, why_fr=why_fr)
+                )
+    texts = [
+        (name, label, *_filled(values))
+        for name, grid in grids
+        for label, values in zip(grid.labels, grid.cells.T, strict=True)
+    ]
+    kinds = _kinds_found((rows, values) for _, _, rows, values in texts)
+    for name, column, rows, values in texts:
         # Most columns hold none of the flagged texts: a set test in C says so without a loop.
         if kinds and not kinds.keys().isdisjoint(values):
             flagged = [(r, kinds[t]) for r, t in zip(rows, values, strict=True) if t in kinds]
             for number, (kind_en, _, kind_fr) in enumerate(VALUE_PATTERNS):
                 problems += [
-                    problem(
-                        "identifier_value", sheet=name, row=int(r), column=str(column), kind=kind_en, kind_fr=kind_fr
-                    )
+                    problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
                     for r, found in flagged
                     if number in found
                 ]
@@ -126,17 +129,18 @@ def screen(contract: Contract, sheets: dict[str, pd.DataFrame], unknown: dict[st
             if not matching:
                 continue
             problems += [
-                problem("identifier_value", sheet=name, row=int(r), column=column, kind=kind_en, kind_fr=kind_fr)
+                problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
                 for r, t in zip(rows, values, strict=True)
                 if t in matching
             ]
     return problems
 
 
-def _filled(rows: np.ndarray, values: np.ndarray) -> tuple[list, list[str]]:
-    """The row numbers and texts of a column's non-blank cells (texts already: the reader made them so)."""
+def _filled(values: np.ndarray) -> tuple[list[int], list[str]]:
+    """The spreadsheet row numbers and texts of a column's non-blank cells (texts already: the reader
+    made them so)."""
     keep = values != ""
-    return rows[keep].tolist(), values[keep].tolist()
+    return (np.flatnonzero(keep) + 1).tolist(), values[keep].tolist()
 
 
 def _kinds_found(columns) -> dict[str, tuple[int, ...]]:

@@ -69,18 +69,18 @@ def restore(number: int | str, user: str, lang: str | None = None) -> Submission
     stored = config.raw_dir() / upload.sha256[:2] / upload.sha256
     if not stored.is_file():
         raise RestoreRefused(f"Upload {number}'s bytes are no longer in the raw store ({stored}).")
-    # The door reads a path and registers its name: a link under the upload's own name keeps
-    # that name in the register and the report without copying client-level bytes elsewhere.
-    with tempfile.TemporaryDirectory(prefix="accueil-restore-") as folder:
-        path = _link(stored, Path(folder), upload)
-        if upload.kind == "extract":
-            submission = submit_extract(path, upload.agency_cd, upload.quarter, user, lang)
-        elif upload.kind == "agencies":
-            submission = submit_agencies(path, user, lang)
-        else:
-            from accueil.indicators.submit import submit_baselines
+    # The door reads the raw bytes themselves and registers the upload's own name (it follows no
+    # symbolic link); the baselines' door reads a path and registers its name, so it is given a
+    # link under that name, which copies no bytes elsewhere.
+    if upload.kind == "extract":
+        submission = submit_extract(stored, upload.agency_cd, upload.quarter, user, lang, file_name=upload.file_name)
+    elif upload.kind == "agencies":
+        submission = submit_agencies(stored, user, lang, file_name=upload.file_name)
+    else:
+        from accueil.indicators.submit import submit_baselines
 
-            submission = submit_baselines(path, user, lang or "en")
+        with tempfile.TemporaryDirectory(prefix="accueil-restore-") as folder:
+            submission = submit_baselines(_link(stored, Path(folder), upload), user, lang or "en")
     if submission.duplicate:
         earlier = submission.upload
         if earlier.status == "rejected":

@@ -7,11 +7,13 @@ file's validated rows are staged as Parquet and loaded by the pipeline.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -188,12 +190,75 @@ class Received:
     data: bytes | None
 
 
+class NotAFile(names.InvalidName):
+    """An upload path that is not a regular file of its own: nothing was received."""
+
+
+# What a path that is not a regular file is, as the refusal says it.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of the regular file at `path`, or NotAFile.
+
+    Opened without following a symbolic link and without blocking (a FIFO would wait for a
+    writer), then judged by what was opened (fstat), so that nothing can be swapped in between."""
+    shown = names.file_name(path.name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotAFile(f"{shown!r} is a symbolic link: upload the file itself, not a link to it.") from None
+        raise NotAFile(f"{shown!r} cannot be opened ({exc.strerror}): upload a file that can be read.") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        raise NotAFile(f"{shown!r} is {kind}, not a regular file: only a file can be uploaded.")
+    return fd
+
+
+def _read_at_most(fd: int, count: int) -> bytes:
+    pieces, left = [], count
+    while left > 0:
+        piece = os.read(fd, min(left, 1 << 20))
+        if not piece:
+            break
+        pieces.append(piece)
+        left -= len(piece)
+    return b"".join(pieces)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path` (NotAFile otherwise), read no further than `limit`
+    and one more byte: a longer file is refused with NotAFile before anything is received."""
+    fd = _open_regular(path)
+    try:
+        data = _read_at_most(fd, limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise NotAFile(f"{path.name!r} is over {limit // 2**20} MB: upload a smaller file.")
+    return data
+
+
 def _take(path: Path, limits: Limits) -> Received:
-    size = path.stat().st_size
-    if size > limits.file_bytes:
-        with path.open("rb") as handle:
-            return Received(hashlib.file_digest(handle, "sha256").hexdigest(), size, None)
-    data = path.read_bytes()
+    """The file's bytes, at most the size limit and one more: a file over the limit is registered
+    with the size its descriptor gives and the digest of what was read, and its bytes are not kept."""
+    fd = _open_regular(path)
+    try:
+        size = os.fstat(fd).st_size
+        data = _read_at_most(fd, limits.file_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limits.file_bytes:
+        return Received(hashlib.sha256(data).hexdigest(), max(size, len(data)), None)
     digest, _ = store_raw(data)
     return Received(digest, len(data), data)
 
@@ -247,11 +312,11 @@ def _conclude(
     return Submission(upload, False, outcome, restored_from)
 
 
-def _decide(kind: str, path: Path, user: str, lang: str, validate) -> Submission:
+def _decide(kind: str, path: Path, user: str, lang: str, validate, shown: str | None = None) -> Submission:
     abandoned.sweep()
-    file_name = names.file_name(path.name)
+    file_name = names.file_name(shown or path.name)
     limits = agencies_contract().limits
-    taken = _take(path, limits)
+    taken = _take(path, limits)  # NotAFile before anything is received
     received = _receive(kind, taken, file_name, "", "", user)
     if isinstance(received, Submission):
         return received
@@ -297,19 +362,28 @@ def record_decision(
         return control.get_upload(con, upload_id)
 
 
-def submit_extract(path: Path, agency: str, quarter: Quarter, user: str, lang: str | None = None) -> Submission:
-    return submit_extracts([(path, agency, quarter)], user, lang)[0]
+def submit_extract(
+    path: Path, agency: str, quarter: Quarter, user: str, lang: str | None = None, file_name: str | None = None
+) -> Submission:
+    """`file_name`: the name to register, when it is not the path's own (a restored upload's)."""
+    return submit_extracts([(path, agency, quarter)], user, lang, None if file_name is None else [file_name])[0]
 
 
-def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str | None = None) -> list[Submission]:
+def submit_extracts(
+    items: list[tuple[Path, str, Quarter]], user: str, lang: str | None = None, file_names: list[str] | None = None
+) -> list[Submission]:
     """Extracts (path, agency, quarter) through the door, validated together.
 
     Each file is received, decided and reported on its own (in `lang`, else its agency's
     language); only GX's run is shared, which is most of the cost of a small file.  Every
-    agency code and quarter is checked first: one that is not what it claims to be
-    (`names.InvalidName`) stops the batch before anything is received.
+    agency code, quarter and path is checked first: one that is not what it claims to be
+    (`names.InvalidName`; `NotAFile` for a path that is not a regular file) stops the batch
+    before anything is received.  A quarter outside the contract's is received and rejected
+    with its report (accueil.ingest.bounds).
     """
     items = [(path, names.agency_code(agency), names.quarter(quarter)) for path, agency, quarter in items]
+    for path, _, _ in items:  # a path that is not a regular file stops the batch before anything is received
+        os.close(_open_regular(path))
     abandoned.sweep()
     agencies = reference_agencies()
     report_language("", lang, agencies)  # a language that is not one fails before anything is received
@@ -321,7 +395,7 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
     with _interrupted_on_failure(received_ids):
         for position, (path, agency, quarter) in enumerate(items):
             submissions.append(None)
-            file_name = names.file_name(path.name)
+            file_name = names.file_name(file_names[position] if file_names else path.name)
             taken = _take(path, limits)
             received = _receive("extract", taken, file_name, agency, str(quarter), user)
             if isinstance(received, Submission):
@@ -348,8 +422,10 @@ def submit_extracts(items: list[tuple[Path, str, Quarter]], user: str, lang: str
     return submissions
 
 
-def submit_agencies(path: Path, user: str, lang: str | None = None) -> Submission:
-    def validate(data: bytes, digest: str) -> Outcome:
-        return validate_agencies(data, file_name=names.file_name(path.name), sha256=digest)
+def submit_agencies(path: Path, user: str, lang: str | None = None, file_name: str | None = None) -> Submission:
+    """`file_name`: the name to register, when it is not the path's own (a restored upload's)."""
 
-    return _decide("agencies", path, user, lang or "en", validate)
+    def validate(data: bytes, digest: str) -> Outcome:
+        return validate_agencies(data, file_name=names.file_name(file_name or path.name), sha256=digest)
+
+    return _decide("agencies", path, user, lang or "en", validate, file_name)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract, agencies_contract, code_lists, extract_contract, fold
+from accueil.ingest.bounds import quarter_column_checks, quarter_refused
+from accueil.ingest.characters import control_characters
 from accueil.ingest.columns import column_arrays
 from accueil.ingest.crosschecks import CheckedFile, cross_check_files, reference_checks
 from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
@@ -109,24 +112,38 @@ def validate_extract(
     sha256: str = "",
     backdate_days: int = 0,
     known_agencies: set[str] | None = None,
+    day: date | None = None,
 ) -> Outcome:
     item = ExtractFile(data, file_name, agency, quarter, sha256, backdate_days, known_agencies)
-    return validate_extracts([item])[0]
+    return validate_extracts([item], day)[0]
 
 
-def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
-    """Each file's own decision; GX validates them all in one run (its cost is per run)."""
+def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list[Outcome]:
+    """Each file's own decision; GX validates them all in one run (its cost is per run).
+
+    A file declared for a quarter the contract refuses is not read: its report says why.
+    `day` is the date quarters are judged against (by default accueil.quarters.today())."""
     contract = extract_contract()
-    reports, privacy, normalised, reads = [], [], [], []
+    reports, privacy, controls, normalised, reads = [], [], [], [], []
     for item in files:
         report = Report(file_name=item.file_name, agency=item.agency, quarter=str(item.quarter), sha256=item.sha256)
+        reports.append(report)
+        refused = quarter_refused(contract, item.quarter, day)
+        if refused is not None:
+            report.problems.append(refused)
+            reads.append({"seconds": 0.0, "peak_rss_mb": 0.0})
+            privacy.append([])
+            controls.append([])
+            normalised.append({})
+            continue
         parsed = read_upload(item.data, contract)
         reads.append(_read_stats(parsed))
         report.problems += parsed.problems
-        found = screen(contract, parsed.sheets, parsed.unknown)
+        found = screen(contract, parsed.grids, parsed.unknown)
         report.problems += found
-        reports.append(report)
         privacy.append(found)
+        controls.append(control_characters(parsed.grids))
+        parsed.grids = []  # every cell screened: only the contract's sheets go on
         normalised.append(normalise(contract, parsed.sheets))
     # Like GX's, the cross-sheet checks' cost is per query, not per row: one set for the batch.
     checked = [i for i, sheets in enumerate(normalised) if sheets]
@@ -136,7 +153,13 @@ def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
             cross_check_files(
                 contract,
                 [
-                    CheckedFile(normalised[i], files[i].quarter, files[i].backdate_days, files[i].known_agencies)
+                    CheckedFile(
+                        normalised[i],
+                        files[i].quarter,
+                        files[i].backdate_days,
+                        files[i].known_agencies,
+                        files[i].agency,
+                    )
                     for i in checked
                 ],
             ),
@@ -144,11 +167,12 @@ def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
         )
     )
     outcomes = []
-    for number, (item, report, found, sheets, results, read) in enumerate(
-        zip(files, reports, privacy, normalised, run_suites(contract, normalised), reads, strict=True)
+    for number, (item, report, found, control, sheets, results, read) in enumerate(
+        zip(files, reports, privacy, controls, normalised, run_suites(contract, normalised), reads, strict=True)
     ):
         for result in results:
             report.problems += result.problems
+        report.problems += _not_yet_refused(control, report.problems)
         if sheets:
             report.problems += reference_checks(contract, sheets)
             report.problems += crossed[number]
@@ -162,21 +186,32 @@ def validate_extracts(files: list[ExtractFile]) -> list[Outcome]:
     return outcomes
 
 
+def _not_yet_refused(control: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """The control-character problems of cells that GX's patterns did not already refuse unquoted
+    (a text or an identifier): one problem a cell."""
+    refused = {(p.sheet, p.row, p.column) for p in problems if p.rule in UNQUOTED}
+    return [p for p in control if (p.sheet, p.row, p.column) not in refused]
+
+
 def _read_stats(parsed) -> dict[str, float]:
     return {"seconds": round(parsed.read_seconds, 4), "peak_rss_mb": round(parsed.peak_rss_bytes / 2**20, 1)}
 
 
-def validate_agencies(data: bytes, *, file_name: str, sha256: str = "") -> Outcome:
+def validate_agencies(data: bytes, *, file_name: str, sha256: str = "", day: date | None = None) -> Outcome:
     contract = agencies_contract()
     report = Report(file_name=file_name, sha256=sha256)
     parsed = read_upload(data, contract)
     report.problems += parsed.problems
+    control = control_characters(parsed.grids)
+    parsed.grids = []
     sheets = normalise(contract, parsed.sheets)
     results = run_suite(contract, sheets)
     for result in results:
         report.problems += result.problems
+    report.problems += _not_yet_refused(control, report.problems)
     if sheets:
         report.problems += reference_checks(contract, sheets)
+        report.problems += quarter_column_checks(contract, sheets, day)
     report.problems = _scrub(report.problems, set())
     report.rows_read = {name: len(frame) for name, frame in sheets.items()}
     return Outcome(report, sheets if report.accepted else {}, results, _read_stats(parsed))

@@ -69,7 +69,8 @@ def restore(archive: Path, actor: str, force: bool = False, progress: Progress |
     done on the unpacked copy, before it is in place, rather than by the build: a restore is
     the one moment the register is known to be ahead of an empty warehouse, and the build
     keeps trusting the register as it always has.  For the same reason the home's old working
-    warehouse, if any, is deleted: its `raw.loads` would make the build skip uploads it names.
+    warehouse, if any, is deleted: its `raw.loads` would make the build skip uploads it names;
+    and so are the agencies' own rows published from it, which are not the backup's.
 
     Sessions are ended (a session revoked after the backup must not come back) and report
     paths are moved to this home.  The baselines last written to the audit log are carried
@@ -279,16 +280,25 @@ def _swap(files: Path, replaced: Path, home: Path) -> None:
 
 
 def _forget_working_warehouse() -> None:
-    warehouse = config.warehouse_path()
-    for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+    from accueil.publish import agency_rows_path
+
+    warehouse, rows = config.warehouse_path(), agency_rows_path()
+    for path in (warehouse, warehouse.with_name(warehouse.name + ".wal"), rows, rows.with_name(rows.name + ".wal")):
         path.unlink(missing_ok=True)
+
+
+# Where a backup's snapshot keeps the baselines in force: the mart (what a publish writes now), or,
+# in a snapshot published before it held only the marts and reference tables, the warehouse's own state.
+BASELINE_SOURCES = (("marts", "dim_indicator_baseline"), ("raw", "indicator_baseline_state"))
 
 
 def _carry_baseline_state() -> int:
     """The baselines the audit log last recorded, from the snapshot into a new working warehouse.
 
     The baseline audit compares each build's baselines with the ones it recorded last, which
-    it keeps in the warehouse; the snapshot is published after that audit, so it holds them.
+    it keeps in the warehouse (raw.indicator_baseline_state), and then makes them the baselines
+    that build computed; the snapshot is published after that audit, from that build, so its
+    marts.dim_indicator_baseline holds the same rows.
     """
     from accueil.indicators.warehouse import ensure_schema
 
@@ -298,15 +308,18 @@ def _carry_baseline_state() -> int:
     with duckdb.connect(str(config.warehouse_path())) as con:
         ensure_schema(con)
         con.execute(f"attach '{_quoted(snapshot)}' as snapshot (read_only)")
-        found = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'snapshot' and schema_name = 'raw' "
-            "and table_name = 'indicator_baseline_state'"
-        ).fetchone()[0]
-        if found:
+        held = set(
             con.execute(
-                f"insert into raw.indicator_baseline_state ({BASELINE_STATE_COLUMNS}) "
-                f"select {BASELINE_STATE_COLUMNS} from snapshot.raw.indicator_baseline_state"
-            )
+                "select schema_name, table_name from duckdb_tables() where database_name = 'snapshot'"
+            ).fetchall()
+        )
+        for schema, table in BASELINE_SOURCES:
+            if (schema, table) in held:
+                con.execute(
+                    f"insert into raw.indicator_baseline_state ({BASELINE_STATE_COLUMNS}) "
+                    f"select {BASELINE_STATE_COLUMNS} from snapshot.{schema}.{table}"
+                )
+                break
         carried = con.execute("select count(*) from raw.indicator_baseline_state").fetchone()[0]
         con.execute("detach snapshot")
     return carried

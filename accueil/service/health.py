@@ -2,9 +2,9 @@
 
 Healthy means: `accueil serve` is running for this home and its Dagster daemon has sent a
 heartbeat lately; a snapshot is published; the last build did not fail; nothing accepted
-has waited long for a build; the disk has room; and nobody but the home's owner can read
-or write its files (beyond the group an admin may share the snapshot and reports with).
-Each miss is one plain sentence.
+has waited long for a build; the disk has room (1 GB, and what a build needs); and nobody
+but the home's owner can read or write its files (beyond the group an admin may share the
+snapshot and reports with).  Each miss is one plain sentence.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from accueil import config, filemodes, locks, publication
+from accueil.ops import disk
 
 HEARTBEAT_STALE_SECONDS = 120
 WAITING_TOO_LONG_SECONDS = 30 * 60
@@ -122,7 +123,13 @@ def check() -> Health:
         failed += build.status in ("failed", "interrupted")
     home.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(home).free
-    if free < MIN_FREE_BYTES:
+    needed = disk.needed_for_build()
+    if free < needed:
+        problems.append(
+            f"only {disk.human(free)} free on the disk that holds {home}, and a build needs {disk.human(needed)}: "
+            "builds are refused until there is room (docs/operations.md, Disk space)"
+        )
+    elif free < MIN_FREE_BYTES:
         problems.append(f"only {free / 1e9:.1f} GB free on the disk that holds {home}")
     too_open = filemodes.problem(home)
     if too_open:

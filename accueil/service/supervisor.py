@@ -7,7 +7,7 @@ seconds), so systemd or any other supervisor restarts the whole service and neve
 of it.  Before anything starts, the home is made ready: one service per home (a lock
 held for the service's life), the Dagster instance and dbt manifest written, and builds
 that a previous service left half-done marked as interrupted, so the daemon starts them
-again.
+again; a dbt an interrupted build left running is stopped and its half-written files removed.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def prepare(say: Callable[[str], None]) -> None:
     """The home ready for the daemon: instance settings, dbt manifest, no run left half-done."""
     from accueil import control
     from accueil.ingest.abandoned import home_ready
-    from orchestration.build import build_lock, prepare_manifest, recover_orphaned_runs
+    from orchestration.build import build_lock, clear_leftovers, prepare_manifest, recover_orphaned_runs
     from orchestration.instance import dagster_home
 
     dagster_home()
@@ -111,6 +111,7 @@ def prepare(say: Callable[[str], None]) -> None:
     say("Preparing dbt's manifest ...")
     prepare_manifest()
     with build_lock(wait=True, on_wait=lambda: say("A build is running: waiting for it to finish ...")):
+        cleared = clear_leftovers()
         with control.connect() as con:
             interrupted = control.interrupt_running(con)
         import dagster as dg
@@ -122,6 +123,8 @@ def prepare(say: Callable[[str], None]) -> None:
             f"Recovered from an interrupted service: {interrupted} build(s) and {orphans} Dagster run(s) marked "
             "as interrupted; what they were publishing is requested again."
         )
+    if cleared:
+        say("Cleared what an interrupted build left: " + "; ".join(cleared) + ".")
 
 
 def run(port: int, host: str, dagster_ui_port: int | None, say: Callable[[str], None]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +25,7 @@ requested = st.query_params.get("agency")
 if me.role == "agency":
     agency = me.agency
     if requested is not None and requested != agency:
-        st.warning(tr("agency.own_only", agency=agency))
+        st.warning(tr("agency.own_only", agency=md(agency)))
         st.query_params["agency"] = agency
     st.subheader(md(agency_label(agency)))
 else:
@@ -36,8 +36,10 @@ else:
 # --- upload ------------------------------------------------------------------------------------
 st.header(tr("agency.upload"))
 known = periods()
-following = Quarter.parse(known[-1]).next() if known else Quarter.of(datetime.now(UTC).date())
-choices = [*known, str(following), str(following.next())]
+# The door takes quarters up to the one after today's (the contract's `quarters:`): offer no later one.
+latest = Quarter.current().next()
+following = Quarter.parse(known[-1]).next() if known else Quarter.current()
+choices = [*known, *(str(q) for q in (following, following.next()) if q <= latest and str(q) not in known)]
 
 
 def _quarter_from_name() -> None:
@@ -221,14 +223,16 @@ else:
         format_func=quarter,
         key="a_quality_quarter",
     )
+    # One row per sheet and column of the extract (marts.fct_extract_completeness), shown in the
+    # contract's words: its sheet names and its column labels in the page's language.
+    counts = fetch("agency.completeness", agency=agency, quarter=checked)
+    found = {(r.table_name, r.column_name): (int(r.row_count), int(r.filled_count)) for r in counts.itertuples()}
     fields = []
     for sheet in extract_contract().sheets:
-        counts = fetch(f"completeness.{sheet.table}", agency=agency, quarter=checked)
-        rows = int(counts["__rows"].iloc[0])
         for column in sheet.columns:
-            if column.name not in counts.columns:
+            if (sheet.table, column.name) not in found:
                 continue
-            filled = int(counts[column.name].iloc[0])
+            rows, filled = found[(sheet.table, column.name)]
             fields.append(
                 {
                     "sheet": sheet.name,
@@ -239,20 +243,23 @@ else:
                     "share": filled / rows if rows else None,
                 }
             )
-    quality = pd.DataFrame(fields).sort_values(["share", "sheet", "field"], na_position="last")
-    show_table(
-        quality,
-        [
-            Col("sheet", "agency.sheet"),
-            Col("field", "agency.field"),
-            Col("required", "agency.required"),
-            Col("filled", "agency.filled", "int", hidden=None),
-            Col("rows", "agency.rows", "int", hidden=None),
-            Col("share", "agency.complete", "percent", hidden=None),
-        ],
-        key=f"completeness_{agency}_{checked}",
-        caption=tr("agency.completeness", quarter=quarter(checked)),
-    )
+    if not fields:  # a quarter the snapshot lists as loaded always has its counts; said plainly if not
+        st.info(tr("common.no_rows"))
+    else:
+        quality = pd.DataFrame(fields).sort_values(["share", "sheet", "field"], na_position="last")
+        show_table(
+            quality,
+            [
+                Col("sheet", "agency.sheet"),
+                Col("field", "agency.field"),
+                Col("required", "agency.required"),
+                Col("filled", "agency.filled", "int", hidden=None),
+                Col("rows", "agency.rows", "int", hidden=None),
+                Col("share", "agency.complete", "percent", hidden=None),
+            ],
+            key=f"completeness_{agency}_{checked}",
+            caption=tr("agency.completeness", quarter=quarter(checked)),
+        )
 
 st.subheader(tr("agency.timeliness"))
 if history.empty:

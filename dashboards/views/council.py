@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from shared import Col, fetch, lang, legend, select, show_table, tr, viewer
+from shared import Col, fetch, lang, legend, md, select, show_table, tr, viewer
 
 from accueil import access, i18n
 
@@ -87,7 +87,7 @@ latest["change_since_baseline_text"] = [
 ]
 
 for name, group in latest.groupby("characteristic", sort=False):
-    st.subheader(name)
+    st.subheader(md(name))  # from the catalogue, which a partnership may edit: shown as text
     show_table(
         group,
         [

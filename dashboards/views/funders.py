@@ -12,6 +12,7 @@ from shared import (
     fetch,
     interval_chart,
     legend,
+    md,
     outcome_name,
     periods,
     quarter,
@@ -121,7 +122,7 @@ interval_chart(
 )
 hidden = per_agency.loc[per_agency["suppressed"], "agency_code"].tolist()
 if hidden:
-    st.caption(tr("funders.suppressed_agencies", agencies=", ".join(hidden)))
+    st.caption(tr("funders.suppressed_agencies", agencies=", ".join(md(a) for a in hidden)))
 rate_kind = "days" if days else "percent"
 compare["agency"] = compare["agency_code"].map(agency_label)
 show_table(

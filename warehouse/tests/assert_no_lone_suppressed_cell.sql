@@ -1,7 +1,9 @@
 -- Complementary suppression left no group of a published total and its parts with exactly
 -- one suppressed member (which could be recovered by subtraction).  The groups are those of
 -- fct_outcome_rates: the values of a partitioning breakdown with the breakdown 'all' cell;
--- the agencies of a breakdown value with the 'ALL' cell; the quarters with the 'all' period.
+-- the gender x immigration category cells of one gender (or one category) with that
+-- gender's (category's) cell; the agencies of a breakdown value with the 'ALL' cell; the
+-- quarters with the 'all' period.
 {% set partitioning = ['gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
                        'gender_x_immigration_category'] %}
 with
@@ -18,6 +20,14 @@ members as (
     select 'values' as kind, outcome || '/' || period || '/' || agency_code || '/{{ b }}' as group_id, suppressed
     from rates
     where breakdown in ('{{ b }}', 'all')
+    union all
+    {% endfor %}
+    {% for margin, part in [('gender', 1), ('immigration_category', 2)] %}
+    select 'margins', outcome || '/' || period || '/' || agency_code || '/{{ margin }}/'
+        || case when breakdown = '{{ margin }}' then breakdown_value else split_part(breakdown_value, '|', {{ part }}) end,
+        suppressed
+    from rates
+    where breakdown in ('{{ margin }}', 'gender_x_immigration_category')
     union all
     {% endfor %}
     select 'agencies', outcome || '/' || period || '/' || breakdown || '/' || breakdown_value, suppressed

@@ -8,13 +8,15 @@ waiting; its run key is made of the waiting uploads' ids and content hashes, so 
 set is never requested twice and a file seen twice is never loaded twice.
 """
 
+import os
 import re
 import shutil
+from pathlib import Path
 
 import dagster as dg
 
 from accueil import config, control, publication
-from accueil.ingest.names import AGENCY_IN_FILE_NAME
+from accueil.ingest.names import AGENCY_IN_FILE_NAME, InvalidName
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import ORIGIN_TAG
@@ -28,16 +30,21 @@ def sweep_inbox(log) -> list[str]:
     inbox = config.inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
     lines = []
-    for path in sorted(p for p in inbox.iterdir() if p.is_file()):
-        if path.name.lower() in ("agencies.xlsx", "agencies.zip"):
-            submission = submit_agencies(path, user="inbox")
-        elif match := INBOX_NAME.match(path.name):
-            submission = submit_extract(path, match["agency"], Quarter.parse(match["quarter"]), user="inbox")
-        else:
+    # Everything but the sorting folders: a link, a FIFO or a device is moved aside, never read.
+    entries = sorted(Path(e.path) for e in os.scandir(inbox) if not e.is_dir(follow_symlinks=False))
+    for path in entries:
+        try:
+            if path.name.lower() in ("agencies.xlsx", "agencies.zip"):
+                submission = submit_agencies(path, user="inbox")
+            elif match := INBOX_NAME.match(path.name):
+                submission = submit_extract(path, match["agency"], Quarter.parse(match["quarter"]), user="inbox")
+            else:
+                raise InvalidName(f"{path.name!r} is not named AGENCY_YYYYQn.xlsx")
+        except ValueError as exc:  # InvalidName, NotAFile, a quarter that is no calendar quarter
             target = inbox / "unrecognised"
             target.mkdir(exist_ok=True)
             shutil.move(path, target / path.name)
-            lines.append(f"{path.name}: not named AGENCY_YYYYQn.xlsx; moved to {target}")
+            lines.append(f"{path.name}: {exc}; moved to {target}")
             continue
         target = inbox / ("processed" if submission.accepted else "rejected")
         target.mkdir(exist_ok=True)

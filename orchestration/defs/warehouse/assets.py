@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from accueil import config
 from accueil.publish import publish
+from orchestration.dbt_child import tracked
 from orchestration.defs.resources import BuildSessionResource
 
 dbt_project = DbtProject(project_dir=config.REPO_ROOT / "warehouse", profiles_dir=config.REPO_ROOT / "warehouse")
@@ -40,11 +41,13 @@ class AccueilTranslator(DagsterDbtTranslator):
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_session: BuildSessionResource):
     invocation = dbt.cli(["build"], context=context)
-    for event in invocation.stream():
-        # Without checks, dagster-dbt reports each test as an observation of every table it
-        # reads: as many stored events as the checks were.  One summary line stands for them.
-        if not isinstance(event, dg.AssetObservation):
-            yield event
+    # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
+    with tracked(invocation.process):
+        for event in invocation.stream():
+            # Without checks, dagster-dbt reports each test as an observation of every table it
+            # reads: as many stored events as the checks were.  One summary line stands for them.
+            if not isinstance(event, dg.AssetObservation):
+                yield event
     tests = [r for r in invocation.get_artifact("run_results.json")["results"] if r["unique_id"].startswith("test.")]
     warned = sorted(r["unique_id"] for r in tests if r["status"] == "warn")
     context.log.info(f"dbt data tests: {len(tests) - len(warned)} passed, {len(warned)} warned")

@@ -2,7 +2,6 @@
 -- each quarter.  Outcome-based ones are the region-wide, all-clients cells of fct_outcome_rates
 -- (same definitions, same disclosure control); service reach and timely service in small
 -- centres and rural areas are computed here.  Proportions become percentages.
-{% set threshold = var('suppression_threshold') %}
 {% set z = 1.96 %}
 
 with
@@ -74,8 +73,7 @@ reach_cells as (
         clients_served.period,
         clients_served.clients,
         cast(round(arrivals.arrivals) as bigint) as arrivals,
-        arrivals.arrivals < {{ threshold }}
-            or (clients_served.clients > 0 and clients_served.clients < {{ threshold }}) as suppressed
+        {{ primary_suppression('arrivals.arrivals', 'clients_served.clients', proportion=false) }} as suppressed
     from clients_served
     inner join arrivals using (period)
 
@@ -117,8 +115,7 @@ small_rural as (
     select
         catalogue.indicator_code,
         cells.period,
-        cells.denominator < {{ threshold }}
-            or (cells.numerator > 0 and cells.numerator < {{ threshold }}) as suppressed,
+        {{ primary_suppression('cells.denominator', 'cells.numerator') }} as suppressed,
         cells.denominator,
         100.0 * cells.numerator / cells.denominator as value,
         100 * {{ wilson_low('cells.numerator', 'cells.denominator', z) }} as ci_low,

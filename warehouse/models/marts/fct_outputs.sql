@@ -1,7 +1,6 @@
 -- Outputs (clients served, services by stream and type, hours, referrals, support services)
 -- per agency x program x quarter, with agency totals (program_code 'ALL') and region totals
 -- (agency_code 'ALL'), under disclosure control.  fct_outputs.yml defines every column.
-{% set threshold = var('suppression_threshold') %}
 {% set counts = [
     'clients_served', 'services',
     'needs_assessment_services', 'information_orientation_services', 'employment_services',
@@ -24,52 +23,40 @@ cells as (
 
 ),
 
-primary_suppression as (
+controlled_cells as (
 
     select
+        row_number() over () as cell_id,
         *,
-        clients_served < {{ threshold }} as suppressed
+        {{ primary_suppression('clients_served') }} as suppressed
     from cells
 
 ),
 
-{# Complementary suppression.  The services, hours, referrals and support counts of an
-   agency's program rows add up to its 'ALL' row, and the agencies' 'ALL' rows add up to the
-   region's: within each such group (a total and its parts) one suppressed cell could be
-   recovered by subtraction, so where a group has exactly one, the unsuppressed part with the
-   fewest clients (or, failing a part, the total) is suppressed too.  Rounds repeat this
-   until nothing changes in practice; tests/assert_no_lone_suppressed_output_cell.sql checks
-   that no group is left with a single suppressed cell. #}
-{% set previous = namespace(name='primary_suppression') %}
-{% for round in range(1, 6) %}
-{% for pass, partition, member, is_total in [
-    ('programs', 'agency_code, period', "agency_code <> 'ALL'", "program_code = 'ALL'"),
-    ('agencies', 'period', "program_code = 'ALL'", "agency_code = 'ALL'"),
-] %}
-round_{{ round }}_{{ pass }} as (
+{# The groups whose parts add up to a published total: an agency's program rows add up to
+   its 'ALL' row (programs), and the agencies' 'ALL' rows to the region's (agencies). #}
+memberships as (
 
-    select
-        * exclude (suppressed, group_suppressed, group_cells, candidate_rank),
-        suppressed
-            or (({{ member }}) and group_suppressed = 1 and group_cells > 1 and candidate_rank = 1)
-            as suppressed
-    from (
-        select
-            *,
-            sum(case when suppressed then 1 else 0 end) over (partition by {{ partition }}, ({{ member }}))
-                as group_suppressed,
-            count(*) over (partition by {{ partition }}, ({{ member }})) as group_cells,
-            row_number() over (
-                partition by {{ partition }}, ({{ member }})
-                order by suppressed, ({{ is_total }}), clients_served, agency_code, program_code
-            ) as candidate_rank
-        from {{ previous.name }}
-    )
+    select cell_id, 'programs' as family, concat_ws(chr(31), agency_code, period) as group_id,
+        program_code = 'ALL' as is_total
+    from controlled_cells
+    where agency_code <> 'ALL'
+    union all
+    select cell_id, 'agencies', period, agency_code = 'ALL'
+    from controlled_cells
+    where program_code = 'ALL'
 
 ),
-{% set previous.name = 'round_' ~ round ~ '_' ~ pass %}
-{% endfor %}
-{% endfor %}
+
+{# The written order: in each round, programs, then agencies; in a group, parts before the
+   total, then the fewest clients served, then by agency and program. #}
+controlled as (
+
+    {{ complementary_suppression(
+        'controlled_cells', 'memberships', ['programs', 'agencies'],
+        order_by='is_total, clients_served, agency_code, program_code', rounds=5) }}
+
+),
 
 final as (
 
@@ -85,7 +72,7 @@ final as (
         {% for column in hours %}
         cast(case when not suppressed then {{ column }} end as decimal(18, 2)) as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ previous.name }}
+    from controlled
 
 )
 

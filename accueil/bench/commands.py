@@ -1,0 +1,64 @@
+"""`accueil bench`: the benchmark from the command line (registered in accueil/cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from accueil import config
+
+
+@click.command()
+@click.option("--scale", type=click.Choice(["region", "national"]), default="region", show_default=True)
+@click.option("--years", type=click.IntRange(1, 10), default=1, show_default=True, help="Years of history.")
+@click.option(
+    "--out",
+    "work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Working folder: generated data (reused when the sizes match), the bench's own ACCUEIL_HOME, "
+    "the baseline's files.  Default: bench/work/<scale>.",
+)
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), help="Default: bench/results.json.")
+@click.option(
+    "--docs", "docs_page", type=click.Path(dir_okay=False, path_type=Path), help="Default: docs/benchmarks.md."
+)
+@click.option("--agencies", type=click.IntRange(1, 2000), help="Override the scale's number of agencies.")
+@click.option("--quarters", type=click.IntRange(2, 40), help="Override the number of quarters (default 4 a year).")
+@click.option("--clients", type=click.IntRange(10, 20_000_000), help="Override the number of clients.")
+def bench(
+    scale: str,
+    years: int,
+    work: Path | None,
+    results: Path | None,
+    docs_page: Path | None,
+    agencies: int | None,
+    quarters: int | None,
+    clients: int | None,
+) -> None:
+    """Generate a region, run the real pipeline on it, time it against a bare DuckDB baseline."""
+    from accueil.bench.run import run_bench
+    from accueil.bench.scales import BenchOptions
+
+    options = BenchOptions.for_scale(
+        scale,
+        years,
+        work=work or config.REPO_ROOT / "bench" / "work" / scale,
+        results=results or config.REPO_ROOT / "bench" / "results.json",
+        docs=docs_page or config.REPO_ROOT / "docs" / "benchmarks.md",
+        agencies=agencies,
+        quarters=quarters,
+        clients=clients,
+        command="accueil " + " ".join(sys.argv[1:]),
+    )
+    result = run_bench(options, log=click.echo)
+    click.echo(
+        f"full build {result['full_build_s']:.1f} s, peak {result['peak_rss_gb']:.2f} GB; one more quarter "
+        f"{result['incremental_quarter_s']:.1f} s; dashboard p95 {result['dashboard']['p95_ms']:.0f} ms; "
+        f"baseline {result['baseline_s']:.1f} s (pipeline/baseline {result['ratio_pipeline_to_baseline']:.1f}x); "
+        f"headline figures {'agree' if result['agreement']['agree'] else 'DISAGREE'}."
+    )
+    click.echo(f"Wrote {options.results} and {options.docs}.")
+    if not result["agreement"]["agree"]:
+        raise click.ClickException("the baseline's headline figures differ from the pipeline's: see results.json")

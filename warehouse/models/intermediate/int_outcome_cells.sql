@@ -1,0 +1,149 @@
+-- The cells of fct_outcome_rates before disclosure control: one row per outcome x period x
+-- agency (or ALL) x breakdown value, with numerator, denominator, and the rate with its 95%
+-- interval (Wilson for proportions, order statistics for medians).  docs/measures.md defines
+-- each.  Not for publication: only fct_outcome_rates applies the suppression threshold.
+{% set z = 1.96 %}
+
+{% set groupings = [
+    ('period', 'agency_code'), ('period', "'ALL'"), ("'all'", 'agency_code'), ("'all'", "'ALL'"),
+] %}
+
+{#- A unit of int_outcome_records counts once per outcome (its unique_within test), with one
+    agency and one quarter: it is counted in its quarter x agency cells only, and the ALL and
+    'all' cells are their sums (`rolls_up`).  Counting it in all four groupings and then counting
+    distinct units gave the same cells at four times the rows, most of this model's time at
+    national scale. #}
+with
+
+{# Participation is counted per cell: clients served by the agency (or anywhere) in the
+   period, and which of them took part in community connections there.  A client served at
+   two agencies is one unit of the ALL cell, so each grouping is counted on its own and does
+   not roll up; within one, a client is one row. #}
+participation as (
+
+    {% for period, agency in groupings %}
+    select
+        'community_participation' as outcome,
+        client_key as unit_id,
+        client_key,
+        {{ agency }} as agency_code,
+        {{ period.replace('period', 'service_quarter') }} as period,
+        bool_or(stream_code = 'community_connections') as is_met
+    from {{ ref('int_service_events') }}
+    group by all
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+units as (
+
+    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met
+    from {{ ref('int_outcome_records') }}
+    union all
+    select false as rolls_up, * from participation
+
+),
+
+expanded_units as ({{ expand_breakdowns('units') }}),
+
+unit_cells as (
+
+    select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
+        count_if(is_met) as numerator, count(*) as denominator
+    from expanded_units
+    group by all
+
+),
+
+proportions as (
+
+    select
+        *,
+        'proportion' as unit,
+        cast(null as double) as median,
+        cast(null as double) as median_low,
+        cast(null as double) as median_high
+    from (
+        {% for period, agency in groupings %}
+        select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
+            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
+        from unit_cells
+        where rolls_up
+        group by all
+        union all
+        {% endfor %}
+        select * exclude (rolls_up) from unit_cells where not rolls_up
+    )
+
+),
+
+first_service as (
+
+    {% for period, agency in groupings %}
+    select
+        'days_arrival_to_first_service' as outcome,
+        client_key,
+        {{ agency.replace('agency_code', 'first_agency_code') }} as agency_code,
+        {{ period.replace('period', 'first_service_quarter') }} as period,
+        datediff('day', arrival_date, first_service_date) as days
+    from {{ ref('int_client_spine') }}
+    where first_service_date is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+expanded_first_service as ({{ expand_breakdowns('first_service') }}),
+
+medians as (
+
+    select
+        outcome,
+        period,
+        agency_code,
+        breakdown,
+        breakdown_value,
+        cast(null as bigint) as numerator,
+        count(*) as denominator,
+        'days' as unit,
+        median(days) as median,
+        {# Distribution-free 95% interval of the median: the order statistics whose ranks come
+           from the normal approximation to the binomial (Conover, Practical Nonparametric
+           Statistics, 3rd ed., section 3.2).  Withheld under median_interval_minimum clients,
+           where the ranks reach the lowest and highest values: single clients' figures. #}
+        case when count(*) >= {{ var('median_interval_minimum') }} then
+            list_sort(list(days))[greatest(1, floor((count(*) - {{ z }} * sqrt(count(*))) / 2)::bigint)]
+        end as median_low,
+        case when count(*) >= {{ var('median_interval_minimum') }} then
+            list_sort(list(days))[least(count(*), ceil(1 + (count(*) + {{ z }} * sqrt(count(*))) / 2)::bigint)]
+        end as median_high
+    from expanded_first_service
+    group by all
+
+),
+
+cells as (
+
+    select * from proportions
+    union all select * from medians
+
+),
+
+intervals as (
+
+    select
+        *,
+        case when unit = 'days' then median
+            else numerator / denominator end::double as rate,
+        case when unit = 'days' then median_low
+            -- clamped: at 0/n or n/n the formula lands a rounding error outside [0, 1]
+            else greatest(0, {{ wilson_low('numerator', 'denominator', z) }}) end::double as ci_low,
+        case when unit = 'days' then median_high
+            else least(1, {{ wilson_high('numerator', 'denominator', z) }}) end::double as ci_high
+    from cells
+
+)
+
+select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high
+from intervals
