@@ -61,7 +61,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, bui
     # After the baseline audit too, so that the snapshot's audited state matches its baselines.
     deps=[warehouse_models, dg.AssetKey(["indicators", "baseline_audit"])],
     pool="warehouse",
-    description="Read-only copy of the warehouse that the dashboards and `accueil sql` read.",
+    description="Read-only snapshot (marts and reference) that the dashboards and `accueil sql` read.",
 )
 def published_snapshot(build_session: BuildSessionResource) -> dg.MaterializeResult:
     path = publish()
