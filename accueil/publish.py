@@ -31,6 +31,7 @@ import duckdb
 
 from accueil import config, control, filemodes
 from accueil.ops import disk
+from accueil.sql_text import identifier, literal
 
 # What the snapshot holds: the dbt marts and seeds, every table and view in them (a view is
 # published as a table, since what it reads is not there).
@@ -101,10 +102,6 @@ def _companions(path: Path) -> list[Path]:
     return [path.with_name(path.name + ".wal")]
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _served(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(schema, relation) of every table and view of the served schemas."""
     return con.execute(
@@ -131,13 +128,14 @@ def _copy(con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str,
     The snapshot keeps the warehouse's schemas; the agencies' rows are one schema, `main`, since
     only raw tables go there."""
     copied = []
-    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as publishing")
+    con.execute(f"attach {literal(path)} as publishing")
     try:
         for schema, table in relations:
             placed = "main" if schema == "raw" else schema
-            con.execute(f"create schema if not exists publishing.{_quote(placed)}")
+            con.execute(f"create schema if not exists publishing.{identifier(placed)}")
             con.execute(
-                f"create table publishing.{_quote(placed)}.{_quote(table)} as from {_quote(schema)}.{_quote(table)}"
+                f"create table publishing.{identifier(placed)}.{identifier(table)}"
+                f" as from {identifier(schema)}.{identifier(table)}"
             )
             copied.append((placed, table))
         con.execute("checkpoint publishing")

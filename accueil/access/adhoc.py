@@ -39,6 +39,7 @@ from accueil.access.policy import AccessDenied, Viewer
 from accueil.access.snapshot import NotPublished, snapshot_info
 from accueil.ops import disk
 from accueil.publish import AGENCY_KEY, agency_rows_path
+from accueil.sql_text import identifier, literal
 
 _ALIAS = "snapshot"
 _ROWS_ALIAS = "agency_rows"
@@ -103,7 +104,7 @@ def _open_restricted(
     blanked: dict[str, int] = {}
     con = _bounded_memory_database()
     try:
-        con.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as {_ALIAS} (read_only)")
+        con.execute(f"attach {literal(path)} as {_ALIAS} (read_only)")
         present = con.execute(
             "select table_name from duckdb_tables() where database_name = ? and schema_name = ?"
             " union all select view_name from duckdb_views() where database_name = ? and schema_name = ?",
@@ -121,10 +122,11 @@ def _open_restricted(
                     [_ALIAS, SCHEMA, table],
                 ).fetchall()
             ]
-            columns = ", ".join(_quote(c) for c in exposure.columns(table, available))
+            columns = ", ".join(identifier(c) for c in exposure.columns(table, available))
             if columns:
                 con.execute(
-                    f"create table {SCHEMA}.{_quote(table)} as select {columns} from {_ALIAS}.{SCHEMA}.{_quote(table)}"
+                    f"create table {SCHEMA}.{identifier(table)} as select {columns}"
+                    f" from {_ALIAS}.{SCHEMA}.{identifier(table)}"
                 )
                 blanked.update(_blank_small_cells(con, table, threshold))
         con.execute(f"detach {_ALIAS}")
@@ -157,7 +159,7 @@ def _copy_own_rows(con: duckdb.DuckDBPyConnection, agency: str) -> None:
     path = agency_rows_path()
     if not path.is_file():
         raise NotPublished("no agency's own rows are published yet: run `accueil build` first")
-    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {_ROWS_ALIAS} (read_only)")
+    con.execute(f"attach {literal(path)} as {_ROWS_ALIAS} (read_only)")
     try:
         keyed = con.execute(
             "select table_name from duckdb_columns() where database_name = ? and schema_name = 'main'"
@@ -167,7 +169,7 @@ def _copy_own_rows(con: duckdb.DuckDBPyConnection, agency: str) -> None:
         con.execute(f"create schema {OWN}")
         for (table,) in keyed:
             con.execute(
-                f"create table {OWN}.{_quote(table)} as select * from {_ROWS_ALIAS}.main.{_quote(table)}"
+                f"create table {OWN}.{identifier(table)} as select * from {_ROWS_ALIAS}.main.{identifier(table)}"
                 f" where {AGENCY_KEY} = ?",
                 [agency],
             )
@@ -182,7 +184,7 @@ def _blank_small_cells(con: duckdb.DuckDBPyConnection, table: str, threshold: in
         [SCHEMA, table],
     ).fetchall()
     numeric = {name for name, kind in described if is_numeric_sql(kind)}
-    relation = f"memory.{SCHEMA}.{_quote(table)}"
+    relation = f"memory.{SCHEMA}.{identifier(table)}"
     found, updates = {}, []
     # Counted before anything is blanked: blanking one count's group can hide another's small cell.
     for count in count_columns([name for name, _ in described], numeric):
@@ -192,17 +194,13 @@ def _blank_small_cells(con: duckdb.DuckDBPyConnection, table: str, threshold: in
         (cells,) = con.execute(f"select count(*) from {relation} where {where}").fetchone()
         if cells:
             found[f"{table}.{count.name}"] = int(cells)
-            sets = [f"{_quote(c)} = null" for c in count.group]
+            sets = [f"{identifier(c)} = null" for c in count.group]
             if count.flag:
-                sets.append(f"{_quote(count.flag)} = true")
+                sets.append(f"{identifier(count.flag)} = true")
             updates.append(f"update {relation} set {', '.join(sets)} where {where}")
     for update in updates:
         con.execute(update)
     return found
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def run_sql(viewer: Viewer, query: str, exposure: Exposure | None = None) -> pd.DataFrame:

@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from accueil import config
+from accueil.sql_text import identifier
 
 
 @cache
@@ -78,21 +79,17 @@ class CountColumn:
         return 1 <= complement < threshold or whole
 
     def sql_predicate(self, threshold: int) -> str:
-        column = _quote(self.name)
+        column = identifier(self.name)
         low = f" and {column} >= 1" if self.zero_allowed else ""
         small = f"({column} < {int(threshold)}{low})"
         if self.denominator:
-            total = _quote(self.denominator)
+            total = identifier(self.denominator)
             small = (
                 f"({small} or coalesce({total} - {column} between 1 and {int(threshold) - 1}, false)"
                 f" or coalesce({column} in (0, {total}) and {total} < {whole_group_threshold()}, false))"
             )
-        flagged = f" and not coalesce({_quote(self.flag)}, false)" if self.flag else ""
+        flagged = f" and not coalesce({identifier(self.flag)}, false)" if self.flag else ""
         return f"({column} is not null and {small}{flagged})"
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _kind(name: str) -> tuple[str | None, bool] | None:
@@ -208,7 +205,7 @@ def scan_snapshot(path: str, threshold: int, tables: frozenset[str] | None = Non
             ).fetchall()
             names = [name for name, _ in described]
             numeric = {name for name, kind in described if is_numeric_sql(kind)}
-            relation = f"{SCHEMA}.{_quote(table)}"
+            relation = f"{SCHEMA}.{identifier(table)}"
             for count in count_columns(names, numeric):
                 if count.name not in numeric:
                     continue

@@ -15,6 +15,7 @@ from accueil import config, control
 from accueil.contract import Sheet, agencies_contract, extract_contract
 from accueil.ingest import abandoned
 from accueil.ingest.submit import staged_dir
+from accueil.sql_text import identifier
 
 LOADS_TABLE = """
 create table if not exists raw.loads (
@@ -28,13 +29,9 @@ create table if not exists raw.loads (
 )"""
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _create_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, partitioned: bool) -> None:
     keys = "agency_cd varchar not null, quarter varchar not null, " if partitioned else ""
-    columns = ", ".join(f"{_quote(c)} varchar" for c in sheet.column_names)
+    columns = ", ".join(f"{identifier(c)} varchar" for c in sheet.column_names)
     con.execute(
         f"create table if not exists raw.{sheet.table} ({keys}upload_id integer not null, "
         f"row_number integer not null, {columns})"
@@ -90,8 +87,8 @@ def _replace_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, uploads: list[c
     else:
         con.execute(f"delete from raw.{sheet.table}")
     files = [str(staged_dir(u.upload_id) / f"{sheet.table}.parquet") for u in uploads]
-    columns = ", ".join(_quote(c) for c in sheet.column_names)
-    selected = ", ".join(f"p.{_quote(c)}" for c in sheet.column_names)
+    columns = ", ".join(identifier(c) for c in sheet.column_names)
+    selected = ", ".join(f"p.{identifier(c)}" for c in sheet.column_names)
     keys, key_values = ("agency_cd, quarter, ", "b.agency_cd, b.quarter, ") if partitioned else ("", "")
     # union_by_name: an empty sheet's columns are typed null in its Parquet file, others' varchar.
     con.execute(

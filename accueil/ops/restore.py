@@ -34,6 +34,7 @@ from accueil.ops.archive import (
     Member,
     Progress,
 )
+from accueil.sql_text import literal
 
 MANIFEST_MAX_BYTES = 64 << 20
 # A stale journal beside a restored database would be replayed into it: they go with the old one.
@@ -307,7 +308,7 @@ def _carry_baseline_state() -> int:
         return 0
     with duckdb.connect(str(config.warehouse_path())) as con:
         ensure_schema(con)
-        con.execute(f"attach '{_quoted(snapshot)}' as snapshot (read_only)")
+        con.execute(f"attach {literal(snapshot)} as snapshot (read_only)")
         held = set(
             con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = 'snapshot'"
@@ -323,10 +324,6 @@ def _carry_baseline_state() -> int:
         carried = con.execute("select count(*) from raw.indicator_baseline_state").fetchone()[0]
         con.execute("detach snapshot")
     return carried
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _audit_restore(actor: str, archive: Path, manifest: dict, result: RestoreResult) -> None:
