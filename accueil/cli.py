@@ -23,6 +23,7 @@ from accueil.generate.commands import generate
 from accueil.indicators.commands import docs_indicators, indicators
 from accueil.ingest.commands import agencies, upload, uploads_group
 from accueil.ops.commands import backup, restore
+from accueil.outcomes.commands import docs_outcomes
 from accueil.service.commands import serve
 from accueil.service.commands import status as status_command
 from accueil.service.dashboard_command import dashboard
@@ -135,6 +136,7 @@ for command in (
 ):
     cli.add_command(command)
 docs.add_command(docs_indicators)
+docs.add_command(docs_outcomes)
 
 
 def main() -> None:

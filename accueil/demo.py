@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from accueil import config
+from accueil import config, outcomes
 from accueil.indicators.commands import demo_load_observations, demo_summary
 
 
@@ -51,9 +51,10 @@ def demo(fresh: bool, no_serve: bool, port: int) -> None:
         click.echo(f"  {sheet:<28} {count:>8,} records")
     planted = truth["planted"]
     gain = planted["language_gain_any"]["by_immigration_group"]["all"]
+    benchmark = outcomes.get("language_gain_any")  # IRCC's national figure, from seeds/outcome_catalogue.csv
     click.echo(
         f"Planted language-gain rate: {gain['expected_rate']:.1%} of {gain['n']:,} clients "
-        "(IRCC's national result is 37%)."
+        f"({benchmark.benchmark_source_en} is {benchmark.benchmark_value:.0%})."
     )
     _demo_upload_and_build(target, truth)
     click.echo("")
@@ -111,9 +112,9 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
     import duckdb
     from tqdm import tqdm
 
+    from accueil.access.snapshot import connect
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
-    from accueil.publish import read_only
     from orchestration.commands import build_with_progress
 
     click.echo("")
@@ -137,7 +138,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
                 f"select count(distinct {'client_key' if table == 'client_profile' else 'record_id'}) from raw.{table}"
             ).fetchone()[0]
             click.echo(f"  {label:<22} {count:>8,}")
-    with read_only() as con:
+    with connect() as con:
         rows = con.execute(
             "select outcome, numerator, denominator, rate, ci_low, ci_high, unit from marts.fct_outcome_rates "
             "where period = 'all' and agency_code = 'ALL' and breakdown = 'all' and not suppressed order by outcome"

@@ -4,12 +4,15 @@ DuckDB allows one writer and forbids readers while it writes, so readers never o
 the pipeline's file.  After a successful build, two new files are written from it and
 swapped into place with os.replace:
 
-- the snapshot (`published/warehouse.duckdb`), which the dashboards, `accueil sql` and the
-  indicators commands read: the `marts` and `reference` schemas, and nothing else.  The
-  working warehouse's `raw`, `staging` and `intermediate` schemas, client-level rows all,
-  stay where they are, unpublished.  The tables are copied into a new file rather than
-  the file copied and the rest dropped: a dropped table's bytes would stay in the file's
-  free blocks, and the snapshot is what an admin may share with a group.
+- the snapshot (`published/warehouse.duckdb`), which every reader opens through
+  accueil.access (the dashboards, `accueil sql`, `accueil audit scan`, the indicators commands,
+  the benchmark): the `marts` and `reference` schemas, and nothing else.  The working
+  warehouse's `raw`, `staging` and `intermediate` schemas, client-level rows all, stay where
+  they are, unpublished, and so do the marts models marked client-level in their YAML
+  (`meta: access: client_level`, such as `dim_client`): nothing served reads them.  The
+  tables are copied into a new file rather than the file copied and the rest dropped: a
+  dropped table's bytes would stay in the file's free blocks, and the snapshot is what an
+  admin may share with a group.
 - the agencies' own rows (`agency_rows.duckdb` in the home, beside the working warehouse,
   never shared): every raw table keyed by agency (the extracts as loaded, the loads, the
   agency reference rows).  Only `accueil sql --user` opens it, for an agency user, and
@@ -30,19 +33,16 @@ from pathlib import Path
 import duckdb
 
 from accueil import config, control, filemodes
+from accueil.access.exposure import SCHEMA as MARTS
+from accueil.access.exposure import client_level_models
+from accueil.access.snapshot import AGENCY_KEY, agency_rows_path
 from accueil.ops import disk
 from accueil.sql_text import identifier, literal
 
 # What the snapshot holds: the dbt marts and seeds, every table and view in them (a view is
-# published as a table, since what it reads is not there).
-SERVED_SCHEMAS = ("marts", "reference")
-AGENCY_KEY = "agency_cd"  # the raw tables keyed by agency hold this column
+# published as a table, since what it reads is not there), but the client-level marts.
+SERVED_SCHEMAS = (MARTS, "reference")
 _PARTIAL = ".partial"
-
-
-def agency_rows_path() -> Path:
-    """The agencies' own rows, for `accueil sql --user`: in the home, not in the shared published/ folder."""
-    return config.home() / "agency_rows.duckdb"
 
 
 def publish(actor: str = "pipeline") -> Path:
@@ -103,14 +103,16 @@ def _companions(path: Path) -> list[Path]:
 
 
 def _served(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(schema, relation) of every table and view of the served schemas."""
-    return con.execute(
+    """(schema, relation) of every table and view of the served schemas, but the client-level marts."""
+    relations = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
         " and list_contains($schemas, schema_name) union all select schema_name, view_name from duckdb_views()"
         " where database_name = current_database() and list_contains($schemas, schema_name) and not internal"
         " order by all",
         {"schemas": list(SERVED_SCHEMAS)},
     ).fetchall()
+    withheld = client_level_models()
+    return [(schema, name) for schema, name in relations if not (schema == MARTS and name in withheld)]
 
 
 def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -158,11 +160,3 @@ def remove_partials() -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def read_only() -> duckdb.DuckDBPyConnection:
-    """A short-lived read-only connection to the published snapshot."""
-    path = config.published_path()
-    if not path.exists():
-        raise FileNotFoundError("nothing is published yet: run `accueil build` first")
-    return duckdb.connect(str(path), read_only=True)

@@ -82,8 +82,17 @@ def select(container, label: str, options: list, key: str, format_func=str, inde
     return value
 
 
+# The access layer's named queries, with Streamlit's cache passed in: one cache for every session
+# of this server, keyed by the query, its parameters and the snapshot's version (accueil.access.reader).
+READER = access.Reader(st.cache_data(show_spinner=False, max_entries=512))
+
+
 def fetch(name: str, **params) -> pd.DataFrame:
-    return access.fetch(viewer(), name, **params)
+    return READER.fetch(viewer(), name, **params)
+
+
+def has_table(schema: str, table: str) -> bool:
+    return READER.has_table(viewer(), schema, table)
 
 
 def code_catalogue() -> dict[tuple[str, str], tuple[str, str]]:

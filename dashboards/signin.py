@@ -19,7 +19,7 @@ import streamlit as st
 from shared import lang, md, tr
 
 from accueil import auth
-from accueil.access import Viewer
+from accueil.access import Viewer, audit
 from accueil.auth import cookies, oidc
 
 TOKEN = "auth_token"
@@ -192,13 +192,8 @@ def _record_oidc(claims: dict, viewer: Viewer | None = None, refused: str | None
     if st.session_state.get(key):
         return
     st.session_state[key] = True
-    from accueil import control
-
     subject = str(claims.get("sub") or claims.get(oidc.name_claim()) or "?")[:128]
-    with control.connect() as con:
-        if viewer is None:
-            control.audit(con, f"oidc:{subject}", "signin_failed", f"oidc:{subject}", reason=refused)
-        else:
-            control.audit(
-                con, viewer.name, "signin", f"oidc:{subject}", role=viewer.role, agency=viewer.agency, via="oidc"
-            )
+    if viewer is None:
+        audit.record(f"oidc:{subject}", "signin_failed", f"oidc:{subject}", reason=refused)
+    else:
+        audit.record(viewer, "signin", f"oidc:{subject}", via="oidc")

@@ -2,7 +2,9 @@
 
 The snapshot holds one aggregate mart, one client-level mart, one undescribed mart and
 raw/staging/intermediate tables, each carrying a marker string: a marker in any output
-is a leak.
+is a leak.  A publish leaves the client-level marts and those schemas out of a real
+snapshot (tests/test_read_door.py, tests/test_published_snapshot.py); this one holds them
+to show that no role but an admin would reach them even if a snapshot did.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from click.testing import CliRunner
 from accueil import access, auth, config, control
 from accueil.access.adhoc import open_restricted, run_sql
 from accueil.access.exposure import aggregate_exposure
+from accueil.access.snapshot import agency_rows_path
 from accueil.auth import passwords, sessions, signin, users
 from accueil.cli import cli
-from accueil.publish import agency_rows_path
 
 PASSWORD = "correct horse battery"
 CLIENT_MARKER = "CLIENT-KEY-7f3a"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from accueil import access, i18n
+from accueil.ingest import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from shared import Col, render_table
@@ -65,7 +66,7 @@ def test_roles_are_checked_in_the_access_layer():
     with pytest.raises(access.AccessDenied):
         access.upload_history(funder, "AG001")
     with pytest.raises(access.AccessDenied):
-        access.submit_extract(agency, b"", "AG002_2025Q1.xlsx", "AG002", "2025Q1", "en")
+        web.submit_extract(agency, b"", "AG002_2025Q1.xlsx", "AG002", "2025Q1", "en")
 
 
 def test_queries_take_exactly_their_declared_parameters():

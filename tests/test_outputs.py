@@ -331,11 +331,12 @@ def test_every_service_record_is_counted_once(published):
     assert total == rows
 
 
-def test_client_level_dimension_is_marked_and_holds_no_birth_year_or_dates(published):
+def test_client_level_dimension_is_marked_and_holds_no_birth_year_or_dates(sample_warehouse):
     import yaml
 
-    con, _ = published
-    columns = {r[0]: r[1] for r in con.execute("describe marts.dim_client").fetchall()}
+    # In the working warehouse: a client-level mart is not published (accueil/publish.py).
+    with duckdb.connect(str(sample_warehouse[0] / "warehouse.duckdb"), read_only=True) as con:
+        columns = {r[0]: r[1] for r in con.execute("describe marts.dim_client").fetchall()}
     assert "birth_year" not in columns and "age_at_first_service" not in columns
     assert not [c for c, t in columns.items() if t in ("DATE", "TIMESTAMP")], columns
     spec = yaml.safe_load((Path(__file__).parents[1] / "warehouse/models/marts/dim_client.yml").read_text())

@@ -19,7 +19,7 @@ import pytest
 from accueil import config
 from accueil.access import Viewer
 from accueil.access.adhoc import QueryFailed, run_sql
-from accueil.access.exposure import aggregate_exposure
+from accueil.access.exposure import aggregate_exposure, client_level_models
 from accueil.contract import extract_contract
 from accueil.publish import agency_rows_path, publish, remove_partials
 from tests.test_dashboards import make_home, open_page, pct, table, whole
@@ -80,6 +80,10 @@ def test_the_snapshot_holds_the_marts_and_reference_tables_and_nothing_else(samp
                 " and schema_name in ('marts', 'reference')"
             ).fetchall()
         )
+        # But the marts marked client-level (dim_client): nothing served reads them.
+        withheld = {("marts", name) for name in client_level_models()}
+        assert withheld and withheld <= built and not held & withheld
+        built -= withheld
         assert held == built and len(built) > 20
         for schema, name in sorted(built):
             a, b = f"admin.{schema}.{name}", f"snapshot.{schema}.{name}"

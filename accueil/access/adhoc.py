@@ -1,8 +1,8 @@
 """Ad-hoc SQL (`accueil sql`) under the same rights as the dashboards, enforced by DuckDB, not by parsing.
 
 An admin's query runs on the snapshot itself, read-only (its marts and reference tables:
-the client-level raw, staging and intermediate tables stay in the working warehouse,
-unpublished).  Anyone else's runs in a fresh in-memory database that holds copies of the
+the client-level raw, staging and intermediate tables, and the marts marked client-level,
+stay in the working warehouse, unpublished).  Anyone else's runs in a fresh in-memory database that holds copies of the
 relations their role may read, and nothing else: the snapshot is attached only long
 enough to copy them, then detached, and only then does the connection lose file access
 and have its configuration locked.  An agency user's own rows come the same way from the
@@ -20,25 +20,27 @@ query has no limits (whoever runs one already holds the files) but one: it spill
 only into the room beyond what the next build needs.  On a full disk, a query gets one
 sentence, and nothing is shown that the audit log does not hold.
 
-Every query is audited as an export: who, the query, its hash and how many rows left.
+Every query is audited as an export: who, the query, its hash and how many rows left
+(accueil.access.audit.record, like every audit row the reading side writes).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from accueil import config, control
+from accueil import config
+from accueil.access.audit import record
 from accueil.access.disclosure import count_columns, is_numeric_sql, suppression_threshold
-from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure
+from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure, client_level_models
 from accueil.access.policy import AccessDenied, Viewer
-from accueil.access.snapshot import NotPublished, snapshot_info
+from accueil.access.snapshot import AGENCY_KEY, NotPublished, agency_rows_path, snapshot_info
 from accueil.ops import disk
-from accueil.publish import AGENCY_KEY, agency_rows_path
 from accueil.sql_text import identifier, literal
 
 _ALIAS = "snapshot"
@@ -231,8 +233,7 @@ def _run_sql(viewer: Viewer, query: str, exposure: Exposure | None) -> pd.DataFr
     except duckdb.OutOfMemoryException:
         raise _stopped(viewer, digest, query, "memory") from None
     if blanked:
-        with control.connect() as ctl:
-            control.audit(ctl, viewer.name, "disclosure_blanked", "sql", role=viewer.role, cells=blanked)
+        record(viewer, "disclosure_blanked", "sql", cells=blanked)
     try:
         try:
             statements = con.extract_statements(query)
@@ -257,28 +258,25 @@ def _run_sql(viewer: Viewer, query: str, exposure: Exposure | None) -> pd.DataFr
             raise QueryFailed(str(exc).splitlines()[0] + hint) from None
     finally:
         con.close()
-    with control.connect() as ctl:
-        control.audit(
-            ctl,
-            viewer.name,
-            "export",
-            "sql",
-            role=viewer.role,
-            agency=viewer.agency,
-            query=query,
-            query_sha256=digest,
-            rows=len(frame),
-            snapshot=info.published_at,
-        )
+    record(viewer, "export", "sql", query=query, query_sha256=digest, rows=len(frame), snapshot=info.published_at)
     return frame
 
 
 def _unpublished_hint(exc: duckdb.Error) -> str:
-    """For an admin's query that names a schema the snapshot does not hold: where those tables are."""
-    if isinstance(exc, duckdb.CatalogException) and any(f'schema "{s}"' in str(exc) for s in UNPUBLISHED):
+    """For an admin's query that names a schema or a client-level mart the snapshot does not hold:
+    where those tables are."""
+    if not isinstance(exc, duckdb.CatalogException):
+        return ""
+    message = str(exc)
+    if any(f'schema "{s}"' in message for s in UNPUBLISHED):
         return (
             " (the snapshot holds the marts and reference tables only: raw, staging and intermediate stay in the"
             " working warehouse, which an admin opens with DuckDB while no build runs)"
+        )
+    if any(re.search(rf"\b{re.escape(m)}\b", message) for m in client_level_models()):
+        return (
+            " (the snapshot holds only what is served: the client-level marts stay in the working warehouse,"
+            " which an admin opens with DuckDB while no build runs)"
         )
     return ""
 
@@ -310,18 +308,15 @@ def _stopped(viewer: Viewer, digest: str, query: str, limit: str) -> QueryStoppe
         limit, value = "disk", disk.human(_spill_room(snapshot_info().path))
     else:
         value = f"{config.query_timeout_s():g} s" if limit == "time" else config.query_memory_limit()
-    with control.connect() as ctl:
-        control.audit(
-            ctl,
-            viewer.name,
-            "query_stopped",
-            "sql",
-            role=viewer.role,
-            limit=limit,
-            value=value,
-            query=query[:_AUDITED_QUERY_CHARS],
-            query_sha256=digest,
-        )
+    record(
+        viewer,
+        "query_stopped",
+        "sql",
+        limit=limit,
+        value=value,
+        query=query[:_AUDITED_QUERY_CHARS],
+        query_sha256=digest,
+    )
     if limit == "disk":
         return QueryStopped(
             "the query needed more memory than this machine gives it, and more disk to spill to than the "
@@ -340,7 +335,4 @@ def _stopped(viewer: Viewer, digest: str, query: str, limit: str) -> QueryStoppe
 
 
 def _refuse(viewer: Viewer, digest: str, query: str, reason: str) -> None:
-    with control.connect() as ctl:
-        control.audit(
-            ctl, viewer.name, "sql_refused", "sql", role=viewer.role, query=query, query_sha256=digest, reason=reason
-        )
+    record(viewer, "sql_refused", "sql", query=query, query_sha256=digest, reason=reason)

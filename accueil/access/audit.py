@@ -1,6 +1,10 @@
 """What readers do that the audit log must show, and the log itself as admins read it.
 
 The log lives in the control database and refuses updates and deletes (accueil.control).
+Everything the reading side writes to it (the dashboards' views, blanked cells, downloads
+and OIDC sign-ins; `accueil sql`'s exports, refusals and stopped queries; `accueil audit`'s
+exports and scans) goes through one function, `record`, which names the viewer's role and
+agency; the log is written nowhere else on that side, and read here, read-only.
 Views of client-level data are recorded once per viewer, query, parameters and snapshot
 within a window (ACCUEIL_VIEW_AUDIT_MINUTES, default 15): a page re-runs on every click,
 and a row per re-run would bury the views that matter.
@@ -29,9 +33,15 @@ def _window_seconds() -> float:
     return 60.0 * float(os.environ.get("ACCUEIL_VIEW_AUDIT_MINUTES", "15"))
 
 
-def record(viewer: Viewer, action: str, target: str, **detail) -> None:
+def record(who: Viewer | str, action: str, target: str = "", **detail) -> None:
+    """One audit row: `who` is the signed-in viewer (its role and agency go into the detail), or, for
+    someone who is not one (an identity the identity provider vouched for but Accueil refused), a name."""
+    if isinstance(who, Viewer):
+        actor, detail = who.name, {"role": who.role, "agency": who.agency, **detail}
+    else:
+        actor = who
     with control.connect() as con:
-        control.audit(con, viewer.name, action, target, role=viewer.role, agency=viewer.agency, **detail)
+        control.audit(con, actor, action, target, **detail)
 
 
 def _first_in_window(key: tuple) -> bool:

@@ -9,6 +9,9 @@ client-level is left out of an otherwise readable model.  Only models described
 in YAML count, so a table that appears in the marts schema without a description stays
 out of reach until someone has decided what it is.  raw, staging and intermediate are
 never exposed this way (and are not in the published snapshot at all).
+
+A model marked client-level is not published either (`client_level_models`): no page or
+named query reads one, so the snapshot holds only what is served.
 """
 
 from __future__ import annotations
@@ -58,3 +61,13 @@ def aggregate_exposure(models: Path | None = None) -> Exposure:
             if columns:
                 hidden[model["name"]] = columns
     return Exposure(frozenset(tables), hidden)
+
+
+@cache
+def client_level_models(models: Path | None = None) -> frozenset[str]:
+    """The marts models whose YAML marks them client-level: built in the working warehouse, never published."""
+    found = set()
+    for path in sorted((models or marts_dir()).glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found.update(m["name"] for m in document.get("models") or [] if _access(m) == CLIENT_LEVEL)
+    return frozenset(found)

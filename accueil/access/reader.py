@@ -4,19 +4,30 @@ A query is fixed SQL text with `$name` parameters bound by DuckDB, never formatt
 into the text, so no value a user types can change what runs.  The cache key is the
 query's name, its parameters and the snapshot's version; the viewer's rights are
 checked before the cache is consulted, so a cached answer is never a way round them.
+
+The cache is passed in, so that this layer does not depend on the dashboards' framework:
+a `Reader` takes a decorator that memoises a function by its arguments (the dashboards
+pass `st.cache_data(...)`, which Streamlit shares between sessions); without one, results
+are kept in this process (`in_process`, least recently used first out).  The module's
+`fetch` and `has_table` read through such a default reader.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from accueil.access import audit
 from accueil.access.disclosure import blank_small_cells, suppression_threshold
 from accueil.access.policy import SCOPES, Viewer
 from accueil.access.snapshot import connect, snapshot_info
+
+# A cache: a decorator that memoises a function by its (hashable) arguments.
+Cache = Callable[[Callable[..., pd.DataFrame]], Callable[..., pd.DataFrame]]
+MAX_ENTRIES = 512
 
 
 @dataclass(frozen=True)
@@ -148,38 +159,61 @@ QUERIES: dict[str, Query] = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+def in_process(max_entries: int = MAX_ENTRIES) -> Cache:
+    """The default cache: answers kept in this process, the least recently used dropped first.
+    Keyed by the snapshot's version too, so a new publish is read at once and the old answers age out."""
+    return functools.lru_cache(maxsize=max_entries)
+
+
 def _run(name: str, params: tuple[tuple[str, str], ...], version: tuple) -> pd.DataFrame:
     query = QUERIES[name]
     with connect(version[0]) as con:
         return con.execute(query.sql, dict(params)).df()
 
 
-def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
-    """The result of the named query for these parameters, as the viewer may see it.
+class Reader:
+    """The named queries for viewers, with their answers cached by `cache` (default: `in_process()`)."""
 
-    An aggregate result for anyone but an admin passes the second line of disclosure
-    control (accueil.access.disclosure) on its way out: after the cache, so a cached
-    answer is checked on every read.  A view of one agency's client-level figures is audited.
-    """
-    query = QUERIES.get(name)
-    if query is None:
-        raise KeyError(f"no query named {name!r}")
-    if set(params) != set(query.params):
-        raise TypeError(f"{name} takes {sorted(query.params)}, got {sorted(params)}")
-    bound = {key: str(value) for key, value in params.items()}
-    viewer.check(query.scope, bound)
-    info = snapshot_info()
-    frame = _run(name, tuple(sorted(bound.items())), info.version).copy()
-    if query.scope == "agency":
-        audit.record_client_view(viewer, name, bound, info.key)
-    elif query.scope == "aggregate" and not viewer.is_admin:
-        frame, findings = blank_small_cells(frame, suppression_threshold())
-        if findings:
-            audit.record_blanked(viewer, name, bound, info.key, findings)
-    return frame
+    def __init__(self, cache: Cache | None = None):
+        self._run = (cache or in_process())(_run)
+
+    def fetch(self, viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
+        """The result of the named query for these parameters, as the viewer may see it.
+
+        An aggregate result for anyone but an admin passes the second line of disclosure
+        control (accueil.access.disclosure) on its way out: after the cache, so a cached
+        answer is checked on every read.  A view of one agency's client-level figures is audited.
+        """
+        query = QUERIES.get(name)
+        if query is None:
+            raise KeyError(f"no query named {name!r}")
+        if set(params) != set(query.params):
+            raise TypeError(f"{name} takes {sorted(query.params)}, got {sorted(params)}")
+        bound = {key: str(value) for key, value in params.items()}
+        viewer.check(query.scope, bound)
+        info = snapshot_info()
+        # A copy: the cache's own frame is never handed out, or blanked in place.
+        frame = self._run(name, tuple(sorted(bound.items())), info.version).copy()
+        if query.scope == "agency":
+            audit.record_client_view(viewer, name, bound, info.key)
+        elif query.scope == "aggregate" and not viewer.is_admin:
+            frame, findings = blank_small_cells(frame, suppression_threshold())
+            if findings:
+                audit.record_blanked(viewer, name, bound, info.key, findings)
+        return frame
+
+    def has_table(self, viewer: Viewer, schema: str, table: str) -> bool:
+        tables = self.fetch(viewer, "catalog.tables")
+        return bool(((tables["table_schema"] == schema) & (tables["table_name"] == table)).any())
+
+
+_default = Reader()
+
+
+def fetch(viewer: Viewer, name: str, **params: str) -> pd.DataFrame:
+    """`Reader.fetch` with the in-process cache."""
+    return _default.fetch(viewer, name, **params)
 
 
 def has_table(viewer: Viewer, schema: str, table: str) -> bool:
-    tables = fetch(viewer, "catalog.tables")
-    return bool(((tables["table_schema"] == schema) & (tables["table_name"] == table)).any())
+    return _default.has_table(viewer, schema, table)

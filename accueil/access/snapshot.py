@@ -1,18 +1,31 @@
-"""The published snapshot: where it is, which version it is, and read-only connections to it."""
+"""What is published, for readers: where the snapshot is, which version it is, and read-only connections to it.
+
+Every reader of the snapshot opens it here: the dashboards' named queries (accueil.access.reader),
+`accueil sql` (accueil.access.adhoc), `accueil audit scan`, the indicators commands, the demo's
+summary and the benchmark.  A connection is read-only and has no file or network access, so
+a reader can read the snapshot and nothing else.  The publish (accueil.publish) writes the
+files named here; nothing in accueil.access writes them.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from accueil import config
 
+AGENCY_KEY = "agency_cd"  # the raw tables keyed by agency hold this column
+
 
 class NotPublished(FileNotFoundError):
     pass
+
+
+NOT_PUBLISHED = "nothing is published yet: run `accueil build` first"
 
 
 @dataclass(frozen=True)
@@ -29,13 +42,18 @@ class SnapshotInfo:
         return "|".join(str(part) for part in self.version)
 
 
+def agency_rows_path() -> Path:
+    """The agencies' own rows, for `accueil sql --user`: in the home, not in the shared published/ folder."""
+    return config.home() / "agency_rows.duckdb"
+
+
 def snapshot_info() -> SnapshotInfo:
     # Through links to the file itself: two homes that link to one snapshot share its cache entries.
     path = config.published_path().resolve()
     try:
         stat = path.stat()
     except FileNotFoundError:
-        raise NotPublished("nothing is published yet: run `accueil build` first") from None
+        raise NotPublished(NOT_PUBLISHED) from None
     published_at, uploads = None, 0
     manifest = path.parent / "manifest.json"
     try:
@@ -47,10 +65,13 @@ def snapshot_info() -> SnapshotInfo:
     return SnapshotInfo(str(path), published_at, uploads, (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size))
 
 
-def connect(path: str) -> duckdb.DuckDBPyConnection:
-    """Read-only, and without file or network access: a query can read the snapshot and nothing else."""
+def connect(path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published snapshot (or the snapshot file at `path`), without file
+    or network access: a query can read the snapshot and nothing else.  NotPublished when there is none."""
+    if path is None:
+        path = str(config.published_path())
     if not os.path.exists(path):
-        raise NotPublished(path)
+        raise NotPublished(NOT_PUBLISHED)
     con = duckdb.connect(path, read_only=True)
     con.execute("set enable_external_access = false")
     return con

@@ -1,22 +1,18 @@
-"""The upload register as readers see it, and the dashboard's door to `accueil upload`.
+"""The upload register as readers see it.
 
-The register is the control database (SQLite), opened read-only here.  An upload from
-a page goes through accueil.ingest.submit, exactly as the CLI does: stored, registered,
-validated, reported; the page only shows the outcome.
+The register is the control database (SQLite), opened read-only here.  An upload is not
+a read: a page submits it through accueil.ingest.web, which goes through the same door
+as `accueil upload` (accueil.ingest.submit).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from accueil import control, publication
-from accueil.access.policy import AccessDenied, Viewer
-from accueil.quarters import Quarter
+from accueil.access.policy import Viewer
 
 _HISTORY_COLUMNS = [
     "upload_id",
@@ -57,51 +53,3 @@ def upload_history(viewer: Viewer, agency: str) -> pd.DataFrame:
     history["published_at"] = [shown.at if state == "published" else None for state in history["state"]]
     history["build_error"] = [build.error if state == "failed" and build else None for state in history["state"]]
     return history
-
-
-@dataclass
-class UploadResult:
-    upload_id: int
-    file_name: str
-    status: str
-    accepted: bool
-    duplicate: bool
-    errors: int
-    warnings: int
-    received_at: str
-    problems: pd.DataFrame  # severity, sheet, row, column, problem, fix — in the report's language
-    report_html: bytes | None
-
-
-def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, quarter: str, lang: str) -> UploadResult:
-    """Validate and register an extract through the same code path as `accueil upload`."""
-    from accueil.ingest.submit import submit_extract as submit
-
-    agency = agency.strip().upper()
-    if not viewer.may_upload(agency):
-        raise AccessDenied(f"{viewer.name} ({viewer.role}) may not upload for {agency}")
-    period = Quarter.parse(quarter)
-    # The door reads a path; the name matters (it is in the register and the report).
-    with tempfile.TemporaryDirectory(prefix="accueil-upload-") as folder:
-        path = Path(folder) / Path(file_name).name
-        path.write_bytes(data)
-        submission = submit(path, agency, period, viewer.name, lang)
-    problems = []
-    if submission.outcome is not None:
-        for p in submission.outcome.report.listed():
-            what, fix = p.text(lang)
-            problems.append((p.severity, p.sheet or "", p.row, p.column or "", what, fix))
-    report = submission.report_html
-    upload = submission.upload
-    return UploadResult(
-        upload_id=upload.upload_id,
-        file_name=upload.file_name,
-        status=upload.status,
-        accepted=submission.accepted,
-        duplicate=submission.duplicate,
-        errors=upload.errors,
-        warnings=upload.warnings,
-        received_at=upload.received_at,
-        problems=pd.DataFrame(problems, columns=["severity", "sheet", "row", "column", "problem", "fix"]),
-        report_html=report.read_bytes() if report and report.exists() else None,
-    )

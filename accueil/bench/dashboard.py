@@ -24,7 +24,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _domains(path: str) -> dict[str, list[str]]:
-    with duckdb.connect(path, read_only=True) as con:
+    with _connect(path) as con:
 
         def column(sql: str) -> list[str]:
             return [str(r[0]) for r in con.execute(sql).fetchall()]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from accueil.publish import read_only
+from accueil.access.snapshot import connect
+from accueil.outcomes import headline as headline_outcomes
 
 OUTPUT_COLUMNS = [
     "clients_served",
@@ -20,13 +21,15 @@ OUTPUT_COLUMNS = [
     "language_training_services",
     "language_assessment_services",
 ]
-OUTCOMES = ("language_gain_any", "employment_at_followup", "sense_of_belonging", "referral_completion_90d")
+# The headline outcomes of the catalogue (seeds/outcome_catalogue.csv), which baseline.sql computes too
+# (tests/test_outcome_catalogue.py checks that it does).
+OUTCOMES = headline_outcomes()
 
 
 def pipeline_figures() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Outputs per agency (and region) x quarter, and the main rates per agency x quarter and overall."""
     outcomes = ", ".join(f"'{o}'" for o in OUTCOMES)
-    with read_only() as con:
+    with connect() as con:
         outputs = con.execute(
             f"select agency_code, period, suppressed, {', '.join(OUTPUT_COLUMNS)} from marts.fct_outputs"
             " where program_code = 'ALL'"

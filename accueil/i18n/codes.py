@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from accueil import outcomes
+
 # Codes of the marts that have no row in dim_code_value (which labels the code lists).
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "age_band": {
@@ -22,35 +24,9 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "all": {"all": ("All clients", "Tous les clients")},
 }
 
-OUTCOMES = {
-    "language_gain_any": ("Language gain, any skill", "Progrès linguistique, au moins une compétence"),
-    "language_gain_listening": ("Language gain, listening", "Progrès linguistique, compréhension orale"),
-    "language_gain_speaking": ("Language gain, speaking", "Progrès linguistique, expression orale"),
-    "language_gain_reading": ("Language gain, reading", "Progrès linguistique, compréhension écrite"),
-    "language_gain_writing": ("Language gain, writing", "Progrès linguistique, expression écrite"),
-    "clb4_speaking_listening": (
-        "CLB 4+ in speaking and listening",
-        "NCLC 4+ en expression et compréhension orales",
-    ),
-    "employment_at_followup": ("Employed at follow-up", "En emploi au suivi"),
-    "employment_matching_training": (
-        "Employed in a job matching training",
-        "En emploi correspondant à la formation",
-    ),
-    "sense_of_belonging": ("Strong sense of belonging", "Fort sentiment d'appartenance"),
-    "community_participation": (
-        "Took part in community connections",
-        "Participation aux connexions communautaires",
-    ),
-    "referral_completion_90d": (
-        "Referral completed within 90 days",
-        "Aiguillage suivi d'un service dans les 90 jours",
-    ),
-    "days_arrival_to_first_service": (
-        "Median days from arrival to first service",
-        "Nombre médian de jours entre l'arrivée et le premier service",
-    ),
-}
+# The outcomes' names are the outcome catalogue's (seeds/outcome_catalogue.csv, accueil.outcomes), so an
+# outcome is named in one place; here they sit beside the other codes' names, as `outcome.<code>` labels.
+OUTCOMES: dict[str, tuple[str, str]] = outcomes.labels()
 
 BREAKDOWNS = {
     "all": ("All clients", "Tous les clients"),

@@ -129,6 +129,15 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "{mark} non disponible : rien n'a été compté dans la cellule.",
     },
     "common.no_rows": {"en": "Nothing to show for this selection.", "fr": "Rien à afficher pour cette sélection."},
+    # An outcome's outside benchmark (seeds/outcome_catalogue.csv): its source, value and target.
+    "common.benchmark": {
+        "en": "{source}: {value}.",
+        "fr": "{source} : {value}.",
+    },
+    "common.benchmark_target": {
+        "en": "{source}: {value}, against a target of {target}.",
+        "fr": "{source} : {value}, pour une cible de {target}.",
+    },
     **PAGE_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),

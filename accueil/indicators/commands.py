@@ -92,14 +92,17 @@ def indicators_list() -> None:
 @click.option("--geography", help="Only this geography.")
 def indicators_history(code: str, geography: str | None) -> None:
     """Every version of an indicator's observations in the published snapshot, corrections included."""
-    from accueil.publish import read_only
+    from accueil.access.snapshot import NotPublished, connect
 
     sql = "select * from marts.fct_indicator_observation_history where indicator_code = ?"
     args = [code.strip().lower()]
     if geography:
         sql, args = sql + " and geography_code = ?", [*args, geography.strip().upper()]
-    with read_only() as con:
-        frame = con.execute(sql + " order by geography_code, period, version", args).df()
+    try:
+        with connect() as con:
+            frame = con.execute(sql + " order by geography_code, period, version", args).df()
+    except NotPublished as exc:
+        raise click.ClickException(str(exc)) from None
     if frame.empty:
         click.echo(f"No observation of {code} is published.")
         return
@@ -120,9 +123,9 @@ def demo_load_observations(target: Path) -> None:
 
 def demo_summary() -> None:
     """The computed indicators' latest quarter against their baseline, and every indicator's status."""
-    from accueil.publish import read_only
+    from accueil.access.snapshot import connect
 
-    with read_only() as con:
+    with connect() as con:
         rows = con.execute(
             "select indicator_code, period, value, margin_of_error, unit, baseline_period, status "
             "from marts.fct_indicator_progress where is_latest and computed_by = 'warehouse' order by indicator_code"

@@ -1,19 +1,19 @@
 """The door: store the raw bytes, register the upload, validate, decide, report.
 
 Used by `accueil upload`, `accueil agencies load`, the Dagster inbox sensor and the
-dashboard's upload page alike.  Nothing here writes the warehouse: an accepted
-file's validated rows are staged as Parquet and loaded by the pipeline.
+dashboard's upload page (through accueil.ingest.web) alike.  Nothing here writes the
+warehouse: an accepted file's validated rows are staged as Parquet and loaded by the
+pipeline.  Reading the path itself is accueil.ingest.regular's (its NotAFile and
+read_regular are still importable from here).
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from accueil.contract import Limits, agencies_contract, extract_contract
 from accueil.ingest import abandoned, names
 from accueil.ingest.arrow import text_table
 from accueil.ingest.door import over_limit
+from accueil.ingest.regular import NotAFile, open_regular, read_at_most, read_regular  # noqa: F401
 from accueil.ingest.validate import ExtractFile, Outcome, validate_agencies, validate_extracts
 from accueil.quarters import Quarter
 from accueil.report import LANGUAGES, Report
@@ -190,71 +191,13 @@ class Received:
     data: bytes | None
 
 
-class NotAFile(names.InvalidName):
-    """An upload path that is not a regular file of its own: nothing was received."""
-
-
-# What a path that is not a regular file is, as the refusal says it.
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _open_regular(path: Path) -> int:
-    """A descriptor of the regular file at `path`, or NotAFile.
-
-    Opened without following a symbolic link and without blocking (a FIFO would wait for a
-    writer), then judged by what was opened (fstat), so that nothing can be swapped in between."""
-    shown = names.file_name(path.name)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise NotAFile(f"{shown!r} is a symbolic link: upload the file itself, not a link to it.") from None
-        raise NotAFile(f"{shown!r} cannot be opened ({exc.strerror}): upload a file that can be read.") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-        raise NotAFile(f"{shown!r} is {kind}, not a regular file: only a file can be uploaded.")
-    return fd
-
-
-def _read_at_most(fd: int, count: int) -> bytes:
-    pieces, left = [], count
-    while left > 0:
-        piece = os.read(fd, min(left, 1 << 20))
-        if not piece:
-            break
-        pieces.append(piece)
-        left -= len(piece)
-    return b"".join(pieces)
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file at `path` (NotAFile otherwise), read no further than `limit`
-    and one more byte: a longer file is refused with NotAFile before anything is received."""
-    fd = _open_regular(path)
-    try:
-        data = _read_at_most(fd, limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise NotAFile(f"{path.name!r} is over {limit // 2**20} MB: upload a smaller file.")
-    return data
-
-
 def _take(path: Path, limits: Limits) -> Received:
     """The file's bytes, at most the size limit and one more: a file over the limit is registered
     with the size its descriptor gives and the digest of what was read, and its bytes are not kept."""
-    fd = _open_regular(path)
+    fd = open_regular(path)
     try:
         size = os.fstat(fd).st_size
-        data = _read_at_most(fd, limits.file_bytes + 1)
+        data = read_at_most(fd, limits.file_bytes + 1)
     finally:
         os.close(fd)
     if len(data) > limits.file_bytes:
@@ -383,7 +326,7 @@ def submit_extracts(
     """
     items = [(path, names.agency_code(agency), names.quarter(quarter)) for path, agency, quarter in items]
     for path, _, _ in items:  # a path that is not a regular file stops the batch before anything is received
-        os.close(_open_regular(path))
+        os.close(open_regular(path))
     abandoned.sweep()
     agencies = reference_agencies()
     report_language("", lang, agencies)  # a language that is not one fails before anything is received

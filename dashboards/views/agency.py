@@ -11,6 +11,7 @@ from shared import Col, agency_label, fetch, lang, md, outcome_name, periods, qu
 
 from accueil import access, i18n
 from accueil.contract import extract_contract
+from accueil.ingest.web import UploadResult, submit_extract
 from accueil.quarters import Quarter
 
 st.title(tr("page.agency"))
@@ -55,9 +56,9 @@ period = select(
     st, tr("agency.quarter"), choices, index=choices.index(str(following)), format_func=quarter, key="a_quarter"
 )
 if st.button(tr("agency.submit"), type="primary", disabled=upload is None, key="a_submit"):
-    st.session_state["a_result"] = access.submit_extract(viewer(), upload.getvalue(), upload.name, agency, period, lg)
+    st.session_state["a_result"] = submit_extract(viewer(), upload.getvalue(), upload.name, agency, period, lg)
 
-result: access.UploadResult | None = st.session_state.get("a_result")
+result: UploadResult | None = st.session_state.get("a_result")
 if result is not None:
     status = tr(f"upload.{result.status}")
     if result.duplicate:

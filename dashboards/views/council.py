@@ -5,14 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from shared import Col, fetch, lang, legend, md, select, show_table, tr, viewer
+from shared import Col, fetch, has_table, lang, legend, md, select, show_table, tr
 
-from accueil import access, i18n
+from accueil import i18n
 
 st.title(tr("page.council"))
 st.write(tr("council.intro"))
 
-if not access.has_table(viewer(), "marts", "fct_indicator_progress"):
+if not has_table("marts", "fct_indicator_progress"):
     st.info(tr("council.not_loaded"))
     st.stop()
 

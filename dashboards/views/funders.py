@@ -21,9 +21,11 @@ from shared import (
     tr,
 )
 
-from accueil import i18n
+from accueil import i18n, outcomes
 
-HEADLINE = ("language_gain_any", "employment_at_followup", "sense_of_belonging", "referral_completion_90d")
+# The headline outcomes, shown beside outputs and costs: the catalogue's, in its headline_order
+# (seeds/outcome_catalogue.csv; marts.fct_outcomes_vs_outputs carries their columns).
+HEADLINE = outcomes.headline()
 GBA_BREAKDOWNS = ("gender", "age_band", "immigration_category", "official_language", "target_group")
 
 st.title(tr("page.funders"))
@@ -94,10 +96,11 @@ st.caption(tr("funders.cost_caveat"))
 # --- comparing agencies: intervals, not a league table ------------------------------------
 st.header(tr("funders.comparison"))
 left, right = st.columns(2)
-outcome = select(left, tr("common.outcome"), list(i18n.OUTCOMES), format_func=outcome_name, key="f_outcome")
+outcome = select(left, tr("common.outcome"), outcomes.codes(), format_func=outcome_name, key="f_outcome")
 span = select(right, tr("common.period"), all_periods, format_func=quarter, key="f_period")
 compare = fetch("outcomes.agencies", outcome=outcome, period=span)
-days = outcome == "days_arrival_to_first_service"
+chosen_outcome = outcomes.get(outcome)
+days = chosen_outcome.is_median
 region = compare.loc[compare["agency_code"] == "ALL"]
 per_agency = compare.loc[compare["agency_code"] != "ALL"].copy()
 per_agency["agency"] = per_agency["agency_code"].map(agency_label)
@@ -123,6 +126,17 @@ interval_chart(
 hidden = per_agency.loc[per_agency["suppressed"], "agency_code"].tolist()
 if hidden:
     st.caption(tr("funders.suppressed_agencies", agencies=", ".join(md(a) for a in hidden)))
+if chosen_outcome.benchmark_value is not None:  # an outside figure to read the region's against
+    language = st.session_state.get("lang", "en")
+    shown = i18n.number if days else i18n.percent
+    st.caption(
+        tr(
+            "common.benchmark" if chosen_outcome.benchmark_target is None else "common.benchmark_target",
+            source=chosen_outcome.benchmark_source(language),
+            value=shown(chosen_outcome.benchmark_value, language),
+            target=shown(chosen_outcome.benchmark_target, language),
+        )
+    )
 rate_kind = "days" if days else "percent"
 compare["agency"] = compare["agency_code"].map(agency_label)
 show_table(

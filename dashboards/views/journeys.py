@@ -20,9 +20,13 @@ from shared import (
     tr,
 )
 
-from accueil import i18n
+from accueil import i18n, outcomes
 
 STREAMS = ("language_training", "employment", "community_connections")
+# The two outcomes of a client's journey, from the catalogue (seeds/outcome_catalogue.csv): a code
+# it does not hold fails here, when the page loads, instead of leaving its charts empty.
+COMPLETION = outcomes.get("referral_completion_90d").code
+WAITING = outcomes.get("days_arrival_to_first_service").code
 
 st.title(tr("page.journeys"))
 st.write(tr("journeys.intro"))
@@ -95,7 +99,7 @@ show_table(
 
 # --- completion ---------------------------------------------------------------------------------
 st.header(tr("journeys.completion"))
-completion = fetch("outcomes.agencies", outcome="referral_completion_90d", period=span)
+completion = fetch("outcomes.agencies", outcome=COMPLETION, period=span)
 completion["agency"] = completion["agency_code"].map(agency_label)
 region = completion.loc[completion["agency_code"] == "ALL"]
 region_rate = None if region.empty or bool(region["suppressed"].iloc[0]) else float(region["rate"].iloc[0])
@@ -122,7 +126,7 @@ show_table(
 # --- from arrival to first service ----------------------------------------------------------------
 st.header(tr("journeys.waiting"))
 waiting = fetch("outcomes.breakdown", agency="ALL", period=span, breakdown="immigration_category")
-waiting = waiting.loc[waiting["outcome"] == "days_arrival_to_first_service"].copy()
+waiting = waiting.loc[waiting["outcome"] == WAITING].copy()
 waiting["group"] = [code("immigration_category", v) for v in waiting["breakdown_value"]]
 interval_chart(
     waiting, "group", tr("breakdown.immigration_category"), tr("journeys.waiting_chart", period=quarter(span)), "days"
@@ -138,6 +142,6 @@ show_table(
     key=f"waiting_{span}",
 )
 trend = fetch("outcomes.trend", agency="ALL")
-trend = trend.loc[trend["outcome"] == "days_arrival_to_first_service"].copy()
+trend = trend.loc[trend["outcome"] == WAITING].copy()
 trend["quarter"] = trend["period"].map(quarter)
 interval_chart(trend, "quarter", tr("common.period"), tr("journeys.waiting_trend"), "days")
