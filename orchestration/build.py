@@ -9,7 +9,6 @@ snapshot stays in place.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import io
 import os
 import shutil
@@ -25,6 +24,7 @@ from accueil import config, control
 from accueil.ops import disk
 from accueil.publish import remove_partials
 from orchestration import dbt_child
+from orchestration.dbt_project_state import sources_digest
 from orchestration.instance import dagster_home
 
 WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
@@ -32,25 +32,6 @@ MANIFEST = WAREHOUSE_DIR / "target" / "manifest.json"
 
 
 MANIFEST_SOURCES = MANIFEST.with_name("manifest.sources.sha256")
-
-
-def _sources_digest() -> str:
-    """A digest of every file dbt parses.  Contents, not modification times: files copied or
-    unpacked with their old times must still invalidate the manifest."""
-    paths = [
-        WAREHOUSE_DIR / "dbt_project.yml",
-        WAREHOUSE_DIR / "profiles.yml",
-        *WAREHOUSE_DIR.glob("models/**/*"),
-        *WAREHOUSE_DIR.glob("macros/**/*"),
-        *WAREHOUSE_DIR.glob("tests/**/*"),
-        *(config.REPO_ROOT / "seeds").glob("*.csv"),
-        *(config.REPO_ROOT / "seeds").glob("*.yml"),
-    ]
-    digest = hashlib.sha256()
-    for path in sorted(p for p in paths if p.is_file()):
-        digest.update(str(path.relative_to(config.REPO_ROOT)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def prepare_manifest() -> Path:
@@ -69,7 +50,7 @@ def prepare_manifest() -> Path:
 
 
 def _prepare_manifest() -> Path:
-    digest = _sources_digest()
+    digest = sources_digest()
     if MANIFEST.exists() and MANIFEST_SOURCES.exists() and MANIFEST_SOURCES.read_text() == digest:
         return MANIFEST
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(config.warehouse_path())}
@@ -282,16 +263,18 @@ def run_build(
     transform: bool = True,
     wait: bool = False,
     on_wait: Callable[[], None] | None = None,
+    full_refresh: bool = False,
 ) -> BuildSummary:
     """Load what is waiting; then, unless `transform` is false, build the dbt models and
     (unless `publish` is false) publish.  A load-only run leaves the models and the snapshot
-    as they were: the next full build brings them up to date."""
+    as they were: the next build brings them up to date.  The models are built incrementally
+    unless `full_refresh` (orchestration/dbt_project_state.py)."""
     with build_session("command", wait, on_wait):
-        return _load_transform_publish(progress, publish, transform)
+        return _load_transform_publish(progress, publish, transform, full_refresh)
 
 
 def _load_transform_publish(
-    progress: Callable[[int, int], None] | None, publish: bool, transform: bool
+    progress: Callable[[int, int], None] | None, publish: bool, transform: bool, full_refresh: bool = False
 ) -> BuildSummary:
     from accueil.ingest.warehouse import connect, reconcile
 
@@ -300,7 +283,7 @@ def _load_transform_publish(
     summary = BuildSummary()
     with _build_output() as log:
         try:
-            _materialize(summary, progress, publish, transform)
+            _materialize(summary, progress, publish, transform, full_refresh)
         except Exception as exc:
             exc.add_note(f"dbt's output and Dagster's messages are in {log}")
             raise
@@ -310,7 +293,11 @@ def _load_transform_publish(
 
 
 def _materialize(
-    summary: BuildSummary, progress: Callable[[int, int], None] | None, publish: bool, transform: bool
+    summary: BuildSummary,
+    progress: Callable[[int, int], None] | None,
+    publish: bool,
+    transform: bool,
+    full_refresh: bool,
 ) -> None:
     import dagster as dg
 
@@ -344,7 +331,8 @@ def _materialize(
     selection = [indicator_files, warehouse_models, baseline_audit]
     if publish:
         selection.append(published_snapshot)
-    dg.materialize(selection, instance=instance, resources=resources, run_config=quiet, tags=tags)
+    run_config = {**quiet, "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
+    dg.materialize(selection, instance=instance, resources=resources, run_config=run_config, tags=tags)
 
 
 def dbt_log_path() -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 
-def build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False):
+def build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False, full_refresh: bool = False):
     """`run_build` with a line saying what it does and a bar for the extracts it loads."""
     from tqdm import tqdm
 
@@ -28,7 +28,9 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
         def waiting() -> None:
             click.echo("Another build is running for this home (the service, or another `accueil build`): waiting ...")
 
-        return run_build(progress, publish=publish, transform=transform, wait=wait, on_wait=waiting)
+        return run_build(
+            progress, publish=publish, transform=transform, wait=wait, on_wait=waiting, full_refresh=full_refresh
+        )
 
 
 @click.command()
@@ -41,12 +43,25 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
 @click.option(
     "--wait", is_flag=True, help="If the service (or another build) is building, wait for it instead of stopping."
 )
-def build(no_publish: bool, load_only: bool, wait: bool) -> None:
-    """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot."""
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild every model from the raw tables and test every row, instead of building only what changed.",
+)
+def build(no_publish: bool, load_only: bool, wait: bool, full_refresh: bool) -> None:
+    """Load every accepted upload not loaded yet, build the dbt models, publish the snapshot.
+
+    The models are built incrementally: only the extracts loaded since the last build are
+    added, and the marts recomputed from them.  A build after the dbt project changed, or with
+    --full-refresh, rebuilds everything."""
     from orchestration.build import BuildLocked
 
+    if full_refresh and load_only:
+        raise click.UsageError("--full-refresh rebuilds the models, which --load-only leaves as they are.")
     try:
-        summary = build_with_progress(publish=not no_publish, transform=not load_only, wait=wait)
+        summary = build_with_progress(
+            publish=not no_publish, transform=not load_only, wait=wait, full_refresh=full_refresh
+        )
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -3,10 +3,10 @@
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from accueil import config
 from orchestration.dbt_child import executable as dbt_executable
+from orchestration.dbt_resource import AccueilDbtResource
 from orchestration.defs.indicators.assets import baseline_audit, indicator_files
 from orchestration.defs.ingest.assets import agency_reference, extracts
 from orchestration.defs.ingest.sensors import inbox_sensor
@@ -23,7 +23,7 @@ def resources() -> dict:
     return {
         "warehouse": warehouse_resource(),
         # The venv's dbt, whether or not the venv is activated, as a child that dies with the build.
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(dbt_executable())),
+        "dbt": AccueilDbtResource(project_dir=dbt_project, dbt_executable=str(dbt_executable())),
         "build_session": BuildSessionResource(),
     }
 

@@ -188,18 +188,19 @@ def test_failed_build_keeps_the_last_good_snapshot(region, tmp_path, monkeypatch
 
 def test_a_dbt_file_copied_with_an_old_time_still_invalidates_the_manifest(tmp_path, monkeypatch):
     """The manifest is keyed on file contents: a model unpacked with its original, older time counts."""
-    from orchestration import build
+    from orchestration import dbt_project_state
+    from orchestration.dbt_project_state import sources_digest
 
     warehouse = tmp_path / "warehouse"
     (warehouse / "models").mkdir(parents=True)
     (tmp_path / "seeds").mkdir()
     (warehouse / "dbt_project.yml").write_text("name: t\n")
     (warehouse / "models" / "a.sql").write_text("select 1 as a\n")
-    monkeypatch.setattr(build, "WAREHOUSE_DIR", warehouse)
+    monkeypatch.setattr(dbt_project_state, "WAREHOUSE_DIR", warehouse)
     monkeypatch.setattr(config, "REPO_ROOT", tmp_path)
-    before = build._sources_digest()
-    assert build._sources_digest() == before
+    before = sources_digest()
+    assert sources_digest() == before
     copied = warehouse / "models" / "b.sql"
     copied.write_text("select 2 as b\n")
     os.utime(copied, (946684800, 946684800))  # 2000-01-01, older than any manifest
-    assert build._sources_digest() != before
+    assert sources_digest() != before

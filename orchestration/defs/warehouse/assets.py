@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from accueil import config
 from accueil.publish import publish
+from orchestration import dbt_project_state
 from orchestration.dbt_child import tracked
 from orchestration.defs.resources import BuildSessionResource
 
@@ -31,6 +32,12 @@ class AccueilTranslator(DagsterDbtTranslator):
         return "warehouse"
 
 
+class WarehouseBuildConfig(dg.Config):
+    """`accueil build --full-refresh`: rebuild every model from the raw tables, and test every row."""
+
+    full_refresh: bool = False
+
+
 # dbt's unit tests check the SQL on hand-made rows, not the data: they change only with the
 # code, so CI runs them (tests/test_measures.py) and a build does not pay for them every load.
 @dbt_assets(
@@ -39,8 +46,18 @@ class AccueilTranslator(DagsterDbtTranslator):
     pool="warehouse",
     exclude="test_type:unit",
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_session: BuildSessionResource):
-    invocation = dbt.cli(["build"], context=context)
+def warehouse_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    build_session: BuildSessionResource,
+    config: WarehouseBuildConfig,
+):
+    # Incremental unless asked, or unless the models that keep rows were written by another
+    # version of the project (orchestration/dbt_project_state.py).
+    reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason()
+    if reason:
+        context.log.info(f"Rebuilding every model and testing every row: {reason}.")
+    invocation = dbt.cli(["build", *(["--full-refresh"] if reason else [])], context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
         for event in invocation.stream():
@@ -53,6 +70,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, bui
     context.log.info(f"dbt data tests: {len(tests) - len(warned)} passed, {len(warned)} warned")
     if warned:
         context.log.warning("dbt tests that warned: " + ", ".join(warned))
+    # Reached only when dbt succeeded: stream() raises on a failed model or test.
+    dbt_project_state.record_built()
 
 
 @dg.asset(

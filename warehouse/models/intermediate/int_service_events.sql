@@ -1,24 +1,14 @@
 -- Every service a client received, across the modules: the basis of "clients served",
 -- first contact, participation and referral follow-through.  Follow-ups are not services.
 --
--- Incremental by extract partition (agency x quarter): a run inserts the partitions whose
--- loaded upload is not in the table yet and, through delete+insert on the partition key,
--- replaces the rows of a corrected extract.  A corrected extract with no service rows at all
--- inserts nothing to trigger that delete, so the post-hook drops every row whose upload is no
--- longer the one loaded for its partition.  Everything downstream reads this table.
+-- Incremental by extract partition (agency x quarter, macros/extract_partitions.sql), as the
+-- staging models it reads.  Everything downstream reads this table.
 {{ config(
     materialized='incremental',
     unique_key=['agency_code', 'reported_quarter'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="""
-        delete from {{ this }} as e
-        where not exists (
-            select 1 from {{ source('raw', 'loads') }} as l
-            where l.kind = 'extract' and l.agency_cd = e.agency_code and l.quarter = e.reported_quarter
-                and l.upload_id = e.upload_id
-        )
-    """,
+    post_hook="{{ drop_replaced_uploads('agency_code', 'reported_quarter') }}",
 ) }}
 
 with
@@ -46,9 +36,7 @@ events as (
         service_fsa,
         service_date
     from {{ ref(model) }}
-    {% if is_incremental() %}
-    where upload_id not in (select distinct upload_id from {{ this }})
-    {% endif %}
+    {{ where_new_uploads() }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -2,24 +2,15 @@
 -- and how many of them have a value in the column (not empty, not blanks), counted on the text
 -- the agency sent (the raw tables), for the data-quality table of the agency page.
 --
--- Incremental by extract partition (agency x quarter), as int_service_events: a run counts the
--- partitions whose loaded upload is not in the table yet and, through delete+insert on the
--- partition key, replaces the rows of a corrected extract; the post-hook drops every row whose
--- upload is no longer the one loaded for its partition.  Every loaded partition has a row for
--- every column of every sheet, those of a sheet it left empty included (row_count 0).
+-- Incremental by extract partition (agency x quarter, macros/extract_partitions.sql).  Every
+-- loaded partition has a row for every column of every sheet, those of a sheet it left empty
+-- included (row_count 0).
 {{ config(
     materialized='incremental',
     unique_key=['agency_code', 'quarter'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="""
-        delete from {{ this }} as c
-        where not exists (
-            select 1 from {{ source('raw', 'loads') }} as l
-            where l.kind = 'extract' and l.agency_cd = c.agency_code and l.quarter = c.quarter
-                and l.upload_id = c.upload_id
-        )
-    """,
+    post_hook="{{ drop_replaced_uploads('agency_code', 'quarter') }}",
 ) }}
 
 {#- The extract's sheets (accueil/contract/extract_v1.yaml), by their raw table:

@@ -1,0 +1,65 @@
+"""Which dbt project built the warehouse, and so whether the next build may be incremental.
+
+The partition models (warehouse/macros/extract_partitions.sql) keep the rows earlier builds
+wrote.  Rows written by another version of the project (a changed model, macro or seed) would
+stay as that version wrote them, so a build whose project differs from the one that last
+built this warehouse rebuilds everything (dbt's `--full-refresh`), as `accueil build
+--full-refresh` does on demand.  The record is a table in the warehouse itself, not a file
+beside it: a restored backup brings the record of the project that built it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+
+from accueil import config
+
+WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
+_TABLE = "main.dbt_built_project"
+
+
+def sources_digest() -> str:
+    """A digest of every file dbt parses.  Contents, not modification times: files copied or
+    unpacked with their old times must still count as changed."""
+    paths = [
+        WAREHOUSE_DIR / "dbt_project.yml",
+        WAREHOUSE_DIR / "profiles.yml",
+        *WAREHOUSE_DIR.glob("models/**/*"),
+        *WAREHOUSE_DIR.glob("macros/**/*"),
+        *WAREHOUSE_DIR.glob("tests/**/*"),
+        *(config.REPO_ROOT / "seeds").glob("*.csv"),
+        *(config.REPO_ROOT / "seeds").glob("*.yml"),
+    ]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(str(path.relative_to(config.REPO_ROOT)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def full_refresh_reason() -> str | None:
+    """Why the next build must rebuild every model, or None when it may build incrementally."""
+    path = config.warehouse_path()
+    if not path.exists():
+        return None  # a first build builds everything anyway
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
+            [_TABLE.split(".")[1]],
+        ).fetchone()[0]
+        recorded = con.execute(f"select digest from {_TABLE}").fetchone() if found else None
+    if recorded is None:
+        return "no record of the dbt project that built this warehouse"
+    if recorded[0] != sources_digest():
+        return "the dbt project (models, macros, tests or seeds) changed since the last build"
+    return None
+
+
+def record_built() -> None:
+    """After a build whose models and tests all passed: this project built the warehouse."""
+    with duckdb.connect(str(config.warehouse_path())) as con:
+        con.execute(f"create table if not exists {_TABLE} (digest varchar not null, built_at timestamptz not null)")
+        con.execute(f"delete from {_TABLE}")
+        con.execute(f"insert into {_TABLE} values (?, now())", [sources_digest()])
