@@ -9,14 +9,13 @@ snapshot stays in place.
 from __future__ import annotations
 
 import fcntl
-import io
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from accueil import config, control
 from accueil.ops import disk
 from accueil.publish import remove_partials
 from orchestration import dbt_child
+from orchestration.build_log import build_output
 from orchestration.dbt_project_state import sources_digest
 from orchestration.instance import dagster_home
 
@@ -281,7 +281,7 @@ def _load_transform_publish(
     with connect() as con:
         reconcile(con)
     summary = BuildSummary()
-    with _build_output() as log:
+    with build_output() as log:
         try:
             _materialize(summary, progress, publish, transform, full_refresh)
         except Exception as exc:
@@ -333,44 +333,6 @@ def _materialize(
         selection.append(published_snapshot)
     run_config = {**quiet, "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
     dg.materialize(selection, instance=instance, resources=resources, run_config=run_config, tags=tags)
-
-
-def dbt_log_path() -> Path:
-    """Where the last build's dbt output and Dagster's messages are kept."""
-    return config.home() / "logs" / "dbt-build.log"
-
-
-@contextmanager
-def _build_output():
-    """dagster-dbt echoes dbt's every log line (about 1,300 a build) to standard output: they go
-    to a file under the home instead, the last build's, so the terminal keeps its progress bar
-    and the lines are still there to read.  Dagster's own messages (standard error) go there
-    too: a failure reaches the terminal once, from the command, not as Dagster's log lines and
-    tracebacks.  Those are written as long as the disk takes them: on a full disk, Dagster
-    reports its event log's failures there, and a failed write must not become the error."""
-    path = dbt_log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle, redirect_stdout(handle), redirect_stderr(_WhileItFits(handle)):
-        yield path
-
-
-class _WhileItFits(io.TextIOBase):
-    """A text stream onto `handle` that drops what the disk will not take."""
-
-    def __init__(self, handle: io.TextIOBase) -> None:
-        self._handle = handle
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        with suppress(OSError):
-            self._handle.write(text)
-        return len(text)
-
-    def flush(self) -> None:
-        with suppress(OSError):
-            self._handle.flush()
 
 
 def _dbt_targets() -> Path:

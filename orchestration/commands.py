@@ -12,7 +12,8 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
     """`run_build` with a line saying what it does and a bar for the extracts it loads."""
     from tqdm import tqdm
 
-    from orchestration.build import dbt_log_path, run_build
+    from orchestration.build import run_build
+    from orchestration.build_log import dbt_log_path
 
     click.echo(
         f"Loading, then building the dbt models (dbt's output: {dbt_log_path()})."

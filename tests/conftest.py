@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -80,18 +81,28 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def sample_warehouse(sample_region, tmp_path_factory):
-    """The sample region uploaded, loaded, built and published once: (home, region, truth)."""
+    """The sample region uploaded, loaded, built and published: (home, region, truth).
+
+    Built as a partnership builds it: every quarter but the last, then the last quarter's
+    extracts in a second, incremental build (tests/test_incremental.py compares the result
+    with a full rebuild)."""
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
     from orchestration.build import run_build
 
     region, truth = sample_region
     home = tmp_path_factory.mktemp("sample-home")
+    last = max(truth["quarters"])
+    arrivals = {"earlier": tmp_path_factory.mktemp("earlier-quarters"), "last": tmp_path_factory.mktemp("last-quarter")}
+    for path in region.glob("AG*_*.xlsx"):
+        shutil.copy2(path, arrivals["last" if path.stem.endswith(f"_{last}") else "earlier"])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACCUEIL_HOME", str(home))
         assert submit_agencies(region / "agencies.xlsx", user="test").accepted
-        results = submit_folder(region, user="test", jobs=2)
-        rejected = [name for name, status, _ in results if status != "accepted"]
-        assert not rejected and len(results) == 96, rejected
-        run_build()
+        statuses = []
+        for folder in arrivals.values():
+            statuses += submit_folder(folder, user="test", jobs=2)
+            run_build()
+        rejected = [name for name, status, _ in statuses if status != "accepted"]
+        assert not rejected and len(statuses) == 96, rejected
     return home, region, truth

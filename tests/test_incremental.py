@@ -1,81 +1,30 @@
-"""Loading one more quarter incrementally gives the same marts as a full rebuild."""
+"""Built incrementally, the warehouse equals a full rebuild.
+
+The session's sample warehouse (tests/conftest.py) is built as a partnership builds it: seven
+quarters, then the last quarter's twelve extracts in an incremental build.  A copy of it then
+takes a correction, the same correction again (a no-op), and a correction whose service sheets
+are empty, built incrementally; a copy of that is rebuilt with `--full-refresh`.  Every table
+of the marts, every partition model and every intermediate table must be the same, row for row.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from accueil import config
-from accueil.generate import GenerateOptions, generate
-from accueil.ingest.submit import submit_agencies, submit_extract
+from accueil.ingest.submit import submit_extract
 from accueil.quarters import Quarter
-from orchestration.build import dbt_log_path, run_build
-from tests.workbooks import mutate
-
-TABLES = (
-    "intermediate.int_service_events",
-    "intermediate.int_client_spine",
-    "marts.fct_outcome_rates",
-    "marts.fct_extract_completeness",
-)
-
-
-@pytest.fixture(scope="module")
-def region(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("incremental-region")
-    generate(GenerateOptions(out=out, agencies=3, quarters=3, clients=1500, seed=21))
-    return out
-
-
-def _upload(region: Path, quarters: set[str]) -> None:
-    for path in sorted(region.glob("AG*.xlsx")):
-        agency, quarter = path.stem.split("_")
-        if quarter in quarters:
-            assert submit_extract(path, agency, Quarter.parse(quarter), user="t").accepted
-
-
-def _snapshot() -> dict[str, list]:
-    # The working warehouse: the intermediate tables are not published.
-    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
-        out = {}
-        for table in TABLES:
-            columns = [
-                c for (c,) in con.execute(f"select column_name from (describe {table})").fetchall() if c != "upload_id"
-            ]  # upload ids are the register's, different in each home
-            out[table] = sorted(map(repr, con.execute(f"select {', '.join(columns)} from {table}").fetchall()))
-        return out
-
-
-@pytest.fixture(scope="module")
-def incremental_home(region, tmp_path_factory) -> tuple[Path, dict[str, list]]:
-    """Two quarters built, then a third added incrementally: the home and its published marts."""
-    home = tmp_path_factory.mktemp("incremental-home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ACCUEIL_HOME", str(home))
-        assert submit_agencies(region / "agencies.xlsx", user="t").accepted
-        _upload(region, {"2024Q1", "2024Q2"})
-        run_build()
-        _upload(region, {"2024Q3"})
-        summary = run_build()
-        assert [q for _, q, _ in summary.loaded] == ["2024Q3"] * 3  # only the new partitions were loaded
-        # The second build of a home starts from the first one's dbt parse.
-        assert "Unable to do partial parsing" not in dbt_log_path().read_text()
-        return home, _snapshot()
-
-
-def test_one_more_quarter_incrementally_equals_a_full_rebuild(region, incremental_home, tmp_path, monkeypatch):
-    _, incremental = incremental_home
-    monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path / "full"))
-    assert submit_agencies(region / "agencies.xlsx", user="t").accepted
-    _upload(region, {"2024Q1", "2024Q2", "2024Q3"})
-    run_build()
-    full = _snapshot()
-    for table in TABLES:
-        assert incremental[table] == full[table], table
-    assert len(full["marts.fct_outcome_rates"]) > 100
-
+from orchestration.build import run_build
+from orchestration.build_log import dbt_log_path
+from orchestration.dbt_project_state import full_refresh_reason
+from tests.workbooks import mutate, read_rows
 
 SERVICE_SHEETS = (
     "Needs Assessment&Referrals",
@@ -86,6 +35,48 @@ SERVICE_SHEETS = (
     "LT Client Exit",
     "Language Assessment",
 )
+# Columns that say when a row was written, not what it holds.
+BUILD_TIMES = {"loaded_at", "built_at"}
+
+
+def _copy_home(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("*.lock", "logs"))
+    return target
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables"
+        " where table_schema in ('staging', 'intermediate', 'marts') and table_type = 'BASE TABLE' order by 1"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
+    """Per table, the rows only in `left` and only in `right` (none of either when equal)."""
+    out = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        con.execute("use l")
+        tables = _tables(con)
+        con.execute("use r")
+        assert _tables(con) == tables
+        for table in tables:
+            columns = [
+                f'"{c}"'
+                for (c,) in con.execute(f"select column_name from (describe l.{table})").fetchall()
+                if c not in BUILD_TIMES
+            ]
+            select = ", ".join(columns)
+            only_left = con.execute(
+                f"select count(*) from (select {select} from l.{table} except all select {select} from r.{table})"
+            ).fetchone()[0]
+            only_right = con.execute(
+                f"select count(*) from (select {select} from r.{table} except all select {select} from l.{table})"
+            ).fetchone()[0]
+            out[table] = (only_left, only_right)
+    return out
 
 
 def _service_counts() -> dict[tuple[str, str], int]:
@@ -96,33 +87,131 @@ def _service_counts() -> dict[tuple[str, str], int]:
     return {(a, q): n for a, q, n in rows}
 
 
-def test_a_corrected_extract_without_services_removes_the_old_services(incremental_home, region, tmp_path, monkeypatch):
-    """delete+insert replaces a partition only when the new upload brings rows; the post-hook covers none.
-    Runs last on the incremental home, after its marts were captured."""
-    home, _ = incremental_home
-    monkeypatch.setenv("ACCUEIL_HOME", str(home))
-    before = _service_counts()
-    original = sorted(region.glob("AG*_2024Q3.xlsx"))[0]
-    agency = original.stem.split("_")[0]
-    assert before[(agency, "2024Q3")] > 0
+@pytest.fixture(scope="module")
+def corrected(sample_warehouse, tmp_path_factory) -> dict:
+    """A copy of the sample home after three uploads, built incrementally, then a full rebuild of a copy of it."""
+    source, region, truth = sample_warehouse
+    home = _copy_home(source, tmp_path_factory.mktemp("incremental") / "home")
+    folder = tmp_path_factory.mktemp("corrections")
+    extracts = sorted(region.glob(f"AG*_{truth['quarters'][-2]}.xlsx"))
+    # Rows 1 to 3 of a sheet are its labels, machine names and descriptions; data follows.
+    fewer = next(path for path in extracts if len(read_rows(path)["Employment"]) > 3 + 10)
+    emptied = next(path for path in extracts if path != fewer)
 
-    def drop_services(rows):
+    def fewer_employment_rows(rows):
+        rows["Employment"] = rows["Employment"][:-5]
+
+    def no_services(rows):
         for sheet in SERVICE_SHEETS:
             rows[sheet] = rows[sheet][:3]  # the two header rows and the labels, no data
 
-    corrected = mutate(original, tmp_path / original.name, drop_services)
-    assert submit_extract(corrected, agency, Quarter.parse("2024Q3"), user="t").accepted
-    run_build()
-    after = _service_counts()
-    assert (agency, "2024Q3") not in after
-    assert after == {key: n for key, n in before.items() if key != (agency, "2024Q3")}
-    # The extract's completeness is the correction's: its service sheets empty, its other sheets as they were.
-    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACCUEIL_HOME", str(home))
+        before = _service_counts()
+        reason = full_refresh_reason()
+        submissions = []
+        for original, change in ((fewer, fewer_employment_rows), (fewer, None), (emptied, no_services)):
+            # None: the same corrected file again.
+            path = folder / original.name if change is None else mutate(original, folder / original.name, change)
+            agency, quarter = original.stem.split("_")
+            submissions.append(submit_extract(path, agency, Quarter.parse(quarter), user="t"))
+        summary = run_build()
+        log = dbt_log_path().read_text()
+        after = _service_counts()
+    full = _copy_home(home, tmp_path_factory.mktemp("full") / "home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACCUEIL_HOME", str(full))
+        run_build(full_refresh=True)
+        full_log = dbt_log_path().read_text()
+    return {
+        "home": home,
+        "full": full,
+        "submissions": submissions,
+        "summary": summary,
+        "log": log,
+        "full_refresh_reason": reason,
+        "full_log": full_log,
+        "before": before,
+        "after": after,
+        "emptied": tuple(emptied.stem.split("_")),
+        "fewer": tuple(fewer.stem.split("_")),
+    }
+
+
+def test_the_sample_built_in_two_steps_equals_a_full_rebuild(sample_warehouse, tmp_path, monkeypatch):
+    """The shared sample warehouse: seven quarters, then the last one incrementally."""
+    full = _copy_home(sample_warehouse[0], tmp_path / "home")
+    monkeypatch.setenv("ACCUEIL_HOME", str(full))
+    run_build(full_refresh=True)
+    differences = _differences(sample_warehouse[0] / "warehouse.duckdb", full / "warehouse.duckdb")
+    assert len(differences) > 25 and {"marts.fct_outcome_rates", "staging.stg_employment"} <= set(differences)
+    assert {table: d for table, d in differences.items() if d != (0, 0)} == {}
+
+
+def test_corrections_built_incrementally_equal_a_full_rebuild(corrected):
+    differences = _differences(corrected["home"] / "warehouse.duckdb", corrected["full"] / "warehouse.duckdb")
+    assert {table: d for table, d in differences.items() if d != (0, 0)} == {}
+    with duckdb.connect(str(corrected["full"] / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_outcome_rates").fetchone()[0] > 10_000
+
+
+def test_only_what_changed_was_loaded_and_a_reupload_is_a_noop(corrected):
+    first, again, emptied = corrected["submissions"]
+    assert first.accepted and emptied.accepted
+    assert again.duplicate and not first.duplicate
+    loaded = sorted((agency, quarter) for agency, quarter, _ in corrected["summary"].loaded)
+    assert loaded == sorted([corrected["fewer"], corrected["emptied"]])
+    # The project had not changed since the sample was built, so the build was incremental.
+    assert corrected["full_refresh_reason"] is None
+    assert "incremental model staging.stg_employment" in corrected["log"]
+
+
+def test_the_corrections_replace_their_partitions_and_nothing_else(corrected):
+    before, after = corrected["before"], corrected["after"]
+    assert corrected["emptied"] in before and corrected["emptied"] not in after
+    assert after[corrected["fewer"]] == before[corrected["fewer"]] - 5
+    untouched = set(before) - {corrected["emptied"], corrected["fewer"]}
+    assert {key: after[key] for key in untouched} == {key: before[key] for key in untouched}
+    # The emptied extract's completeness is the correction's: its service sheets empty, its other sheets as they were.
+    agency, quarter = corrected["emptied"]
+    with duckdb.connect(str(corrected["home"] / "warehouse.duckdb"), read_only=True) as con:
         rows = dict(
             con.execute(
                 "select table_name, max(row_count) from marts.fct_extract_completeness"
-                " where agency_code = ? and quarter = '2024Q3' group by 1",
-                [agency],
+                " where agency_code = ? and quarter = ? group by 1",
+                [agency, quarter],
             ).fetchall()
         )
     assert rows["info_orientation"] == rows["employment"] == 0 and rows["client_profile"] > 0
+
+
+def _compiled_not_null(home: Path, target: Path, *flags: str) -> str:
+    """The SQL dbt runs for one row-level test of a partition model, compiled against `home`'s warehouse."""
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(home / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target)}
+    warehouse = config.REPO_ROOT / "warehouse"
+    dbt = Path(sys.executable).parent / "dbt"
+    selector = "not_null_stg_employment_client_key"
+    subprocess.run(
+        [dbt, "compile", "--quiet", "--select", selector, "--profiles-dir", warehouse, *flags],
+        cwd=warehouse,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    (compiled,) = target.glob(f"compiled/**/{selector}.sql")
+    return compiled.read_text()
+
+
+def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(corrected, tmp_path):
+    """The row-level tests of a partition model read this build's uploads; a full rebuild's read every row."""
+    home, full = corrected["home"], corrected["full"]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        scope = {u for (u,) in con.execute("select upload_id from main.dbt_build_scope").fetchall()}
+        built = con.execute("select count(*) from main.dbt_built_uploads").fetchone()[0]
+    assert scope == {s.upload.upload_id for s in corrected["submissions"] if not s.duplicate}
+    assert built == 96 + 2  # every upload ever built, the replaced ones too
+    with duckdb.connect(str(full / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from main.dbt_build_scope").fetchone()[0] == 96
+    scoped = "upload_id in (select upload_id from main.dbt_build_scope)"
+    assert scoped in _compiled_not_null(home, tmp_path / "incremental")
+    assert scoped not in _compiled_not_null(home, tmp_path / "full", "--full-refresh")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -204,3 +205,28 @@ def test_a_dbt_file_copied_with_an_old_time_still_invalidates_the_manifest(tmp_p
     copied.write_text("select 2 as b\n")
     os.utime(copied, (946684800, 946684800))  # 2000-01-01, older than any manifest
     assert sources_digest() != before
+
+
+def test_the_dbt_resource_asks_no_version_of_a_second_dbt_process(monkeypatch):
+    """orchestration/dbt_resource.py overrides two private members of dagster-dbt's resource:
+    they must still exist there (or the overrides silently do nothing), and the version comes
+    from the installed package, without starting `dbt --version`."""
+    from importlib.metadata import version
+
+    from dagster_dbt import DbtCliResource
+    from dagster_dbt.core import resource as dagster_dbt_resource
+
+    from orchestration.dbt_resource import AccueilDbtResource
+    from orchestration.definitions import resources
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], functools.cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"started {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_process)
+    dbt = resources()["dbt"]
+    assert isinstance(dbt, AccueilDbtResource)
+    assert str(dbt._cli_version) == version("dbt-core")
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None

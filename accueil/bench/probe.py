@@ -6,8 +6,9 @@ the DuckDB load of the waiting uploads, `prepare_manifest` (the explicit `dbt pa
 publish step.  dbt itself runs in a subprocess; its split between start-up and parsing
 and running the models comes from its own artifact, run_results.json
 (`generated_at - invocation_started_at` is the whole invocation, `elapsed_time` the
-part after parsing), read just before the build deletes dagster-dbt's per-run target
-folders.  Whatever none of these account for is Dagster and Python overhead.
+part after parsing, each node's `timing` when it ran), read just before the build deletes
+dagster-dbt's per-run target folders.  Whatever none of these account for is Dagster and
+Python overhead.  accueil/bench/split.py shares the wall time out between them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from accueil.bench.split import wall_by_class
 
 
 @dataclass
@@ -39,6 +42,10 @@ class BuildProbe:
         dbt_wall = sum(r["wall_s"] for r in self.dbt_runs)
         dbt_run = sum(r["run_s"] for r in self.dbt_runs)
         accounted = self.manifest_s + load_runs_s + transform_s
+        by_class = [wall_by_class(r["intervals"]) for r in self.dbt_runs]
+        classes = {cls: sum(run[cls] for run in by_class) for cls in by_class[0]} if by_class else {}
+        # The part of dbt's run (after its parse) when no node ran: scheduling, connections.
+        between = sum(r["run_s"] - sum(b.values()) for r, b in zip(self.dbt_runs, by_class, strict=True))
         return {
             "wall_s": round(self.wall_s, 3),
             "dbt_parse_manifest_s": round(self.manifest_s, 3),
@@ -55,6 +62,8 @@ class BuildProbe:
             "other_s": round(self.wall_s - accounted, 3),
             "dbt_slowest_nodes": _slowest(self.dbt_runs),
             "dbt_seconds_by_type": _by_type(self.dbt_runs),
+            "dbt_wall_by_class": {cls: round(seconds, 3) for cls, seconds in classes.items()},
+            "dbt_between_nodes_s": round(max(between, 0.0), 3),
         }
 
 
@@ -103,7 +112,14 @@ def read_run_results(path: Path) -> dict:
     meta = data["metadata"]
     wall = (_timestamp(meta["generated_at"]) - _timestamp(meta["invocation_started_at"])).total_seconds()
     nodes = [(r["unique_id"], float(r.get("execution_time") or 0.0)) for r in data["results"]]
-    return {"wall_s": wall, "run_s": float(data["elapsed_time"]), "nodes": nodes}
+    intervals = []  # (unique id, start, end) in seconds since the epoch: compile and execute
+    for r in data["results"]:
+        timing = [t for t in r.get("timing") or () if t.get("started_at") and t.get("completed_at")]
+        if timing:
+            start = min(_timestamp(t["started_at"]) for t in timing).timestamp()
+            end = max(_timestamp(t["completed_at"]) for t in timing).timestamp()
+            intervals.append((r["unique_id"], start, end))
+    return {"wall_s": wall, "run_s": float(data["elapsed_time"]), "nodes": nodes, "intervals": intervals}
 
 
 @contextmanager

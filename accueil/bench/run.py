@@ -1,14 +1,14 @@
-"""The benchmark, in order: generate, upload and build everything, query, baseline, one more quarter."""
+"""The benchmark, in order: generate, upload and build everything, query, baseline, one more
+quarter from two agencies (.xlsx, then .zip), and a full rebuild to check the incremental marts
+against."""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
-import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -18,31 +18,18 @@ import psutil
 from accueil import config
 from accueil.bench.baseline import run_baseline
 from accueil.bench.dashboard import measure as measure_dashboard
+from accueil.bench.equality import check as check_against_full_rebuild
 from accueil.bench.headline import compare
+from accueil.bench.held_back import FORMATS, generated
+from accueil.bench.homes import bench_home
 from accueil.bench.memory import PeakRss
 from accueil.bench.probe import probe_build
 from accueil.bench.report import write_docs, write_results
 from accueil.bench.scales import BenchOptions
+from accueil.bench.split import build_split, full_build_split
 from accueil.quarters import Quarter
 
 USER = "bench"
-
-
-@contextmanager
-def _home(home: Path) -> Iterator[None]:
-    """A fresh ACCUEIL_HOME of the bench's own; the caller's environment comes back afterwards."""
-    names = ("ACCUEIL_HOME", "DAGSTER_HOME", "ACCUEIL_WAREHOUSE")
-    saved = {name: os.environ.get(name) for name in names}
-    shutil.rmtree(home, ignore_errors=True)
-    os.environ["ACCUEIL_HOME"] = str(home)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def machine() -> dict:
@@ -62,47 +49,6 @@ def machine() -> dict:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dagster", "dagster-dbt", "great-expectations")},
     }
-
-
-def generated(options: BenchOptions, log: Callable[[str], None]) -> tuple[Path, Path, dict, float | None]:
-    """The region's extracts (minus one agency's last quarter, held back), reused when the sizes match."""
-    from accueil.generate import GenerateOptions, generate
-
-    data, late = options.work / "data", options.work / "late"
-    wanted = {
-        "seed": options.seed,
-        "agencies": options.agencies,
-        "quarters": options.quarters,
-        "clients": options.clients,
-        "start": str(options.start),
-        "format": "zip",
-    }
-    stamp = options.work / "generated.json"
-    if stamp.exists() and json.loads(stamp.read_text())["options"] == wanted:
-        recorded = json.loads(stamp.read_text())
-        return data, late / recorded["late"], json.loads((data / "truth.json").read_text()), None
-    shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(late, ignore_errors=True)
-    log(f"generating {options.agencies} agencies x {options.quarters} quarters, {options.clients:,} clients ...")
-    started = time.perf_counter()
-    truth = generate(
-        GenerateOptions(
-            out=data,
-            seed=options.seed,
-            agencies=options.agencies,
-            quarters=options.quarters,
-            clients=options.clients,
-            start=options.start,
-            format="zip",
-        )
-    )
-    seconds = time.perf_counter() - started
-    last = truth["quarters"][-1]
-    held_back = sorted(f for f in truth["files"] if f.endswith(f"_{last}.zip"))[0]
-    late.mkdir(parents=True)
-    shutil.move(data / held_back, late / held_back)
-    stamp.write_text(json.dumps({"options": wanted, "late": held_back, "generate_s": seconds}, indent=2) + "\n")
-    return data, late / held_back, truth, seconds
 
 
 def validation_figures(reports: Path, wall_s: float, workers: int) -> dict:
@@ -140,37 +86,46 @@ def validation_figures(reports: Path, wall_s: float, workers: int) -> dict:
     }
 
 
-def split(upload_s: float, validation: dict, build: dict) -> dict:
-    """The full build's wall time by component.
+def incremental_quarter(path: Path, fmt: str) -> dict:
+    """One agency's quarter, upload to published: validated through the door, then `accueil build`."""
+    from accueil.ingest.submit import submit_extract
+    from orchestration.build import run_build
 
-    Validation runs in parallel workers, so its wall time is shared out between GX and
-    the rest of validation in proportion to their summed per-file times.
-    """
-    gx = upload_s * validation["gx_share"]
+    agency, quarter = path.stem.split("_")
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        submission = submit_extract(path, agency, Quarter.parse(quarter), USER)
+        upload_s = time.perf_counter() - started
+        if not submission.accepted:
+            raise RuntimeError(f"the held-back extract {path.name} was rejected")
+        with probe_build() as probe:
+            run_build()
+        seconds = time.perf_counter() - started
+    build = probe.summary()
     return {
-        "great_expectations_s": round(gx, 3),
-        "validation_other_s": round(upload_s - gx, 3),
-        "duckdb_load_s": build["duckdb_load_s"],
-        "dagster_s": round(
-            build["dagster_load_overhead_s"] + build["dagster_transform_overhead_s"] + build["other_s"], 3
-        ),
-        "dbt_parse_s": round(build["dbt_parse_manifest_s"] + build["dbt_startup_parse_s"], 3),
-        "dbt_run_s": build["dbt_run_s"],
-        "publish_s": build["publish_s"],
+        "file": path.name,
+        "format": fmt,
+        "upload_to_published_s": round(seconds, 3),
+        "upload_validate_s": round(upload_s, 3),
+        "build": build,
+        # Upload and validation, then the build by component: the parts add up to upload to published.
+        "split": {"upload_validate_s": round(upload_s, 3), **build_split(build)},
+        "peak_rss_gb": round(rss.peak_gb, 3),
     }
 
 
 def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict:
     from accueil.ingest.batch import extract_files, submit_folder
-    from accueil.ingest.submit import submit_agencies, submit_extract
+    from accueil.ingest.submit import submit_agencies
     from orchestration.build import run_build
 
     options.work.mkdir(parents=True, exist_ok=True)
-    data, late, truth, generate_s = generated(options, log)
+    region = generated(options, log)
+    data = region.data
     extracts = extract_files(data)
     workers = min(len(extracts), os.cpu_count() or 1)
     result: dict = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
-    with _home(options.work / "home"):
+    with bench_home(options.work / "home"):
         log(f"uploading and validating {len(extracts)} extracts with {workers} workers ...")
         with PeakRss() as rss:
             started = time.perf_counter()
@@ -193,17 +148,17 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
         with PeakRss() as baseline_rss:
             baseline = run_baseline(extracts, options.work / "baseline")
         agreement = compare(baseline.outputs, baseline.outcomes)
-        agency, quarter = late.stem.split("_")
-        log(f"one more quarter: {late.name}, upload to published ...")
-        with PeakRss() as incremental_rss:
-            started = time.perf_counter()
-            submission = submit_extract(late, agency, Quarter.parse(quarter), USER)
-            late_upload_s = time.perf_counter() - started
-            if not submission.accepted:
-                raise RuntimeError(f"the held-back extract {late.name} was rejected")
-            with probe_build() as incremental_probe:
-                run_build()
-            incremental_s = time.perf_counter() - started
+        # One after the other, the workbook first: each is a build on the warehouse the one
+        # before it left, as when two agencies send their quarter on the same day.
+        incremental = {}
+        for fmt in FORMATS:
+            late = region.held_back[fmt]
+            log(f"one more quarter as .{fmt}: {late.name}, upload to published ...")
+            incremental[fmt] = incremental_quarter(late, fmt)
+        log("rebuilding a copy of the warehouse from scratch, to compare its marts with the incremental ones ...")
+        equality = check_against_full_rebuild(options.work / "full-rebuild")
+    full_refresh = equality.pop("full_refresh_build")
+    copy_s = equality.pop("copy_s")
 
     rows = validation["rows"]
     result |= {
@@ -213,14 +168,14 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
             "clients": options.clients,
             "extracts": len(extracts),
             "rows": rows,
-            "generated_records": truth["rows"],
+            "generated_records": region.truth["rows"],
         },
-        "generate_s": None if generate_s is None else round(generate_s, 3),
+        "generate_s": None if region.generate_s is None else round(region.generate_s, 3),
         "full_build_s": round(full_build_s, 3),
         "peak_rss_gb": round(rss.peak_gb, 3),
         "upload_validate_s": round(upload_s, 3),
         "build_s": build["wall_s"],
-        "split": split(upload_s, validation, build),
+        "split": full_build_split(upload_s, validation, build),
         "validation": validation,
         "load": {
             "rows": rows,
@@ -230,13 +185,15 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
             "rows_per_s": round(rows / build["load_runs_s"], 1) if build["load_runs_s"] else 0.0,
         },
         "build": build,
-        "incremental_quarter_s": round(incremental_s, 3),
-        "incremental": {
-            "file": late.name,
-            "upload_validate_s": round(late_upload_s, 3),
-            "build": incremental_probe.summary(),
-            "peak_rss_gb": round(incremental_rss.peak_gb, 3),
-        },
+        # The .zip's figures keep the keys they had when it was the only held-back file.
+        "incremental_quarter_s": incremental["zip"]["upload_to_published_s"],
+        "incremental_quarter_xlsx_s": incremental["xlsx"]["upload_to_published_s"],
+        "incremental": incremental["zip"],
+        "incremental_xlsx": incremental["xlsx"],
+        "incremental_order": list(FORMATS),
+        "incremental_equals_full": equality,
+        "full_refresh_build_s": full_refresh["wall_s"],
+        "full_refresh": {"copy_s": copy_s, "build": full_refresh, "split": build_split(full_refresh)},
         "baseline_s": round(baseline.seconds, 3),
         "baseline": {
             "unzip_s": round(baseline.unzip_s, 3),
