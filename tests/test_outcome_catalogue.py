@@ -278,7 +278,8 @@ def _dbt_test(home: Path, tmp_path: Path, sql: str | None = None) -> dict[str, t
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     shutil.rmtree(tmp_path / "target", ignore_errors=True)
     copy.unlink()
-    return {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in results} | {
+    tests = [r for r in results if r["unique_id"].startswith("test.")]  # not the project's hooks
+    return {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in tests} | {
         "_returncode": (str(result.returncode), 0)
     }
 

@@ -2,10 +2,12 @@
     On an incremental build, the data tests that look at one row, or one extract partition, at
     a time run only on the rows this build wrote; every other test runs on the whole table.
 
-    The build's scope is the extract uploads loaded since the last build whose models and tests
-    all passed (`record_build_scope` at the start of the run, `close_build_scope` at its end).
-    Those uploads' rows are what the partition models (macros/extract_partitions.sql) wrote in
-    this run, or in a failed run before it, whose rows were never published.  A test of such a
+    The build's scope is the extract uploads loaded now that were not loaded when the last
+    build whose models and tests all passed ran (`record_build_scope` at the start of the run,
+    `close_build_scope` at its end): new extracts, corrections, and an older upload made current
+    again (`accueil uploads restore`).  Those uploads' rows are what the partition models
+    (macros/extract_partitions.sql) wrote in this run, or in a failed run before it, whose rows
+    were never published.  A test of such a
     model then reads `(select * from the model where upload_id in the scope)`, through dbt's
     `get_where_subquery`, the hook its `where` config goes through.
 
@@ -14,7 +16,9 @@
     `no_value_lost` (within one extract partition, which is written whole).  Not scoped:
     `unique` and `relationships` (an old row can collide with a new one, or lose the row it
     points to in another table), every singular test, and every test of a model built whole.
-    `accueil build --full-refresh` (and a build whose dbt project changed) tests everything.
+    `accueil build --full-refresh` (and a build whose dbt project changed) tests everything, and
+    so does a `dbt test` run by hand: only `dbt build`, which writes the rows, keeps the scope
+    (`dbt compile` shows what a build would run).
 -#}
 
 {% macro tests_on_changed_rows() -%}
@@ -23,7 +27,8 @@
 
 
 {% macro record_build_scope() -%}
-    create table if not exists main.dbt_built_uploads (upload_id bigint primary key);
+    {%- if flags.WHICH != 'build' -%}{{ return('') }}{%- endif %}
+    create table if not exists main.dbt_built_uploads (upload_id bigint not null);
     create or replace table main.dbt_build_scope as
     select upload_id
     from raw.loads
@@ -36,8 +41,9 @@
 
 {% macro close_build_scope(results) -%}
     {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'skipped', 'runtime error']) | list -%}
-    {%- if not failed -%}
-    insert or ignore into main.dbt_built_uploads select upload_id from main.dbt_build_scope;
+    {%- if flags.WHICH == 'build' and not failed -%}
+    create or replace table main.dbt_built_uploads as
+    select upload_id from raw.loads where kind = 'extract';
     {%- endif -%}
 {%- endmacro %}
 
@@ -48,7 +54,8 @@
     {%- if where -%}
         {%- do conditions.append(where) -%}
     {%- endif -%}
-    {%- if execute and not flags.FULL_REFRESH and _scoped_to_changed_rows(relation) -%}
+    {%- if execute and flags.WHICH in ('build', 'compile') and not flags.FULL_REFRESH
+        and _scoped_to_changed_rows(relation) -%}
         {%- do conditions.append('upload_id in (select upload_id from main.dbt_build_scope)') -%}
     {%- endif -%}
     {#- Unaliased, unlike dbt's own: DuckDB allows that, and the tests in macros/ alias their model. -#}
@@ -64,10 +71,7 @@
     {%- if not test or test.get('name') not in tests_on_changed_rows() -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model' and node.alias == relation.identifier and node.schema == relation.schema -%}
-            {{ return(node.config.materialized == 'incremental') }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(false) }}
+    {#- A lookup by id, not a walk over the graph: this runs for every test. -#}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier) -%}
+    {{ return(node is not none and node.schema == relation.schema and node.config.materialized == 'incremental') }}
 {%- endmacro %}

@@ -1,12 +1,3 @@
--- Incremental by extract partition (macros/extract_partitions.sql).
-{{ config(
-    materialized='incremental',
-    unique_key=['agency_code', 'reported_quarter'],
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    post_hook="{{ drop_replaced_uploads('agency_code', 'reported_quarter') }}",
-) }}
-
 with
 
 source as (
