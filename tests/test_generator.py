@@ -207,3 +207,20 @@ def test_agency_reference_file_follows_its_contract(sample_region):
     funding = sheets["Funding"]
     assert len(funding) == len(sheets["Programs"]) * 8
     assert (funding["amount_cad"].astype(float) > 0).all()
+
+
+def test_dates_long_before_the_first_quarter_are_written_as_they_are():
+    """A client who arrived more than ten years before the first quarter (the long tail of the
+    delay to first service, seen at national scale) came out ten years in the future: the day was
+    looked up in a window of dates and a negative index read it from the end."""
+    from datetime import date
+
+    import numpy as np
+    import pandas as pd
+
+    from accueil.generate.extracts import _Cells
+    from accueil.generate.vectors import day_number
+
+    cells = _Cells(day_number(date(2024, 1, 1)) - 3660, day_number(date(2024, 12, 31)) + 3660)
+    days = pd.Series([day_number(date(1990, 5, 17)), day_number(date(2024, 2, 29)), np.nan])
+    assert cells.column(days, "date") == ["1990-05-17", "2024-02-29", ""]

@@ -35,7 +35,10 @@ class _Cells:
             values = series.to_numpy(dtype=float)
             out = np.full(len(values), "", dtype=object)
             ok = ~np.isnan(values)
-            out[ok] = self.iso[values[ok].astype(np.int64) - self.first]
+            # Day numbers count from 1970-01-01 (vectors.EPOCH), numpy's own epoch.  Not looked up
+            # in `iso`: an arrival more than ten years before the first quarter (a long tail at
+            # national scale) would index it from the end and come out ten years in the future.
+            out[ok] = np.datetime_as_string(values[ok].astype(np.int64).astype("datetime64[D]"), unit="D")
             return out.tolist()
         if isinstance(series.dtype, pd.CategoricalDtype):
             return series.astype(object).where(series.notna(), "").tolist()
