@@ -138,6 +138,8 @@ def test_uploads_publish_by_themselves_one_writer_and_recovery_after_a_kill(home
         service = Service(home, log)
         _until(lambda: fix in publication.published().upload_ids, 300, "the correction to be published")
         assert _snapshot_counts(home)["AG001"] == counts["AG001"] - 1
+        # As above: the build record closes just after the publish.
+        _until(lambda: publication.latest_build().status != "running", 60, "the recovery build to finish")
         with control.connect() as con:
             statuses = [b.status for b in control.builds(con, limit=3)]
         assert statuses[0] == "succeeded" and "interrupted" in statuses, statuses
