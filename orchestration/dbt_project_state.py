@@ -39,8 +39,9 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
-def full_refresh_reason() -> str | None:
-    """Why the next build must rebuild every model, or None when it may build incrementally."""
+def full_refresh_reason(digest: str) -> str | None:
+    """Why a build of the project with this `sources_digest()` must rebuild every model, or None
+    when it may build incrementally."""
     path = config.warehouse_path()
     if not path.exists():
         return None  # a first build builds everything anyway
@@ -52,14 +53,16 @@ def full_refresh_reason() -> str | None:
         recorded = con.execute(f"select digest from {_TABLE}").fetchone() if found else None
     if recorded is None:
         return "no record of the dbt project that built this warehouse"
-    if recorded[0] != sources_digest():
+    if recorded[0] != digest:
         return "the dbt project (models, macros, tests or seeds) changed since the last build"
     return None
 
 
-def record_built() -> None:
-    """After a build whose models and tests all passed: this project built the warehouse."""
+def record_built(digest: str) -> None:
+    """After a build whose models and tests all passed: the project with this digest, taken
+    before the build started (a file edited during the build is not what built it), built the
+    warehouse."""
     with duckdb.connect(str(config.warehouse_path())) as con:
         con.execute(f"create table if not exists {_TABLE} (digest varchar not null, built_at timestamptz not null)")
         con.execute(f"delete from {_TABLE}")
-        con.execute(f"insert into {_TABLE} values (?, now())", [sources_digest()])
+        con.execute(f"insert into {_TABLE} values (?, now())", [digest])

@@ -54,7 +54,8 @@ def warehouse_models(
 ):
     # Incremental unless asked, or unless the models that keep rows were written by another
     # version of the project (orchestration/dbt_project_state.py).
-    reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason()
+    digest = dbt_project_state.sources_digest()
+    reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason(digest)
     if reason:
         context.log.info(f"Rebuilding every model and testing every row: {reason}.")
     invocation = dbt.cli(["build", *(["--full-refresh"] if reason else [])], context=context)
@@ -71,7 +72,7 @@ def warehouse_models(
     if warned:
         context.log.warning("dbt tests that warned: " + ", ".join(warned))
     # Reached only when dbt succeeded: stream() raises on a failed model or test.
-    dbt_project_state.record_built()
+    dbt_project_state.record_built(digest)
 
 
 @dg.asset(
