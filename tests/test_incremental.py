@@ -176,12 +176,12 @@ def test_the_corrections_replace_their_partitions_and_nothing_else(corrected):
     assert rows["info_orientation"] == rows["employment"] == 0 and rows["client_profile"] > 0
 
 
-def _compiled_not_null(home: Path, target: Path, *flags: str) -> str:
+def _compiled_row_test(home: Path, target: Path, *flags: str) -> str:
     """The SQL dbt runs for one row-level test of a partition model, compiled against `home`'s warehouse."""
     env = {**os.environ, "ACCUEIL_WAREHOUSE": str(home / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target)}
     warehouse = config.REPO_ROOT / "warehouse"
     dbt = Path(sys.executable).parent / "dbt"
-    selector = "not_null_stg_employment_client_key"
+    selector = "unique_within_stg_employment_row_number__upload_id"
     subprocess.run(
         [dbt, "compile", "--quiet", "--select", selector, "--profiles-dir", warehouse, *flags],
         cwd=warehouse,
@@ -204,5 +204,33 @@ def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(correc
     with duckdb.connect(str(full / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from main.dbt_build_scope").fetchone()[0] == 96
     scoped = "upload_id in (select upload_id from main.dbt_build_scope)"
-    assert scoped in _compiled_not_null(home, tmp_path / "incremental")
-    assert scoped not in _compiled_not_null(home, tmp_path / "full", "--full-refresh")
+    assert scoped in _compiled_row_test(home, tmp_path / "incremental")
+    assert scoped not in _compiled_row_test(home, tmp_path / "full", "--full-refresh")
+
+
+def test_every_declared_not_null_column_is_a_constraint_duckdb_enforces(sample_warehouse, tmp_path):
+    """The not-null rules of tables are contract constraints, not test nodes: each column the
+    YAML declares `not_null` has DuckDB's NOT NULL in the built table, and a null is refused as
+    it is written, in an incremental partition model as in a mart."""
+    import yaml
+
+    declared = set()
+    for path in (config.REPO_ROOT / "warehouse" / "models").rglob("*.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            for column in model.get("columns", []):
+                if {"type": "not_null"} in column.get("constraints", []):
+                    declared.add((model["name"], column["name"]))
+    assert len(declared) > 250
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy2(sample_warehouse[0] / "warehouse.duckdb", copy)
+    with duckdb.connect(str(copy)) as con:
+        enforced = set(
+            con.execute(
+                "select table_name, unnest(constraint_column_names) from duckdb_constraints()"
+                " where constraint_type = 'NOT NULL' and schema_name in ('staging', 'intermediate', 'marts')"
+            ).fetchall()
+        )
+        assert declared <= enforced, sorted(declared - enforced)[:5]
+        for table, column in (("staging.stg_employment", "client_key"), ("marts.fct_outcome_rates", "outcome")):
+            with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
+                con.execute(f"insert into {table} ({column}) values (null)")
