@@ -142,10 +142,12 @@ def list_users() -> None:
         click.echo("No users yet: add one with `accueil users add NAME --role admin`.")
         return
     now = datetime.now(UTC)
-    click.echo(f"{'name':<24} {'role':<8} {'agency':<8} {'state':<8} {'failures':>8}  {'created':<25}  refused until")
+    # A funder's grants can be longer than one agency code: the column is as wide as its longest.
+    width = max([8, *(len(u.agency or ",".join(u.funds)) for u in rows)])
+    click.echo(f"{'name':<24} {'role':<8} {'agency':<{width}} {'state':<8} {'failures':>8}  {'created':<25}  refused until")
     for u in rows:
         state, until = _state(u, now)
-        who = f"{u.name:<24} {u.role:<8} {u.agency or ','.join(u.funds):<8}"
+        who = f"{u.name:<24} {u.role:<8} {u.agency or ','.join(u.funds):<{width}}"
         click.echo(f"{who} {state:<8} {u.failed_signins:>8}  {u.created_at:<25}  {until}".rstrip())
 
 
