@@ -144,7 +144,8 @@ def list_users() -> None:
     now = datetime.now(UTC)
     # A funder's grants can be longer than one agency code: the column is as wide as its longest.
     width = max([8, *(len(u.agency or ",".join(u.funds)) for u in rows)])
-    click.echo(f"{'name':<24} {'role':<8} {'agency':<{width}} {'state':<8} {'failures':>8}  {'created':<25}  refused until")
+    heading = f"{'name':<24} {'role':<8} {'agency':<{width}} {'state':<8} {'failures':>8}  {'created':<25}"
+    click.echo(f"{heading}  refused until")
     for u in rows:
         state, until = _state(u, now)
         who = f"{u.name:<24} {u.role:<8} {u.agency or ','.join(u.funds):<{width}}"
