@@ -155,6 +155,14 @@ def test_the_pages_and_downloads_show_the_grants_and_the_region_only(home):
     codes = {label.split(" — ")[0] for label in shown["Agency"]}
     assert codes == set(FUNDS) | {"All agencies"}
     assert {o.split(" — ")[0] for o in at.selectbox(key="f_agency__en").options} == set(FUNDS)
+    # The table's CSV download is an audited export of the same three rows.
+    at.get("download_button")[0].click().run()
+    with sqlite3.connect(home / "control.sqlite") as con:
+        exports = con.execute(
+            "select target, detail from audit_log where action = 'export' and actor = 'gina'"
+        ).fetchall()
+    assert len(exports) == 1 and exports[0][0].startswith("csv:outputs_outcomes_")
+    assert '"rows": 3' in exports[0][1]
     at = open_page("journeys", user="gina")
     assert not at.exception
     for frame in at.dataframe:
