@@ -22,6 +22,7 @@ from accueil.demo import demo
 from accueil.generate.commands import generate
 from accueil.indicators.commands import docs_indicators, indicators
 from accueil.ingest.commands import agencies, upload, uploads_group
+from accueil.ingest.submission_commands import submissions
 from accueil.ops.commands import backup, restore
 from accueil.outcomes.commands import docs_outcomes
 from accueil.service.commands import serve
@@ -130,6 +131,7 @@ for command in (
     serve,
     sql,
     status_command,
+    submissions,
     upload,
     uploads_group,
     users_group,

@@ -62,6 +62,12 @@ create table if not exists users (
     changed_at     text not null,
     check ((role = 'agency') = (agency_cd is not null))
 );
+-- The agencies a funder user is bound to (their grants); a funder with none sees every agency.
+create table if not exists user_agencies (
+    user_name  text not null references users(name) on delete cascade,
+    agency_cd  text not null,
+    primary key (user_name, agency_cd)
+);
 create table if not exists sessions (
     token_sha256 text primary key,
     user_name    text not null,
@@ -69,6 +75,12 @@ create table if not exists sessions (
     expires_at   text not null
 );
 create index if not exists sessions_user on sessions (user_name);
+create table if not exists submission_due_dates (
+    quarter     text primary key,
+    due_date    text not null,
+    set_by      text not null,
+    set_at      text not null
+);
 create table if not exists builds (
     build_id    integer primary key autoincrement,
     origin      text not null,
@@ -198,6 +210,34 @@ def pending(con: sqlite3.Connection, kind: str) -> list[Upload]:
         (kind,),
     ).fetchall()
     return [_upload(r) for r in rows]
+
+
+# --- submission due dates: an admin's date for a quarter, where the default (30 days after the
+# quarter ends, accueil.access.submissions) is not the partnership's ---
+
+
+def set_due_date(con: sqlite3.Connection, actor: str, quarter: str, due_date: str | None) -> str | None:
+    """Set (or with None, clear) the due date of a quarter's extracts, with its audit row in the same
+    transaction; returns the date it replaces, if any."""
+    con.execute("begin immediate")  # the change and its audit row, or neither
+    try:
+        row = con.execute("select due_date from submission_due_dates where quarter = ?", (quarter,)).fetchone()
+        before = None if row is None else row[0]
+        if due_date is None:
+            con.execute("delete from submission_due_dates where quarter = ?", (quarter,))
+        else:
+            con.execute(
+                "insert into submission_due_dates (quarter, due_date, set_by, set_at) values (?, ?, ?, ?)"
+                " on conflict (quarter) do update set due_date = excluded.due_date, set_by = excluded.set_by,"
+                " set_at = excluded.set_at",
+                (quarter, due_date, actor, now()),
+            )
+        audit(con, actor, "submission_due_set", f"quarter:{quarter}", due_date=due_date, before=before)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return before
 
 
 # --- builds: one row per load-build-publish, whoever started it (the service or `accueil build`) ---

@@ -16,7 +16,9 @@ swapped into place with os.replace:
 - the agencies' own rows (`agency_rows.duckdb` in the home, beside the working warehouse,
   never shared): every raw table keyed by agency (the extracts as loaded, the loads, the
   agency reference rows).  Only `accueil sql --user` opens it, for an agency user, and
-  copies that agency's rows alone (accueil/access/adhoc.py).
+  copies that agency's rows alone (accueil/access/adhoc.py).  A client whose `consent_ind`
+  says No on any of their profiles is left out of it, every table's rows of that client
+  (docs/access.md, "Consent"): still counted in every aggregate, never listed.
 
 A reader that has the old files open keeps reading them; the next one gets the new ones; a
 failed build never gets here.  A copy that fails half-way (a full disk) is removed at
@@ -62,7 +64,7 @@ def publish(actor: str = "pipeline") -> Path:
                 "select kind, agency_cd, quarter, upload_id, sha256 from raw.loads order by kind, agency_cd, quarter"
             ).fetchall()
             tables = _copy(con, partial, _served(con))
-            _copy(con, rows_partial, _agency_keyed(con))
+            _copy(con, rows_partial, _agency_keyed(con), consented_only=True)
         # The copy must open cleanly, holding what was copied, before it replaces anything.
         with duckdb.connect(str(partial), read_only=True) as con:
             held = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -124,20 +126,45 @@ def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def _copy(con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+# The rows of a client who said No to `consent_ind` on any profile, at any agency: left out of
+# the client-level rows served (the agencies' own rows), whichever table they are in.
+NO_CONSENT = (
+    "not exists (select 1 from raw.client_profile p where p.consent_ind = 'No' and p.client_key = t.client_key)"
+)
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    (found,) = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() and schema_name = ?"
+        " and table_name = ? and column_name = ?",
+        [schema, table, column],
+    ).fetchone()
+    return bool(found)
+
+
+def _consent_filtered(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether a table's rows are matched against the clients who said No: it names clients, and the
+    profiles that say who said No are there (a warehouse without them has nobody to leave out)."""
+    return _has_column(con, schema, table, "client_key") and _has_column(con, "raw", "client_profile", "consent_ind")
+
+
+def _copy(
+    con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str, str]], consented_only: bool = False
+) -> list[tuple[str, str]]:
     """Each relation copied, as a table, into a new database file at `path`; returns where each went.
 
     The snapshot keeps the warehouse's schemas; the agencies' rows are one schema, `main`, since
-    only raw tables go there."""
+    only raw tables go there.  `consented_only`: without the rows of clients who did not consent."""
     copied = []
     con.execute(f"attach {literal(path)} as publishing")
     try:
         for schema, table in relations:
             placed = "main" if schema == "raw" else schema
+            where = f" where {NO_CONSENT}" if consented_only and _consent_filtered(con, schema, table) else ""
             con.execute(f"create schema if not exists publishing.{identifier(placed)}")
             con.execute(
                 f"create table publishing.{identifier(placed)}.{identifier(table)}"
-                f" as from {identifier(schema)}.{identifier(table)}"
+                f" as from {identifier(schema)}.{identifier(table)} t{where}"
             )
             copied.append((placed, table))
         con.execute("checkpoint publishing")

@@ -385,8 +385,9 @@ def test_session_tokens_are_stored_only_as_hashes_and_end_with_the_users_rights(
     session = auth.sign_in("ana", PASSWORD)
     assert session.token.encode() not in control.path().read_bytes()
     assert auth.viewer_for_session(session.token).agency == "A01"
-    result = CliRunner().invoke(cli, ["users", "set-role", "ana", "--role", "agency", "--agency", "B02"])
-    assert result.exit_code == 0, result.output
+    # The user store itself (the command also checks B02 against an agency reference file this home lacks).
+    with control.connect() as con:
+        users.set_role(con, "os:test", "ana", "agency", "B02")
     with pytest.raises(auth.SessionExpired):
         auth.viewer_for_session(session.token)  # the rights it was opened with are gone
     again = auth.sign_in("ana", PASSWORD)
@@ -464,11 +465,24 @@ def test_a_restricted_connection_cannot_reach_python_variables_or_be_reconfigure
 # --- accueil users and accueil sql ----------------------------------------------------------
 
 
-def test_users_commands_read_the_password_from_standard_input_and_never_print_it():
+def test_users_commands_read_the_password_from_standard_input_and_never_print_it(small_region):
+    from accueil.ingest.submit import submit_agencies
+
     runner = CliRunner()
-    result = runner.invoke(cli, ["users", "add", "Ana", "--role", "agency", "--agency", "a01"], input=PASSWORD + "\n")
+    # An agency user's code is checked against the agency reference file: none loaded yet, then not in it.
+    result = runner.invoke(cli, ["users", "add", "Ana", "--role", "agency", "--agency", "ag001"], input=PASSWORD + "\n")
+    assert result.exit_code == 1 and result.output.strip() == (
+        "Error: AG001 cannot be checked: no agency reference file is loaded yet; "
+        "load it with `accueil agencies load FILE` first."
+    )
+    assert submit_agencies(small_region / "agencies.xlsx", user="test").accepted
+    first_audit_id = _audit()[-1]["audit_id"]
+    result = runner.invoke(cli, ["users", "add", "Ana", "--role", "agency", "--agency", "AG999"], input=PASSWORD + "\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: AG999 is not an agency of the agency reference file; check the code."
+    result = runner.invoke(cli, ["users", "add", "Ana", "--role", "agency", "--agency", "ag001"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
-    assert "Added ana (agency for A01)" in result.output
+    assert "Added ana (agency for AG001)" in result.output
     assert PASSWORD not in result.output
     assert runner.invoke(cli, ["users", "add", "fay", "--role", "funder"], input=PASSWORD + "\n").exit_code == 0
     refused = runner.invoke(cli, ["users", "add", "bob", "--role", "funder", "--password", PASSWORD])
@@ -476,17 +490,19 @@ def test_users_commands_read_the_password_from_standard_input_and_never_print_it
     listed = runner.invoke(cli, ["users", "list"])
     assert listed.exit_code == 0
     assert [line.split()[:3] for line in listed.output.splitlines()[1:]] == [
-        ["ana", "agency", "A01"],
+        ["ana", "agency", "AG001"],
         ["fay", "funder", "active"],
     ]
     assert PASSWORD not in listed.output and "argon2" not in listed.output
     changed = runner.invoke(cli, ["users", "set-role", "fay", "--role", "council"])
     assert changed.exit_code == 0 and "fay is now council" in changed.output
+    refused = runner.invoke(cli, ["users", "set-role", "fay", "--role", "agency", "--agency", "AG999"])
+    assert refused.exit_code == 1 and "AG999 is not an agency of the agency reference file" in refused.output
     assert runner.invoke(cli, ["users", "remove", "ana"]).exit_code == 0
     missing = runner.invoke(cli, ["users", "remove", "ana"])
     assert missing.exit_code == 1 and "no user named ana" in missing.output
 
-    actions = [(r["action"], r["target"]) for r in _audit()]
+    actions = [(r["action"], r["target"]) for r in _audit() if r["audit_id"] > first_audit_id]
     assert actions == [
         ("user_added", "user:ana"),
         ("user_added", "user:fay"),
@@ -495,7 +511,7 @@ def test_users_commands_read_the_password_from_standard_input_and_never_print_it
     ]
     role_change = json.loads(_audit("user_role_changed")[0]["detail"])
     assert (role_change["old_role"], role_change["role"]) == ("funder", "council")
-    assert all(r["actor"].startswith("os:") for r in _audit())
+    assert all(r["actor"].startswith("os:") for r in _audit() if r["audit_id"] > first_audit_id)
 
 
 def _sql(query: str, user: str | None = "fay", password: str = PASSWORD):

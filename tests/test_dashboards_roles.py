@@ -31,11 +31,11 @@ from tests.test_dashboards import (
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
-ALL_PAGES = ("council", "funders", "agency", "journeys", "audit")
+ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "audit")
 OFFERED = {
     "agency": {"council", "agency", "journeys"},
     "funder": {"council", "funders", "journeys"},
-    "council": {"council", "funders", "journeys"},
+    "council": {"council", "funders", "journeys", "submissions"},
     "admin": set(ALL_PAGES),
 }
 TITLES = {
@@ -43,6 +43,7 @@ TITLES = {
     "funders": "Funders: outcomes and outputs",
     "agency": "Agency: my quarter",
     "journeys": "Client journeys",
+    "submissions": "Submissions",
     "audit": "Audit log",
 }
 INJECTIONS = [

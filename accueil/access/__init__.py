@@ -34,6 +34,7 @@ _LAZY = {
     "audit_actions": "audit",
     "record_export": "audit",
     "upload_history": "uploads",
+    "submission_status": "submissions",
 }
 
 
@@ -62,6 +63,7 @@ __all__ = [
     "record_export",
     "scan_snapshot",
     "snapshot_info",
+    "submission_status",
     "suppression_threshold",
     "upload_history",
 ]

@@ -39,6 +39,7 @@ from accueil.access.audit import record
 from accueil.access.disclosure import count_columns, is_numeric_sql, suppression_threshold
 from accueil.access.exposure import SCHEMA, Exposure, aggregate_exposure, client_level_models
 from accueil.access.policy import AccessDenied, Viewer
+from accueil.access.scope import scope_table
 from accueil.access.snapshot import AGENCY_KEY, NotPublished, agency_rows_path, snapshot_info
 from accueil.ops import disk
 from accueil.sql_text import identifier, literal
@@ -82,19 +83,24 @@ def _spill_room(path: str) -> int:
 
 
 def open_restricted(
-    path: str, exposure: Exposure, threshold: int | None = None, agency: str | None = None
+    path: str,
+    exposure: Exposure,
+    threshold: int | None = None,
+    agency: str | None = None,
+    viewer: Viewer | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory database holding the exposed marts tables (minus hidden columns), sealed.
 
     With `agency`, also schema `own`: that agency's own rows of every raw table keyed by
     agency (its extracts as loaded, its loads), from the agencies' rows the publish wrote,
-    and no other agency's.
+    and no other agency's.  With a `viewer` bound to agencies (a funder's grants), only the rows of
+    those agencies and the region totals are copied (accueil.access.scope).
     """
-    return _open_restricted(path, exposure, threshold, agency)[0]
+    return _open_restricted(path, exposure, threshold, agency, viewer)[0]
 
 
 def _open_restricted(
-    path: str, exposure: Exposure, threshold: int | None, agency: str | None = None
+    path: str, exposure: Exposure, threshold: int | None, agency: str | None = None, viewer: Viewer | None = None
 ) -> tuple[duckdb.DuckDBPyConnection, dict[str, int]]:
     """The sealed database, and the small cells blanked in each copied table (table.column -> cells).
 
@@ -124,13 +130,16 @@ def _open_restricted(
                     [_ALIAS, SCHEMA, table],
                 ).fetchall()
             ]
-            columns = ", ".join(identifier(c) for c in exposure.columns(table, available))
+            kept = exposure.columns(table, available)
+            columns = ", ".join(identifier(c) for c in kept)
             if columns:
                 con.execute(
                     f"create table {SCHEMA}.{identifier(table)} as select {columns}"
                     f" from {_ALIAS}.{SCHEMA}.{identifier(table)}"
                 )
                 blanked.update(_blank_small_cells(con, table, threshold))
+                if viewer is not None:
+                    scope_table(con, f"memory.{SCHEMA}.{identifier(table)}", kept, viewer)
         con.execute(f"detach {_ALIAS}")
         if agency:
             _copy_own_rows(con, agency)
@@ -225,7 +234,7 @@ def _run_sql(viewer: Viewer, query: str, exposure: Exposure | None) -> pd.DataFr
     try:
         if restricted:
             own = viewer.agency if viewer.role == "agency" else None
-            con, blanked = _open_restricted(info.path, exposure or aggregate_exposure(), None, own)
+            con, blanked = _open_restricted(info.path, exposure or aggregate_exposure(), None, own, viewer)
         else:
             con, blanked = open_full(info.path), {}
     except duckdb.IOException as exc:

@@ -23,6 +23,7 @@ import pandas as pd
 from accueil.access import audit
 from accueil.access.disclosure import blank_small_cells, suppression_threshold
 from accueil.access.policy import SCOPES, Viewer
+from accueil.access.scope import scoped_frame
 from accueil.access.snapshot import connect, snapshot_info
 
 # A cache: a decorator that memoises a function by its (hashable) arguments.
@@ -200,7 +201,8 @@ class Reader:
             frame, findings = blank_small_cells(frame, suppression_threshold())
             if findings:
                 audit.record_blanked(viewer, name, bound, info.key, findings)
-        return frame
+        # A funder bound to its grants: those agencies' rows and the region totals (accueil.access.scope).
+        return scoped_frame(viewer, frame)
 
     def has_table(self, viewer: Viewer, schema: str, table: str) -> bool:
         tables = self.fetch(viewer, "catalog.tables")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from accueil import control
@@ -33,6 +33,7 @@ class User:
     retry_after: str | None  # the back-off after wrong passwords (accueil.auth.signin)
     created_at: str
     changed_at: str
+    funds: tuple[str, ...] = ()  # a funder's grants: the agencies it reads (none: every agency)
 
     @property
     def locked(self) -> bool:
@@ -43,7 +44,7 @@ class User:
         return self.retry_after is not None and datetime.fromisoformat(self.retry_after) > now
 
     def viewer(self) -> Viewer:
-        return Viewer(name=self.name, role=self.role, agency=self.agency)
+        return Viewer(name=self.name, role=self.role, agency=self.agency, funds=frozenset(self.funds) or None)
 
 
 def normalise_name(name: str) -> str:
@@ -84,7 +85,33 @@ def _user(row: sqlite3.Row | None) -> User | None:
 
 
 def get(con: sqlite3.Connection, name: str) -> User | None:
-    return _user(con.execute("select * from users where name = ?", (name.strip().lower(),)).fetchone())
+    user = _user(con.execute("select * from users where name = ?", (name.strip().lower(),)).fetchone())
+    return None if user is None else _with_funds(con, user)
+
+
+def _with_funds(con: sqlite3.Connection, user: User) -> User:
+    rows = con.execute("select agency_cd from user_agencies where user_name = ? order by agency_cd", (user.name,))
+    return replace(user, funds=tuple(code for (code,) in rows))
+
+
+def _funds(role: str, funds: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A funder's grants as agency codes (checked like --agency), sorted, each once."""
+    if not funds:
+        return ()
+    if role != "funder":
+        raise UserError("only a funder is bound to the agencies it funds (--funds)")
+    codes = sorted({code.strip().upper() for code in funds if code.strip()})
+    for code in codes:
+        if not _AGENCY.match(code):
+            raise UserError(f"{code!r} is not an agency code")
+    if not codes:
+        raise UserError("--funds needs at least one agency code")
+    return tuple(codes)
+
+
+def _set_funds(con: sqlite3.Connection, name: str, funds: tuple[str, ...]) -> None:
+    con.execute("delete from user_agencies where user_name = ?", (name,))
+    con.executemany("insert into user_agencies (user_name, agency_cd) values (?, ?)", [(name, c) for c in funds])
 
 
 def password_hash(con: sqlite3.Connection, name: str) -> str | None:
@@ -93,12 +120,21 @@ def password_hash(con: sqlite3.Connection, name: str) -> str | None:
 
 
 def all_users(con: sqlite3.Connection) -> list[User]:
-    return [_user(r) for r in con.execute("select * from users order by name").fetchall()]
+    return [_with_funds(con, _user(r)) for r in con.execute("select * from users order by name").fetchall()]
 
 
-def add(con: sqlite3.Connection, actor: str, name: str, role: str, agency: str | None, password: str) -> User:
+def add(
+    con: sqlite3.Connection,
+    actor: str,
+    name: str,
+    role: str,
+    agency: str | None,
+    password: str,
+    funds: list[str] | tuple[str, ...] | None = None,
+) -> User:
     name = normalise_name(name)
     role, agency = _role(role, agency)
+    granted = _funds(role, funds)
     hashed = hash_password(password)  # before the transaction: argon2 is deliberately slow
     now = control.now()
     con.execute("begin immediate")
@@ -110,7 +146,9 @@ def add(con: sqlite3.Connection, actor: str, name: str, role: str, agency: str |
             " values (?, ?, ?, ?, ?, ?)",
             (name, role, agency, hashed, now, now),
         )
-        control.audit(con, actor, "user_added", f"user:{name}", role=role, agency=agency)
+        _set_funds(con, name, granted)
+        audited = {"funds": list(granted)} if granted else {}
+        control.audit(con, actor, "user_added", f"user:{name}", role=role, agency=agency, **audited)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -129,6 +167,7 @@ def remove(con: sqlite3.Connection, actor: str, name: str) -> None:
     con.execute("begin immediate")
     try:
         user = _existing(con, name)
+        con.execute("delete from user_agencies where user_name = ?", (user.name,))
         con.execute("delete from users where name = ?", (user.name,))
         con.execute("delete from sessions where user_name = ?", (user.name,))
         control.audit(con, actor, "user_removed", f"user:{user.name}", role=user.role, agency=user.agency)
@@ -138,8 +177,16 @@ def remove(con: sqlite3.Connection, actor: str, name: str) -> None:
         raise
 
 
-def set_role(con: sqlite3.Connection, actor: str, name: str, role: str, agency: str | None) -> User:
+def set_role(
+    con: sqlite3.Connection,
+    actor: str,
+    name: str,
+    role: str,
+    agency: str | None,
+    funds: list[str] | tuple[str, ...] | None = None,
+) -> User:
     role, agency = _role(role, agency)
+    granted = _funds(role, funds)
     con.execute("begin immediate")
     try:
         user = _existing(con, name)
@@ -147,8 +194,10 @@ def set_role(con: sqlite3.Connection, actor: str, name: str, role: str, agency: 
             "update users set role = ?, agency_cd = ?, changed_at = ? where name = ?",
             (role, agency, control.now(), user.name),
         )
+        _set_funds(con, user.name, granted)
         # Open sessions carry the old rights in the dashboards' memory: end them.
         con.execute("delete from sessions where user_name = ?", (user.name,))
+        changed_funds = {"old_funds": list(user.funds), "funds": list(granted)} if user.funds or granted else {}
         control.audit(
             con,
             actor,
@@ -158,6 +207,7 @@ def set_role(con: sqlite3.Connection, actor: str, name: str, role: str, agency: 
             old_agency=user.agency,
             role=role,
             agency=agency,
+            **changed_funds,
         )
         con.execute("commit")
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from accueil.i18n.codes import BREAKDOWNS, OUTCOMES, PUBLICATION_STATES, STATUSES, UNITS, UPLOAD_STATUSES
 from accueil.i18n.page_labels import PAGE_LABELS
+from accueil.i18n.submission_labels import SUBMISSION_LABELS
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -139,6 +140,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "{source} : {value}, pour une cible de {target}.",
     },
     **PAGE_LABELS,
+    **SUBMISSION_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),
     **_pairs(STATUSES, "status"),

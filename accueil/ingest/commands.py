@@ -96,8 +96,11 @@ def uploads_restore(number: str, user: str, lang: str | None) -> None:
         sys.exit(2)
 
 
-def print_submission(submission, what: str) -> None:
-    """What became of a file at the door: accepted, rejected (with its first errors) or already received."""
+def print_submission(submission, what: str, lang: str | None = None) -> None:
+    """What became of a file at the door: accepted, rejected (with its first errors) or already received.
+
+    A file uploaded as another quarter than its dates are in gets that said in one sentence, in the
+    report's language (`lang`, else the agency's own), before any row error."""
     upload = submission.upload
     if submission.duplicate:
         click.echo(
@@ -117,8 +120,14 @@ def print_submission(submission, what: str) -> None:
     else:
         click.echo(f"Rejected: {what} has {upload.errors} error(s); nothing from it was loaded.")
         if submission.outcome is not None:
+            from accueil.ingest.submit import report_language
+            from accueil.report.document import HEADLINE_RULES
+
+            headline = submission.outcome.report.headline(report_language(upload.agency_cd, lang))
+            if headline:
+                click.echo(headline)
             for problem in submission.outcome.report.listed()[:8]:
-                if problem.severity != "error":
+                if problem.severity != "error" or problem.rule in HEADLINE_RULES:
                     continue
                 where = ", ".join(
                     x for x in (problem.sheet, f"row {problem.row}" if problem.row else "", problem.column) if x
@@ -152,7 +161,7 @@ def upload(path: Path, agency: str, quarter: Quarter, user: str, lang: str | Non
         submission = submit_extract(path, agency, quarter, user, lang)
     except InvalidName as exc:  # a path that is not a regular file: nothing was received
         raise Refused(str(exc)) from None
-    print_submission(submission, f"{path.name} for {agency.upper()} {quarter}")
+    print_submission(submission, f"{path.name} for {agency.upper()} {quarter}", lang)
     if not submission.accepted:
         sys.exit(2)
     if wait_s:

@@ -13,6 +13,7 @@ from accueil.contract import Contract, agencies_contract, code_lists, extract_co
 from accueil.ingest.bounds import quarter_column_checks, quarter_refused
 from accueil.ingest.characters import control_characters
 from accueil.ingest.columns import column_arrays
+from accueil.ingest.covered import quarter_mismatch
 from accueil.ingest.crosschecks import CheckedFile, cross_check_files, reference_checks
 from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
 from accueil.ingest.privacy import cells_flagged, screen
@@ -174,6 +175,8 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
             report.problems += result.problems
         report.problems += _not_yet_refused(control, report.problems)
         if sheets:
+            mismatch = quarter_mismatch(contract, sheets, item.quarter)
+            report.problems += [] if mismatch is None else [mismatch]
             report.problems += reference_checks(contract, sheets)
             report.problems += crossed[number]
             if item.agency and item.known_agencies is not None and item.agency not in item.known_agencies:

@@ -33,6 +33,29 @@ class UploadResult:
     received_at: str
     problems: pd.DataFrame  # severity, sheet, row, column, problem, fix — in the report's language
     report_html: bytes | None
+    headline: str | None = None  # the one sentence before any row error: uploaded as another quarter than its dates
+
+
+def propose_quarter(data: bytes, file_name: str) -> tuple[str | None, str]:
+    """The quarter the page proposes for a chosen file, and where it came from ("dates", "name" or "").
+
+    The file is read as the door reads it (in the bounded worker, accueil.ingest.reader): its
+    dates win over its name, since they are what the door checks the declared quarter against."""
+    from accueil.contract import extract_contract
+    from accueil.ingest.covered import covered_quarter, quarter_in_name
+    from accueil.ingest.reader import read_upload
+    from accueil.ingest.validate import normalise
+
+    contract = extract_contract()
+    parsed = read_upload(data, contract)  # problems, never exceptions: an unreadable file has no sheets
+    try:
+        covered = covered_quarter(contract, normalise(contract, parsed.sheets))
+    except Exception:  # a damaged file is the door's to report when it is sent; here only its name is left
+        covered = None
+    if covered is not None:
+        return str(covered.quarter), "dates"
+    named = quarter_in_name(file_name)
+    return (str(named), "name") if named is not None else (None, "")
 
 
 def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, quarter: str, lang: str) -> UploadResult:
@@ -49,11 +72,12 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         submission = submit(path, agency, period, viewer.name, lang)
-    problems = []
+    problems, headline = [], None
     if submission.outcome is not None:
         for p in submission.outcome.report.listed():
             what, fix = p.text(lang)
             problems.append((p.severity, p.sheet or "", p.row, p.column or "", what, fix))
+        headline = submission.outcome.report.headline(lang)
     report = submission.report_html
     upload = submission.upload
     return UploadResult(
@@ -67,4 +91,5 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         received_at=upload.received_at,
         problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
         report_html=report.read_bytes() if report and report.exists() else None,
+        headline=headline,
     )

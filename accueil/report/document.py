@@ -11,6 +11,7 @@ from accueil import csv_safe
 from accueil.report.problems import Problem, shown
 
 MAX_ROWS_PER_RULE = 200  # beyond this a rule's problems are counted, not all listed
+HEADLINE_RULES = ("quarter_mismatch",)  # said in one sentence at the top, before the summary and every row
 
 HEADINGS = {
     "en": {
@@ -96,6 +97,12 @@ class Report:
     def summary(self) -> Counter:
         return Counter((p.severity, p.sheet or "", p.rule) for p in self.problems)
 
+    def headline(self, lang: str) -> str | None:
+        """The sentence said before any row error: the file was uploaded as another quarter than its
+        dates are in (accueil.ingest.covered), or None."""
+        found = next((p for p in self.problems if p.rule in HEADLINE_RULES), None)
+        return None if found is None else found.text(lang)[0]
+
     def listed(self) -> list[Problem]:
         """Problems in report order, at most MAX_ROWS_PER_RULE per sheet and rule."""
         seen: Counter = Counter()
@@ -135,6 +142,7 @@ class Report:
             "vertical-align:top}th{background:#f3f3f3}.status{font-size:1.4em;font-weight:bold}</style></head>"
             f"<body><h1>{e(h['title'])}</h1>",
             f'<p class="status" style="color:{colour}">{e(status)}</p>',
+            *([f'<p class="headline"><strong>{e(self.headline(lang))}</strong></p>'] if self.headline(lang) else []),
             f"<p>{e(h['accepted_text'] if self.accepted else h['rejected_text'])}</p>",
             "<table>",
         ]
@@ -182,6 +190,7 @@ class Report:
 
 # File-level and structural problems first: they explain the others.
 _FIRST = (
+    "quarter_mismatch",  # one sentence that explains every "date outside the quarter" below it
     "check_interrupted",
     "quarter_out_of_range",
     "over_limit",

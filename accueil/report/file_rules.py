@@ -6,6 +6,19 @@ rule -> language -> (what is wrong, how to fix it).  Placeholders come from Prob
 from __future__ import annotations
 
 FILE_RULES: dict[str, dict[str, tuple[str, str]]] = {
+    "quarter_mismatch": {
+        "en": (
+            "This file was uploaded as {declared}, but its dates are in {found} ({dated} of its {total} dated rows).",
+            "Upload it again as {found} (--quarter {found}, or {found} chosen on the agency page); the row errors "
+            "below about dates outside {declared} then go away.",
+        ),
+        "fr": (
+            "Ce fichier a été téléversé pour {declared}, mais ses dates sont en {found} ({dated} de ses {total} "
+            "lignes datées).",
+            "Téléversez-le de nouveau pour {found} (--quarter {found}, ou {found} choisi sur la page de "
+            "l'organisme); les erreurs de lignes ci-dessous sur les dates hors de {declared} disparaîtront alors.",
+        ),
+    },
     "file_unreadable": {
         "en": (
             "The file cannot be read as an Excel workbook or a zip of CSV files ({detail}).",

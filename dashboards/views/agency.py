@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import pandas as pd
@@ -10,8 +9,9 @@ import streamlit as st
 from shared import Col, agency_label, fetch, lang, md, outcome_name, periods, quarter, select, show_table, tr, viewer
 
 from accueil import access, i18n
+from accueil.access import submissions
 from accueil.contract import extract_contract
-from accueil.ingest.web import UploadResult, submit_extract
+from accueil.ingest.web import UploadResult, propose_quarter, submit_extract
 from accueil.quarters import Quarter
 
 st.title(tr("page.agency"))
@@ -43,18 +43,32 @@ following = Quarter.parse(known[-1]).next() if known else Quarter.current()
 choices = [*known, *(str(q) for q in (following, following.next()) if q <= latest and str(q) not in known)]
 
 
-def _quarter_from_name() -> None:
-    # Extracts are named {AGENCY}_{YYYY}Q{n}: preselect that quarter when a file arrives.
+def _propose_quarter() -> None:
+    # The quarter the chosen file covers, from the dates inside it, else from its name
+    # ({AGENCY}_{YYYY}Q{n}...): preselected, and said under the choice.
     uploaded = st.session_state.get("a_file")
-    found = re.search(r"(\d{4}Q[1-4])", uploaded.name) if uploaded is not None else None
-    if found and found.group(1) in choices:
-        st.session_state["a_quarter"] = st.session_state[f"a_quarter__{lg}"] = found.group(1)
+    if uploaded is None:
+        st.session_state.pop("a_proposed", None)
+        return
+    proposed, source = propose_quarter(uploaded.getvalue(), uploaded.name)
+    st.session_state["a_proposed"] = (proposed, source)
+    if proposed in choices:
+        st.session_state["a_quarter"] = st.session_state[f"a_quarter__{lg}"] = proposed
 
 
-upload = st.file_uploader(tr("agency.file"), type=["xlsx", "zip"], key="a_file", on_change=_quarter_from_name)
+upload = st.file_uploader(tr("agency.file"), type=["xlsx", "zip"], key="a_file", on_change=_propose_quarter)
 period = select(
     st, tr("agency.quarter"), choices, index=choices.index(str(following)), format_func=quarter, key="a_quarter"
 )
+proposal = st.session_state.get("a_proposed") if upload is not None else None
+if proposal and proposal[0]:
+    proposed, source = proposal
+    if proposed not in choices:
+        st.warning(tr("agency.proposed_unavailable", quarter=quarter(proposed)))
+    elif proposed != period:
+        st.warning(tr(f"agency.proposed_other_{source}", quarter=quarter(proposed), chosen=quarter(period)))
+    else:
+        st.caption(tr(f"agency.proposed_{source}", quarter=quarter(proposed)))
 if st.button(tr("agency.submit"), type="primary", disabled=upload is None, key="a_submit"):
     st.session_state["a_result"] = submit_extract(viewer(), upload.getvalue(), upload.name, agency, period, lg)
 
@@ -76,6 +90,8 @@ if result is not None:
         )
     else:
         st.error(tr("agency.rejected", file=md(result.file_name), errors=result.errors))
+        if result.headline:  # uploaded as another quarter than its dates: said once, before any row error
+            st.error(md(result.headline))
     if not result.problems.empty:
         problems = result.problems.copy()
         problems["severity"] = [tr(f"agency.{s}") for s in problems["severity"]]
@@ -101,6 +117,36 @@ if result is not None:
             key="a_report_html",
             on_click="ignore",
         )
+
+# --- own submission status and due dates, live from the upload register (accueil.access.submissions) ---
+st.header(tr("submissions.own"))
+own = pd.concat(
+    [access.submission_status(viewer(), q, agency) for q in submissions.tracked_quarters()], ignore_index=True
+)
+awaited = own.iloc[0]  # the newest tracked quarter: the one awaited now, or a later one already sent
+line = tr(
+    "submissions.own_line",
+    quarter=quarter(awaited["quarter"]),
+    state=tr(f"submissions.state.{awaited['status']}"),
+    date=i18n.day(awaited["due_date"], lg),
+)
+(st.success if awaited["status"] == "accepted" else st.warning)(line)
+show_table(
+    own.assign(
+        state_label=[tr(f"submissions.state.{s}") for s in own["status"]],
+        late_label=[tr("submissions.yes" if late else "submissions.no") for late in own["late"]],
+        quarter_label=[quarter(q) for q in own["quarter"]],
+    ),
+    [
+        Col("quarter_label", "submissions.quarter"),
+        Col("due_date", "submissions.due_date", "date", hidden=None),
+        Col("state_label", "submissions.status"),
+        Col("late_label", "submissions.late"),
+        Col("upload_id", "submissions.upload_id", "int", hidden=None),
+        Col("received_at", "submissions.received", "timestamp", hidden=None),
+    ],
+    key=f"own_submissions_{agency}",
+)
 
 # --- publication: where the newest upload stands, refreshed until it is published or failed ------
 IN_PROGRESS = ("received", "waiting", "building")
