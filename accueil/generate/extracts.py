@@ -179,6 +179,7 @@ def write_agencies(out: Path, region: Region) -> None:
     tables = {
         "Agencies": region.agencies,
         "Sites": region.sites,
+        "Site services": region.site_services,
         "Programs": region.programs,
         "Funding": region.funding,
     }

@@ -70,6 +70,7 @@ class Region:
     courses: list[list[dict]]
     agencies: pd.DataFrame
     sites: pd.DataFrame
+    site_services: pd.DataFrame
     programs: pd.DataFrame
     funding: pd.DataFrame
 
@@ -124,6 +125,10 @@ def build_region(rng: np.random.Generator, n_agencies: int, quarters: list[Quart
                     "site_name": f"{name}, site {s + 1}",
                     "site_fsa": fsa,
                     "community_size_id": _size_label(size),
+                    # The FSA's centroid stands for the site; its first site also teaches online.
+                    "latitude": "",
+                    "longitude": "",
+                    "remote_service_id": "Yes" if s == 0 and offers["language_training"][a] else "No",
                 }
             )
         site_fsa.append(fsas)
@@ -173,9 +178,29 @@ def build_region(rng: np.random.Generator, n_agencies: int, quarters: list[Quart
         courses=courses,
         agencies=pd.DataFrame(agency_rows),
         sites=pd.DataFrame(site_rows),
+        site_services=_site_services(site_rows, offers, codes, french, stream_label),
         programs=pd.DataFrame(program_rows),
         funding=pd.DataFrame(funding_rows),
     )
+
+
+def _site_services(site_rows: list[dict], offers, codes, french, stream_label) -> pd.DataFrame:
+    """Every site offers its agency's streams, in English; a francophone agency's in French too.
+
+    Drawn from nothing random, so that the generator's other draws are those it made before sites
+    said what they offer."""
+    agency = {code: a for a, code in enumerate(codes)}
+    rows = []
+    for site in site_rows:
+        a = agency[site["agency_cd"]]
+        languages = ("English", "French") if french[a] else ("English",)
+        for stream in STREAMS:
+            if offers[stream][a]:
+                rows += [
+                    {"site_cd": site["site_cd"], "stream_id": stream_label[stream], "language_id": lang}
+                    for lang in languages
+                ]
+    return pd.DataFrame(rows)
 
 
 def _size_label(size: str) -> str:
