@@ -166,6 +166,12 @@ QUERIES: dict[str, Query] = {
             (),
             "catalog",
         ),
+        Query(
+            "access.languages",
+            "select code, label_en, label_fr from marts.dim_code_value where code_list = 'language'",
+            (),
+            "catalog",
+        ),
         Query("access.fsas", "select * from reference.fsa_centroids order by fsa", (), "catalog"),
         Query("access.directory", DIRECTORY_SQL, ("stream", "language", "near"), "catalog"),
         Query(
