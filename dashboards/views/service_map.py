@@ -12,7 +12,7 @@ import os
 import altair as alt
 import pandas as pd
 import streamlit as st
-from shared import READER, Col, code, download, fetch, lang, quarter, select, show_table, tr, viewer
+from shared import READER, Col, code, download, fetch, lang, md, quarter, select, show_table, tr, viewer
 
 from accueil.access.directory import COLUMNS as DIRECTORY_COLUMNS
 from accueil.access.directory import DirectoryError, directory
@@ -131,24 +131,26 @@ elif os.environ.get("ACCUEIL_MAP_STYLE"):
     view = pdk.ViewState(latitude=marks["latitude"].mean(), longitude=marks["longitude"].mean(), zoom=8)
     st.pydeck_chart(pdk.Deck(layers=[layer], initial_view_state=view, map_style=os.environ["ACCUEIL_MAP_STYLE"]))
 else:
-    order = [
-        tr(k)
-        for k in ("map.layer_gap", "map.layer_clients", "map.layer_hidden", "map.layer_site", "map.layer_site_french")
-    ]
+    layers = ("map.layer_gap", "map.layer_clients", "map.layer_hidden", "map.layer_site", "map.layer_site_french")
+    order = [tr(k) for k in layers]
     colours = ["#d62728", "#1f77b4", "#b0b0b0", "#2ca02c", "#9467bd"]
+    shapes = ["triangle", "circle", "circle", "square", "square"]
+    # Areas in pixels, not a scale: a site or a gap has no count, and a suppressed FSA shows none.
+    fixed = {tr("map.layer_gap"): 260.0, tr("map.layer_hidden"): 60.0}
+    clients = marks["clients"].astype(float).fillna(0)
+    marks["area"] = [
+        fixed.get(layer, 180.0 if pd.isna(n) else min(1500.0, 60.0 + 3.0 * c))
+        for layer, n, c in zip(marks["layer"], marks["clients"], clients, strict=True)
+    ]
     chart = (
         alt.Chart(marks)
-        .mark_point(filled=True, opacity=0.8)
+        .mark_point(filled=True, opacity=0.75)
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
             color=alt.Color("layer:N", title=tr("map.layer"), scale=alt.Scale(domain=order, range=colours)),
-            shape=alt.Shape(
-                "layer:N",
-                scale=alt.Scale(domain=order, range=["triangle", "circle", "circle", "square", "square"]),
-                legend=None,
-            ),
-            size=alt.Size("clients:Q", title=tr("map.layer_clients"), scale=alt.Scale(range=[60, 900])),
+            shape=alt.Shape("layer:N", scale=alt.Scale(domain=order, range=shapes), legend=None),
+            size=alt.Size("area:Q", scale=None, legend=None),
             tooltip=[
                 alt.Tooltip("label:N", title=tr("map.fsa")),
                 alt.Tooltip("clients:Q", title=tr("map.layer_clients")),
@@ -232,7 +234,7 @@ near = st.text_input(tr("map.near"), key="m_near", max_chars=7)
 try:
     found = directory(viewer(), stream, language, near, reader=READER)
 except DirectoryError as exc:
-    st.error(exc.texts[lg])
+    st.error(md(exc.texts[lg]))  # it repeats what was typed: shown as text
 else:
     found = found.assign(language_codes=found["language_codes"].map(language_list))
     found["is_remote"] = [
