@@ -146,5 +146,9 @@ def test_the_directory_lists_the_sites_offering_a_stream_in_french_nearest_first
     assert french and list(got["Site"]) == [s for _, s in expected]
     assert list(got["Distance (km)"]) == [km for km, _ in expected]
     assert got["Languages"].str.contains("french").all()
+    # With no FSA to measure from, no distance (not half the Earth's circumference), and by site code.
+    anywhere = CliRunner().invoke(cli, ["directory", "--stream", "language_training", "--format", "csv"])
+    listed = pd.read_csv(io.StringIO(anywhere.output))
+    assert listed["Distance (km)"].isna().all() and list(listed["Site"]) == sorted(listed["Site"])
     unknown = CliRunner().invoke(cli, ["directory", "--stream", "language_training", "--near", "Z9Z", "--lang", "fr"])
     assert unknown.exit_code != 0 and "n'est pas une des régions de tri" in unknown.output

@@ -58,10 +58,11 @@ with origin as (select latitude, longitude from reference.fsa_centroids where fs
 select
     s.site_code, s.site_name, s.agency_code, s.agency_name, s.site_fsa, s.place_name, s.community_size_code,
     v.language_codes, v.offered_in_french, s.is_remote,
-    round(2 * 6371.0088 * asin(least(1.0, sqrt(
+    -- Null, not half the Earth, for a site with no location (least() skips a null).
+    case when s.latitude is not null and o.latitude is not null then round(2 * 6371.0088 * asin(least(1.0, sqrt(
         power(sin(radians(s.latitude - o.latitude) / 2), 2)
         + cos(radians(o.latitude)) * cos(radians(s.latitude)) * power(sin(radians(s.longitude - o.longitude) / 2), 2)
-    ))), 1) as distance_km
+    ))), 1) end as distance_km
 from marts.dim_site_service as v
 join marts.dim_site as s using (site_code)
 left join origin as o on true
