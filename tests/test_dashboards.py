@@ -567,6 +567,9 @@ def hostile_home(writable_home) -> Path:
         con.execute("update marts.dim_agency set agency_name = ? where agency_code = 'AG001'", [HOSTILE])
         con.execute("update marts.dim_program set program_name_en = ? where agency_code = 'AG001'", [HOSTILE])
         con.execute(
+            "update marts.dim_site set agency_name = ?, site_name = ? where agency_code = 'AG001'", [HOSTILE] * 2
+        )
+        con.execute(
             "update marts.dim_indicator set characteristic_en = ?"
             " where characteristic_number = (select min(characteristic_number) from marts.dim_indicator)",
             [HOSTILE],

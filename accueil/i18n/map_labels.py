@@ -18,9 +18,9 @@ MAP_LABELS: dict[str, dict[str, str]] = {
     "map.any_size": {"en": "Every community size", "fr": "Toutes les tailles"},
     "map.map": {"en": "Map", "fr": "Carte"},
     "map.caption": {
-        "en": "Squares: sites offering the stream (filled: in French). Circles: clients by residence FSA "
+        "en": "Squares: sites offering the stream (purple: in French too). Circles: clients by residence FSA "
         "(grey: count suppressed). Red: FSAs more than {km} km from the stream.",
-        "fr": "Carrés : points de service offrant le volet (pleins : en français). Cercles : clients par RTA "
+        "fr": "Carrés : points de service offrant le volet (violets : en français aussi). Cercles : clients par RTA "
         "de résidence (gris : nombre supprimé). Rouge : RTA à plus de {km} km du volet.",
     },
     "map.layer": {"en": "Layer", "fr": "Couche"},
