@@ -15,6 +15,7 @@ import click
 
 from accueil import config
 from accueil.access.commands import audit_group
+from accueil.access.directory import directory_command
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.bench.commands import bench
@@ -123,6 +124,7 @@ for command in (
     build,
     dashboard,
     demo,
+    directory_command,
     docs,
     generate,
     indicators,

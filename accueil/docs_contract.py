@@ -52,11 +52,25 @@ par feuille. Les en-têtes peuvent être les noms techniques ou les libellés, e
 ou en français. Aucun identifiant direct n'y figure.
 """
 
+AGENCIES_V1 = """\
+### Version 1 of the agency file / Version 1 du fichier des organismes
+
+The door reads the agency file as version 2 (above) when it has the sheet *Site services*,
+and as version 1 (`accueil/contract/agencies_v1.yaml`) when it has not. A version-1 file is
+loaded as version 2: each of its sites offers every stream of its agency's programs, in
+languages not stated; its community size is required, its FSA only has to be well formed,
+and the new Sites columns are blank.
+
+Le fichier sans la feuille *Services offerts* est lu comme la version 1 : chacun de ses points
+de service offre tous les volets des programmes de son organisme, dans des langues non précisées.
+"""
+
 
 def render() -> str:
     parts = [INTRO]
     for contract in (extract_contract(), agencies_contract()):
         parts.append(_contract(contract))
+    parts.append(AGENCIES_V1)
     parts.append(_code_lists({*extract_contract().codelist_names(), *agencies_contract().codelist_names()}))
     return "\n".join(parts).rstrip() + "\n"
 
@@ -94,6 +108,8 @@ def _contract(contract: Contract) -> str:
                 kind += f" {c.min:g}–{c.max:g}" if c.min is not None and c.max is not None else ""
             if c.earliest or c.latest:
                 kind += "; " + bounds_text(c.earliest, c.latest)
+            if c.known_in:
+                kind += f"; one of `seeds/{c.known_in}.csv`"
             required = "yes" if c.required else (f"with `{c.required_with}`" if c.required_with else "")
             source = "iCARE" if c.source == "icare" else "Accueil"
             if c.replaces:

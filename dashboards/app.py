@@ -45,13 +45,15 @@ def _language_switch() -> None:
 # Which pages each role is offered.  Council scorecard and client journeys are aggregates
 # for everyone; the funders' page compares agencies' funding and costs, for funders, the
 # council and admins; an agency's own quarter is for that agency (and admins, who choose); who has
-# sent which quarter is for the council and admins (an agency sees its own on its page).
+# sent which quarter is for the council and admins (an agency sees its own on its page).  The
+# service map holds reference data and suppressed aggregates only: every role has it.
 PAGES = {
     "council": ("council.py", "page.council", ("agency", "funder", "council", "admin")),
     "funders": ("funders.py", "page.funders", ("funder", "council", "admin")),
     "agency": ("agency.py", "page.agency", ("agency", "admin")),
     "journeys": ("journeys.py", "page.journeys", ("agency", "funder", "council", "admin")),
     "submissions": ("submissions.py", "page.submissions", ("council", "admin")),
+    "map": ("service_map.py", "page.map", ("agency", "funder", "council", "admin")),
     "audit": ("audit.py", "page.audit", ("admin",)),
 }
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tests.raw_extracts import read_region, read_workbook
+from tests.reference_access import access_cells
 from tests.reference_measures import (
     belonging_records,
     clients,
@@ -194,6 +195,8 @@ def computed_indicators(
         )
     )
 
+    parts.append(near_language_training(region, threshold))
+
     out = pd.concat(parts, ignore_index=True)
     if published_rates is not None:
         cells = published_rates[
@@ -216,3 +219,39 @@ def computed_indicators(
         out[column] = out[column].astype(float)
         out.loc[out["suppressed"], column] = np.nan
     return out.assign(geography_code="REGION")
+
+
+def near_language_training(region: Path, threshold: int, whole_group: int = 20) -> pd.DataFrame:
+    """Clients living within 25 km of language training: the region's cell of tests/reference_access,
+    suppressed by the proportion rule, or when it would give back the one suppressed FSA beyond 25 or
+    50 km (docs/measures.md, "Service access")."""
+    cells, _ = access_cells(region)
+    cells = cells[cells["stream_code"] == "language_training"]
+    rows = []
+    for period, part in cells.groupby("period"):
+        total = part[part["breakdown"] == "all"].iloc[0]
+        n, near = int(total["clients"]), int(total["clients"] - total["beyond_25"])
+        fsas = part[part["breakdown"] == "fsa"]
+        hidden = fsas[_hidden_counts(fsas, threshold)]
+        lone = any((hidden[f"beyond_{km}"] > 0).sum() == 1 for km in (25, 50))
+        beyond = (int(total["beyond_25"]), int(total["beyond_50"]))
+        suppressed = lone or any(_hidden_share(x, n, threshold, whole_group) for x in beyond)
+        low, high = _wilson(near, n)
+        rows.append(("clients_near_language_training", period, 100.0 * near / n, 100 * low, 100 * high, n, suppressed))
+    columns = ["indicator_code", "period", "value", "ci_low", "ci_high", "denominator", "suppressed"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _hidden_share(x: int, n: int, threshold: int, whole_group: int) -> bool:
+    small = range(1, threshold)
+    return n < threshold or x in small or (n - x) in small or (x in (0, n) and n < whole_group)
+
+
+def _hidden_counts(fsas: pd.DataFrame, threshold: int) -> pd.Series:
+    """The FSA counts the primary rule hides; with one alone hidden under its community size, the
+    next smallest too (the group rule of docs/measures.md)."""
+    hidden = fsas["clients"] < threshold
+    for _, group in fsas.groupby("community_size_code"):
+        if hidden[group.index].sum() == 1 and len(group) > 1:
+            hidden[group[~hidden[group.index]].sort_values(["clients", "group_code"]).index[:1]] = True
+    return hidden

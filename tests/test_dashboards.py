@@ -567,6 +567,9 @@ def hostile_home(writable_home) -> Path:
         con.execute("update marts.dim_agency set agency_name = ? where agency_code = 'AG001'", [HOSTILE])
         con.execute("update marts.dim_program set program_name_en = ? where agency_code = 'AG001'", [HOSTILE])
         con.execute(
+            "update marts.dim_site set agency_name = ?, site_name = ? where agency_code = 'AG001'", [HOSTILE] * 2
+        )
+        con.execute(
             "update marts.dim_indicator set characteristic_en = ?"
             " where characteristic_number = (select min(characteristic_number) from marts.dim_indicator)",
             [HOSTILE],
@@ -606,7 +609,7 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     assert f"AG001 — {HOSTILE}" in table(at, "Agency", "Clients served")["Agency"].tolist()
     assert HOSTILE in " ".join(table(at, "Program", "Clients served")["Program"])
 
-    for page in ("journeys", "submissions", "audit", "agency"):
+    for page in ("journeys", "submissions", "service_map", "audit", "agency"):
         at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         _assert_shown_as_text(at, page)

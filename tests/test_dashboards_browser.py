@@ -57,7 +57,12 @@ PASSWORD = "a browser test password"
 
 
 def _add_users(home: Path) -> None:
-    for name, role in (("root", ["admin"]), ("ana", ["agency", "--agency", "AG005"]), ("fay", ["funder"])):
+    for name, role in (
+        ("root", ["admin"]),
+        ("ana", ["agency", "--agency", "AG005"]),
+        ("fay", ["funder"]),
+        ("cam", ["council"]),
+    ):
         subprocess.run(
             [sys.executable, "-m", "accueil.cli", "users", "add", name, "--role", *role],
             input=PASSWORD + "\n",
@@ -124,6 +129,42 @@ def _expected_outputs(path: Path) -> tuple[int, int]:
     return records["client_key"].nunique(), len(records)
 
 
+def _service_map_as_every_role(browser, url: str) -> None:
+    """The service map, as each role, in English and French, with every request that leaves the
+    machine refused: it draws from what Streamlit serves (Vega-Lite), with no tile server."""
+    from playwright.sync_api import expect
+
+    for user in ("root", "ana", "fay", "cam"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []
+
+        def refuse(route, outside=outside):
+            if route.request.url.startswith(url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", refuse)
+        page = context.new_page()
+        page.goto(f"{url}/map")
+        _sign_in(page, user)
+        expect(page.get_by_role("heading", name="Service map")).to_be_visible()
+        expect(page.get_by_role("heading", name="Access gaps")).to_be_visible()
+        expect(page.locator(".vega-embed").first).to_be_visible()
+        page.get_by_text("Français").click()
+        _settle(page)
+        expect(page.get_by_role("heading", name="Carte des services")).to_be_visible()
+        expect(page.get_by_role("heading", name="Répertoire des services")).to_be_visible()
+        expect(page.locator(".vega-embed").first).to_be_visible()
+        if user == "fay":
+            page.get_by_text("English").click()
+            _settle(page)
+            page.screenshot(path=str(SHOTS / "service-map.png"), full_page=True)
+        assert outside == [], outside
+        context.close()
+
+
 def test_the_service_in_chromium(service, tmp_path):
     """An agency clerk uploads her next quarter on the web and sees it published; funders see
     it; reloads and links keep people signed in; sign-out and expiry end the session."""
@@ -186,7 +227,7 @@ def test_the_service_in_chromium(service, tmp_path):
         # Back to the page asked for, showing her own agency whatever the link said.
         expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
         nav = clerk.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(3)
+        expect(nav.get_by_role("link")).to_have_count(4)
         expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
         expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
         # Meanwhile the partnership renames her agency with markup in the name: pages must show it as text.
@@ -254,6 +295,8 @@ def test_the_service_in_chromium(service, tmp_path):
         funder.get_by_text("Français").click()
         _settle(funder)
         funder.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
+
+        _service_map_as_every_role(browser, url)
 
         _go(page, "Audit log")
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()

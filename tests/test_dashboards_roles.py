@@ -31,11 +31,11 @@ from tests.test_dashboards import (
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
-ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "audit")
+ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "service_map", "audit")
 OFFERED = {
-    "agency": {"council", "agency", "journeys"},
-    "funder": {"council", "funders", "journeys"},
-    "council": {"council", "funders", "journeys", "submissions"},
+    "agency": {"council", "agency", "journeys", "service_map"},
+    "funder": {"council", "funders", "journeys", "service_map"},
+    "council": {"council", "funders", "journeys", "submissions", "service_map"},
     "admin": set(ALL_PAGES),
 }
 TITLES = {
@@ -44,6 +44,7 @@ TITLES = {
     "agency": "Agency: my quarter",
     "journeys": "Client journeys",
     "submissions": "Submissions",
+    "service_map": "Service map",
     "audit": "Audit log",
 }
 INJECTIONS = [
@@ -153,6 +154,10 @@ def test_each_role_sees_its_pages_and_its_data_and_nothing_more(home, name):
             flows = table(at, "Referring agency", "Receiving agency", "Referrals")
             assert len(flows) > 0
             assert "x" in set(flows["Referrals"])  # small flows reach nobody but as a mark
+        elif page == "service_map":
+            # Reference data and controlled counts only: the same for every role.
+            sites = snapshot(home, "select count(*) as n from marts.dim_site where offers_language_training")["n"][0]
+            assert len(table(at, "Site", "Agency", "Languages")) == sites
         elif page == "audit":
             log = table(at, "No.", "When (UTC)", "User", "Action")
             assert ("root", "signin") in set(zip(log["User"], log["Action"], strict=True))

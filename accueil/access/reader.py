@@ -51,6 +51,27 @@ _OUTCOME_COLUMNS = (
 )
 
 
+# The directory ("no wrong door"): the sites offering $stream, in $language when one is given
+# ('' for any), nearest first to the centroid of FSA $near when one is given ('' for none); the
+# great-circle distance as docs/measures.md writes it (warehouse/macros/geography.sql).
+DIRECTORY_SQL = """
+with origin as (select latitude, longitude from reference.fsa_centroids where fsa = upper(trim($near)))
+select
+    s.site_code, s.site_name, s.agency_code, s.agency_name, s.site_fsa, s.place_name, s.community_size_code,
+    v.language_codes, v.offered_in_french, s.is_remote,
+    -- Null, not half the Earth, for a site with no location (least() skips a null).
+    case when s.latitude is not null and o.latitude is not null then round(2 * 6371.0088 * asin(least(1.0, sqrt(
+        power(sin(radians(s.latitude - o.latitude) / 2), 2)
+        + cos(radians(o.latitude)) * cos(radians(s.latitude)) * power(sin(radians(s.longitude - o.longitude) / 2), 2)
+    ))), 1) end as distance_km
+from marts.dim_site_service as v
+join marts.dim_site as s using (site_code)
+left join origin as o on true
+where v.stream_code = $stream
+  and ($language = '' or list_contains(string_split(coalesce(v.language_codes, ''), '|'), $language))
+order by distance_km nulls last, s.site_code
+"""
+
 QUERIES: dict[str, Query] = {
     q.name: q
     for q in [
@@ -138,6 +159,39 @@ QUERIES: dict[str, Query] = {
             " d.characteristic_en, d.characteristic_fr, d.unit, d.direction, d.source_en, d.source_fr,"
             " d.computed_by from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
             " order by d.characteristic_number, p.indicator_code, p.geography_code, p.period_start",
+            (),
+            "aggregate",
+        ),
+        Query(
+            "access.sites",
+            "select * from marts.dim_site order by site_code",
+            (),
+            "catalog",
+        ),
+        Query(
+            "access.languages",
+            "select code, label_en, label_fr from marts.dim_code_value where code_list = 'language'",
+            (),
+            "catalog",
+        ),
+        Query("access.fsas", "select * from reference.fsa_centroids order by fsa", (), "catalog"),
+        Query("access.directory", DIRECTORY_SQL, ("stream", "language", "near"), "catalog"),
+        Query(
+            "access.by_fsa",
+            "select * from marts.fct_access_by_fsa where period = $period and stream_code = $stream"
+            " order by breakdown, group_code",
+            ("period", "stream"),
+            "aggregate",
+        ),
+        Query(
+            "access.periods",
+            "select distinct period from marts.fct_access_by_fsa order by period",
+            (),
+            "aggregate",
+        ),
+        Query(
+            "access.gaps",
+            "select * from marts.fct_access_gaps order by stream_code, nearest_site_km desc nulls first, residence_fsa",
             (),
             "aggregate",
         ),

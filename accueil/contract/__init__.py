@@ -1,8 +1,10 @@
 """The extract contract: one machine-readable definition, loaded into plain objects.
 
-``extract_v1.yaml`` and ``agencies_v1.yaml`` beside this file define the sheets and
-columns; the code lists they name live in the dbt seeds (``seeds/*_code_values.csv``)
-so that the validator, the generator and the warehouse read the very same values.
+``extract_v1.yaml`` and ``agencies_v2.yaml`` (with ``agencies_v1.yaml``, which the door still
+reads) beside this file define the sheets and columns; the code lists they name live in the
+dbt seeds (``seeds/*_code_values.csv``), and the FSAs a site may be in in
+``seeds/fsa_centroids.csv``, so that the validator, the generator and the warehouse read the
+very same values.
 This module depends on nothing else in Accueil.
 """
 
@@ -149,6 +151,7 @@ class Column:
     required_with: str | None = None
     skill: str | None = None
     pattern: str | None = None  # an identifier's form: a regular expression the whole value matches
+    known_in: str | None = None  # a seed whose first column lists every value allowed (fsa_centroids)
     description_en: str = ""
     description_fr: str = ""
     # A plausible value's bounds (year, date and quarter columns): it is refused before the latest
@@ -261,6 +264,10 @@ def _column(raw: dict) -> Column:
         raise ContractError(f"column {column.name} has unknown type {column.type!r}")
     if (column.type == "code") != bool(column.codelist):
         raise ContractError(f"column {column.name}: a code column needs a codelist, and only it")
+    if column.known_in is not None and column.type != "fsa":
+        raise ContractError(f"column {column.name}: only an FSA column is checked against a seed")
+    if column.known_in is not None and not (SEEDS_DIR / f"{column.known_in}.csv").exists():
+        raise ContractError(f"column {column.name}: no seed {column.known_in}.csv lists its values")
     if column.pattern is not None:
         if not (column.pattern.startswith("^") and column.pattern.endswith("$")):
             raise ContractError(f"column {column.name}: a pattern must match the whole value (^...$)")
@@ -361,4 +368,20 @@ def extract_contract() -> Contract:
 
 @cache
 def agencies_contract() -> Contract:
+    """The agency reference file as the warehouse holds it (version 2)."""
+    return _load(CONTRACT_DIR / "agencies_v2.yaml")
+
+
+@cache
+def agencies_contract_v1() -> Contract:
+    """Version 1 of the agency reference file, which the door still accepts (accueil.ingest.versions)."""
     return _load(CONTRACT_DIR / "agencies_v1.yaml")
+
+
+@cache
+def known_values(seed: str) -> frozenset[str]:
+    """The values of the first column of `seeds/<seed>.csv` (a `known_in` column's allowed values)."""
+    with (SEEDS_DIR / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        return frozenset(row[0] for row in rows if row)

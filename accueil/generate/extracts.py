@@ -16,7 +16,7 @@ from accueil.contract import agencies_contract, code_lists, extract_contract
 from accueil.contract.record_ids import SHEET_ABBREVIATIONS
 from accueil.generate.identified import IdentifiedWriter
 from accueil.generate.population import Population
-from accueil.generate.region import Region
+from accueil.generate.region import FAR_FSAS, FAR_SHARE, OUTLYING_FSAS, OUTLYING_SHARE, Region
 from accueil.generate.vectors import EPOCH, day_number
 from accueil.quarters import Quarter
 from accueil.workbook import write_csv_zip, write_workbook
@@ -141,7 +141,7 @@ def _profile_columns(clients: pd.DataFrame, region: Region) -> pd.DataFrame:
         {
             "client_key": clients["client_key"],
             "client_birth_year": clients["birth_year"],
-            "postal_fsa": home_fsa[clients["home"].to_numpy()],
+            "postal_fsa": _residence(home_fsa[clients["home"].to_numpy()], index),
             "province_id": "Ontario",
             "official_language_id": clients["official_language"].map(language),
             "consent_ind": np.where(index * 31 % 10 < 8, "Yes", "No"),
@@ -152,6 +152,20 @@ def _profile_columns(clients: pd.DataFrame, region: Region) -> pd.DataFrame:
             "disability_ind": clients["disability"],
         }
     )
+
+
+def _residence(home: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The FSA each client lives in: their home site's, or for a fixed share of the clients of a
+    small-centre or rural site one of the FSAs around it (OUTLYING_FSAS), chosen by index, not drawn,
+    so that the generator's other draws stay as they were; and a few clients of any site far out (FAR_FSAS)."""
+    out = home.copy()
+    moved = (index * 37 % 100) < OUTLYING_SHARE * 100
+    for site, around in OUTLYING_FSAS.items():
+        here = moved & (home == site)
+        out[here] = np.array(around, dtype=object)[index[here] % len(around)]
+    far = (index * 37 % 1000) < FAR_SHARE * 1000
+    out[far] = np.array(FAR_FSAS, dtype=object)[index[far] % len(FAR_FSAS)]
+    return out
 
 
 def _course_row(course: dict, start_day: int, cells: _Cells) -> tuple:
@@ -179,6 +193,7 @@ def write_agencies(out: Path, region: Region) -> None:
     tables = {
         "Agencies": region.agencies,
         "Sites": region.sites,
+        "Site services": region.site_services,
         "Programs": region.programs,
         "Funding": region.funding,
     }

@@ -25,6 +25,27 @@ OPTIONAL_STREAMS = {"language_training": 0.5, "employment": 0.4, "community_conn
 URBAN_FSAS = ("L2E", "L2G", "L2H", "L2J", "L2M", "L2N", "L2P", "L2R", "L2S", "L2T", "L2V", "L2W")
 SMALL_CENTRE_FSAS = ("L3B", "L3C", "L3K", "L3M")
 RURAL_FSAS = ("L0R", "L0S", "L0G", "L0K")
+# Where some clients of a small-centre or rural site live instead: real FSAs around it with no site
+# of their own (Fort Erie, Dunnville, Hamilton's east end, Holland Landing, Lake Simcoe's and Parry
+# Sound's shores), so that the service map has clients far from a stream.  A share of the clients
+# whose home site is there live in them (accueil.generate.extracts: their profile's FSA).
+OUTLYING_FSAS = {
+    "L0S": ("L2A", "N1A"),
+    "L0R": ("L8J", "L8W"),
+    "L0G": ("L9N", "L3Z"),
+    "L0K": ("L0E", "P0E"),
+    "L3B": ("N1A",),
+    "L3C": ("N1A",),
+    "L3K": ("L2A",),
+    "L3M": ("L8E",),
+}
+OUTLYING_SHARE = 0.3
+# And a few clients of any site live far out (Port Dover, Brantford: 55 to 90 km from the sites),
+# few enough that their FSAs' counts are under the suppression threshold in some quarters.
+FAR_FSAS = ("N0A", "N3T")
+FAR_SHARE = 0.003
+# A site other than an agency's first is a satellite: no language classes or employment programs there.
+MAIN_SITE_STREAMS = ("language_training", "employment")
 COMMUNITY_SIZES = {"urban": (0.65, URBAN_FSAS), "small_centre": (0.2, SMALL_CENTRE_FSAS), "rural": (0.15, RURAL_FSAS)}
 
 PROGRAM_NAMES = {
@@ -70,6 +91,7 @@ class Region:
     courses: list[list[dict]]
     agencies: pd.DataFrame
     sites: pd.DataFrame
+    site_services: pd.DataFrame
     programs: pd.DataFrame
     funding: pd.DataFrame
 
@@ -124,6 +146,10 @@ def build_region(rng: np.random.Generator, n_agencies: int, quarters: list[Quart
                     "site_name": f"{name}, site {s + 1}",
                     "site_fsa": fsa,
                     "community_size_id": _size_label(size),
+                    # The FSA's centroid stands for the site; its first site also teaches online.
+                    "latitude": "",
+                    "longitude": "",
+                    "remote_service_id": "Yes" if s == 0 and offers["language_training"][a] else "No",
                 }
             )
         site_fsa.append(fsas)
@@ -173,9 +199,31 @@ def build_region(rng: np.random.Generator, n_agencies: int, quarters: list[Quart
         courses=courses,
         agencies=pd.DataFrame(agency_rows),
         sites=pd.DataFrame(site_rows),
+        site_services=_site_services(site_rows, offers, codes, french, stream_label),
         programs=pd.DataFrame(program_rows),
         funding=pd.DataFrame(funding_rows),
     )
+
+
+def _site_services(site_rows: list[dict], offers, codes, french, stream_label) -> pd.DataFrame:
+    """Every site offers its agency's streams (a satellite site not those of MAIN_SITE_STREAMS), in
+    English; a francophone agency's in French too.
+
+    Drawn from nothing random, so that the generator's other draws are those it made before sites
+    said what they offer."""
+    agency = {code: a for a, code in enumerate(codes)}
+    rows = []
+    for site in site_rows:
+        a = agency[site["agency_cd"]]
+        languages = ("English", "French") if french[a] else ("English",)
+        satellite = not site["site_cd"].endswith("-S1")
+        for stream in STREAMS:
+            if offers[stream][a] and not (satellite and stream in MAIN_SITE_STREAMS):
+                rows += [
+                    {"site_cd": site["site_cd"], "stream_id": stream_label[stream], "language_id": lang}
+                    for lang in languages
+                ]
+    return pd.DataFrame(rows)
 
 
 def _size_label(size: str) -> str:

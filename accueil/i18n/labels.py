@@ -7,6 +7,7 @@ are here; each page's are in page_labels.py, and the names of codes in codes.py.
 from __future__ import annotations
 
 from accueil.i18n.codes import BREAKDOWNS, OUTCOMES, PUBLICATION_STATES, STATUSES, UNITS, UPLOAD_STATUSES
+from accueil.i18n.map_labels import MAP_LABELS
 from accueil.i18n.page_labels import PAGE_LABELS
 from accueil.i18n.submission_labels import SUBMISSION_LABELS
 
@@ -39,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page.funders": {"en": "Funders: outcomes and outputs", "fr": "Bailleurs : résultats et extrants"},
     "page.agency": {"en": "Agency: my quarter", "fr": "Organisme : mon trimestre"},
     "page.journeys": {"en": "Client journeys", "fr": "Parcours des clients"},
+    "page.map": {"en": "Service map", "fr": "Carte des services"},
     "page.audit": {"en": "Audit log", "fr": "Journal d'audit"},
     # sign-in
     "signin.title": {"en": "Sign in to Accueil", "fr": "Connexion à Accueil"},
@@ -141,6 +143,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     **PAGE_LABELS,
     **SUBMISSION_LABELS,
+    **MAP_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),
     **_pairs(STATUSES, "status"),

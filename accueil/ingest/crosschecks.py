@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from accueil.contract import Contract
+from accueil.contract import Contract, known_values
 from accueil.ingest import bounds
 from accueil.ingest.arrow import text_table
 from accueil.quarters import Quarter
@@ -189,6 +189,22 @@ def reference_checks(contract: Contract, sheets: dict[str, pd.DataFrame]) -> lis
                 problem(rule, sheet=sheet.name, row=int(r), column=col.name, value=v, target=col.references)
                 for r, v in bad[col.name].items()
             ]
+    return problems
+
+
+def known_value_checks(contract: Contract, sheets: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every `known_in` column's value is one its seed lists: a site's FSA is one of Canada's."""
+    problems: list[Problem] = []
+    for sheet in contract.sheets:
+        frame = sheets.get(sheet.name)
+        for col in sheet.columns if frame is not None else ():
+            if col.known_in:
+                known = known_values(col.known_in)
+                bad = frame[(frame[col.name] != "") & ~frame[col.name].isin(known)]
+                problems += [
+                    problem("fsa_unknown", sheet=sheet.name, row=int(r), column=col.name, value=v)
+                    for r, v in bad[col.name].items()
+                ]
     return problems
 
 

@@ -157,18 +157,19 @@ _VALIDATIONS: dict[str, object] = {}
 
 def _validation(contract: Contract):
     """The file's validation definition, built once per contract and process."""
-    if contract.name in _VALIDATIONS:
-        return _VALIDATIONS[contract.name]
+    # Keyed by version too: the door reads both versions of the agency file in one process.
+    name = contract.name if contract.version == 1 else f"{contract.name}_v{contract.version}"
+    if name in _VALIDATIONS:
+        return _VALIDATIONS[name]
     import great_expectations as gx
 
     context = _context()
-    name = contract.name
     batch = context.data_sources.add_pandas(name).add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
     suite = context.suites.add(gx.ExpectationSuite(name=name))
     for expectation in expectations(*contract.sheets):
         suite.add_expectation(expectation)
     validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    _VALIDATIONS[contract.name] = validation
+    _VALIDATIONS[name] = validation
     return validation
 
 

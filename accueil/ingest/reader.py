@@ -46,20 +46,33 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     read_seconds: float = 0.0  # the worker's wall time, start included
     peak_rss_bytes: int = 0  # the worker's peak memory
+    contract: Contract | None = None  # the version of the contract the file was read as
 
 
-def read_upload(data: bytes, contract: Contract) -> ParsedFile:
-    """The file read in a worker under the contract's limits (accueil.ingest.sandbox), then matched to it."""
+def read_upload(data: bytes, contract: Contract, older: tuple[Contract, ...] = ()) -> ParsedFile:
+    """The file read in a worker under the contract's limits (accueil.ingest.sandbox), then matched to it,
+    or to the first of the `older` versions whose sheets it has when it lacks some of the contract's
+    (`parsed.contract` says which)."""
     started = time.perf_counter()
     raw = read_bounded(data, contract.limits)
-    parsed = ParsedFile(problems=list(raw.problems), peak_rss_bytes=raw.peak_rss_bytes)
+    parsed = ParsedFile(problems=list(raw.problems), peak_rss_bytes=raw.peak_rss_bytes, contract=contract)
     if raw.tables is not None:
+        contract = parsed.contract = _version(raw.tables, contract, older)
         # A workbook has a title, machine names, then labels; a CSV its one header row.
         header_rows, first_data = ((1, 2), 3) if raw.layout == "xlsx" else ((0,), 1)
         parsed.problems += [problem("sheet_extra", sheet=visible(name)) for name in raw.others]
         _match(raw.tables, contract, parsed, header_rows, first_data)
     parsed.read_seconds = time.perf_counter() - started
     return parsed
+
+
+def _version(tables: dict[str, list[list[str]]], contract: Contract, older: tuple[Contract, ...]) -> Contract:
+    names = {fold(name) for name in tables}
+
+    def complete(candidate: Contract) -> bool:
+        return all(fold(s.name) in names or fold(s.name_fr) in names for s in candidate.sheets)
+
+    return next((c for c in (contract, *older) if complete(c)), contract)
 
 
 def _match(tables: dict[str, list[list[str]]], contract: Contract, parsed: ParsedFile, header_rows, first_data) -> None:

@@ -9,12 +9,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from accueil.contract import Contract, agencies_contract, code_lists, extract_contract, fold
+from accueil.contract import Contract, agencies_contract, agencies_contract_v1, code_lists, extract_contract, fold
+from accueil.ingest.agency_versions import as_current
 from accueil.ingest.bounds import quarter_column_checks, quarter_refused
 from accueil.ingest.characters import control_characters
 from accueil.ingest.columns import column_arrays
 from accueil.ingest.covered import quarter_mismatch
-from accueil.ingest.crosschecks import CheckedFile, cross_check_files, reference_checks
+from accueil.ingest.crosschecks import CheckedFile, cross_check_files, known_value_checks, reference_checks
 from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
 from accueil.ingest.privacy import cells_flagged, screen
 from accueil.ingest.reader import read_upload
@@ -201,9 +202,10 @@ def _read_stats(parsed) -> dict[str, float]:
 
 
 def validate_agencies(data: bytes, *, file_name: str, sha256: str = "", day: date | None = None) -> Outcome:
-    contract = agencies_contract()
     report = Report(file_name=file_name, sha256=sha256)
-    parsed = read_upload(data, contract)
+    # A file without version 2's sheets is read as version 1 (accueil.ingest.agency_versions).
+    parsed = read_upload(data, agencies_contract(), older=(agencies_contract_v1(),))
+    contract = parsed.contract
     report.problems += parsed.problems
     control = control_characters(parsed.grids)
     parsed.grids = []
@@ -214,7 +216,9 @@ def validate_agencies(data: bytes, *, file_name: str, sha256: str = "", day: dat
     report.problems += _not_yet_refused(control, report.problems)
     if sheets:
         report.problems += reference_checks(contract, sheets)
+        report.problems += known_value_checks(contract, sheets)
         report.problems += quarter_column_checks(contract, sheets, day)
     report.problems = _scrub(report.problems, set())
     report.rows_read = {name: len(frame) for name, frame in sheets.items()}
-    return Outcome(report, sheets if report.accepted else {}, results, _read_stats(parsed))
+    accepted = as_current(contract, sheets) if report.accepted else {}
+    return Outcome(report, accepted, results, _read_stats(parsed))

@@ -36,6 +36,10 @@ def _create_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, partitioned: boo
         f"create table if not exists raw.{sheet.table} ({keys}upload_id integer not null, "
         f"row_number integer not null, {columns})"
     )
+    if not partitioned:
+        # A warehouse made before agencies_v2 gains its new Sites columns (blank until the next file).
+        for name in sheet.column_names:
+            con.execute(f"alter table raw.{sheet.table} add column if not exists {identifier(name)} varchar")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

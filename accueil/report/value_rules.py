@@ -52,6 +52,18 @@ VALUE_RULES: dict[str, dict[str, tuple[str, str]]] = {
             "Ne gardez que les trois premiers caractères du code postal, par exemple L2R.",
         ),
     },
+    "fsa_unknown": {
+        "en": (
+            "'{value}' in '{column}' is not one of Canada's forward sortation areas.",
+            "Correct it: the first three characters of the site's postal code "
+            "(the FSAs are in seeds/fsa_centroids.csv).",
+        ),
+        "fr": (
+            "« {value} » dans « {column} » n'est pas une des régions de tri d'acheminement du Canada.",
+            "Corrigez-la : les trois premiers caractères du code postal du point de service "
+            "(les RTA sont dans seeds/fsa_centroids.csv).",
+        ),
+    },
     "type_text": {
         "en": ("The value of '{column}' is too long or malformed.", "Shorten it to at most {max_length} characters."),
         "fr": (

@@ -51,6 +51,7 @@ spine as (
         p.gender_code,
         p.immigration_category_code,
         p.official_language_code,
+        p.residence_fsa,
         p.birth_year,
         p.arrival_date,
         {{ quarter_of('p.arrival_date') }} as arrival_quarter,

@@ -1,7 +1,8 @@
 -- The indicators the warehouse computes from the extracts, for the partnership's region and
 -- each quarter.  Outcome-based ones are the region-wide, all-clients cells of fct_outcome_rates
 -- (same definitions, same disclosure control); service reach and timely service in small
--- centres and rural areas are computed here.  Proportions become percentages.
+-- centres and rural areas are computed here; access to language training is the region's cell of
+-- fct_access_by_fsa.  Proportions become percentages.
 {% set z = 1.96 %}
 
 with
@@ -126,6 +127,26 @@ small_rural as (
 
 ),
 
+-- Clients within 25 km of language training: the complement of the region's share beyond 25 km
+-- (fct_access_by_fsa, same disclosure control).
+near_language_training as (
+
+    select
+        catalogue.indicator_code,
+        access.period,
+        access.share_suppressed as suppressed,
+        access.clients_served as denominator,
+        100.0 * (access.clients_served - access.clients_beyond_25km) / access.clients_served as value,
+        100 * {{ wilson_low('(access.clients_served - access.clients_beyond_25km)', 'access.clients_served', z) }} as ci_low,
+        100 * {{ wilson_high('(access.clients_served - access.clients_beyond_25km)', 'access.clients_served', z) }} as ci_high
+    from {{ ref('fct_access_by_fsa') }} as access
+    cross join catalogue
+    where catalogue.warehouse_measure = 'near_language_training'
+      and access.stream_code = 'language_training'
+      and access.breakdown = 'all'
+
+),
+
 cells as (
 
     select * from from_outcomes
@@ -133,6 +154,8 @@ cells as (
     select * from reach
     union all
     select * from small_rural
+    union all
+    select * from near_language_training
 
 ),
 
