@@ -34,19 +34,22 @@ def test_every_outcome_rate_matches_the_independent_recomputation(rates, referen
     merged = rates.merge(reference, on=KEY, how="outer", suffixes=("", "_ref"), indicator=True)
     only = merged[merged["_merge"] != "both"]
     assert only.empty, only[[*KEY, "_merge"]].head(20).to_string()
-    assert (merged["suppressed"] == merged["suppressed_ref"]).all(), merged.loc[
-        merged["suppressed"] != merged["suppressed_ref"], [*KEY, "denominator", "denominator_ref"]
-    ].head(20)
-    shown = merged[~merged["suppressed"]]
-    for column in ("numerator", "denominator"):
-        both = shown[[column, f"{column}_ref"]].astype(float)
+    for flag, size in (("suppressed", "denominator"), ("coverage_suppressed", "eligible")):
+        assert (merged[flag] == merged[f"{flag}_ref"]).all(), merged.loc[
+            merged[flag] != merged[f"{flag}_ref"], [*KEY, size, f"{size}_ref"]
+        ].head(20)
+    for column in ("numerator", "denominator", "eligible"):
+        both = merged[[column, f"{column}_ref"]].astype(float)
         assert np.array_equal(both[column].to_numpy(), both[f"{column}_ref"].to_numpy(), equal_nan=True), column
-    for column in ("rate", "ci_low", "ci_high"):
+    for column in ("rate", "ci_low", "ci_high", "coverage"):
         assert np.allclose(
-            shown[column].astype(float), shown[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
+            merged[column].astype(float), merged[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
         ), column
-    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 12
+    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 13
     assert rates["suppressed"].any() and (~rates["suppressed"]).any()
+    # coverage is withheld beyond the rate in some cells, and under 1 in many of those shown
+    assert (rates["coverage_suppressed"] & ~rates["suppressed"]).any()
+    assert (rates["coverage"] < 1).sum() > 100 and (rates["coverage"] < 0.5).any()
 
 
 def _cell(rates: pd.DataFrame, outcome: str, breakdown: str, value: str) -> pd.Series:
@@ -101,12 +104,53 @@ def test_planted_rates_are_recovered_within_their_intervals(rates, sample_wareho
     for outcome, (section, group, key), breakdown, value in PLANTED:
         planted = truth["planted"][section][group][key]
         cell = _cell(rates, outcome, breakdown, value)
+        if outcome == "referral_completion_90d":
+            # the generator plants completion for every referral: to partners and within the agency
+            internal = _cell(rates, "internal_referral_completion_90d", breakdown, value)
+            cell = cell.copy()
+            for column in ("numerator", "denominator"):
+                cell[column] += internal[column]
+            cell["ci_low"], cell["ci_high"] = _wilson(int(cell["numerator"]), int(cell["denominator"]), 1.96)
+            cell["rate"] = cell["numerator"] / cell["denominator"]
         assert cell["denominator"] == planted["n"], (outcome, value, cell["denominator"], planted["n"])
         low, high = _wilson(int(cell["numerator"]), int(cell["denominator"]), 2.77)
         assert low <= planted["expected_rate"] <= high, (outcome, value, cell["rate"], planted)
         if not cell["ci_low"] <= planted["expected_rate"] <= cell["ci_high"]:
             outside.append((outcome, value, round(cell["rate"], 4), planted["expected_rate"]))
     assert len(outside) <= 1, outside
+
+
+def test_referrals_to_partners_and_within_agencies_add_up_to_every_referral(sample_warehouse):
+    """The two referral measures split one: in every quarter x agency cell (and its totals), their
+    referrals and completions add up to those of every referral, counted here from the raw extracts
+    without the split (the measure as it was before issue 22)."""
+    home, region, truth = sample_warehouse
+    from tests.raw_extracts import read_region
+    from tests.reference_measures import referral_records
+
+    every = referral_records(read_region(str(region)), pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end))
+    every = every.assign(period=every["date"].dt.to_period("Q").astype(str))
+    expected = []
+    for period_all in (False, True):
+        for agency_all in (False, True):
+            frame = every.assign(
+                period="all" if period_all else every["period"], agency="ALL" if agency_all else every["agency"]
+            )
+            expected.append(
+                frame.groupby(["period", "agency"]).agg(numerator=("hit", "sum"), denominator=("unit", "size"))
+            )
+    expected = pd.concat(expected).rename_axis(["period", "agency_code"]).sort_index()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        split = con.execute(
+            "select outcome, period, agency_code, numerator, denominator from intermediate.int_outcome_cells"
+            " where outcome like '%referral_completion_90d' and breakdown = 'all'"
+        ).df()
+    assert set(split["outcome"]) == {"referral_completion_90d", "internal_referral_completion_90d"}
+    internal = split[split["outcome"] == "internal_referral_completion_90d"]
+    assert internal["denominator"][internal["agency_code"].eq("ALL") & internal["period"].eq("all")].iloc[0] > 100
+    summed = split.groupby(["period", "agency_code"])[["numerator", "denominator"]].sum().sort_index()
+    assert len(expected) > 50
+    pd.testing.assert_frame_equal(summed.astype(int), expected.astype(int), check_like=True)
 
 
 @pytest.mark.parametrize("label,code", [("Government-assisted refugee", "gar"), ("Economic immigrant", "economic")])

@@ -10,7 +10,8 @@ caller can audit it.
 Which columns are counts is decided by name, the same way in every mart:
 
 * people counted: `denominator`, `clients_served`, `referrals` (a flow between agencies),
-  and `<outcome>_denominator`; under the threshold, zero included, they are small cells.
+  `eligible` (those a rate could speak for) and `<outcome>_denominator`; under the threshold,
+  zero included, they are small cells.
 * outcomes counted: `numerator`, `<outcome>_numerator`, `cost_outcome_numerator`; zero is
   publishable (no one), one to threshold-1 is not, as the marts decide.  Beside its
   denominator (`denominator`, `<outcome>_denominator`), an outcome count is also small when
@@ -52,7 +53,7 @@ def whole_group_threshold() -> int:
     return _project_var("whole_group_threshold")
 
 
-POPULATION = ("denominator", "clients_served", "referrals")
+POPULATION = ("denominator", "clients_served", "referrals", "eligible")
 OUTCOME = ("numerator",)
 # Never blanked with their group: they say which row this is, not how many people are in it.
 IDENTIFYING = frozenset({"upload_id", "version", "characteristic_number", "site_count", "superseded_by_upload_id"})

@@ -46,7 +46,7 @@ class Query:
 
 _OUTCOME_COLUMNS = (
     "outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator, rate,"
-    " ci_low, ci_high"
+    " ci_low, ci_high, coverage_suppressed, eligible, coverage"
 )
 
 
@@ -135,7 +135,8 @@ QUERIES: dict[str, Query] = {
             "indicators.progress",
             "select p.*, d.name_en, d.name_fr, d.definition_en, d.definition_fr, d.characteristic_number,"
             " d.characteristic_en, d.characteristic_fr, d.unit, d.direction, d.source_en, d.source_fr,"
-            " d.computed_by from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+            " d.computed_by, d.warehouse_measure"
+            " from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
             " order by d.characteristic_number, p.indicator_code, p.geography_code, p.period_start",
             (),
             "aggregate",

@@ -214,10 +214,30 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "journeys.to": {"en": "Receiving agency", "fr": "Organisme destinataire"},
     "journeys.referrals": {"en": "Referrals", "fr": "Aiguillages"},
     "journeys.completed": {"en": "Completed within 90 days", "fr": "Suivis d'un service dans les 90 jours"},
-    "journeys.completion": {"en": "Referral completion by agency", "fr": "Suivi des aiguillages par organisme"},
+    "journeys.completion": {
+        "en": "Referral completion by agency: referrals to partners",
+        "fr": "Suivi des aiguillages par organisme : aiguillages vers des partenaires",
+    },
     "journeys.completion_chart": {
-        "en": "Referrals completed within 90 days, {period}: rate and 95% interval by referring agency (%)",
-        "fr": "Aiguillages suivis dans les 90 jours, {period} : taux et intervalle à 95 % par organisme (%)",
+        "en": "Referrals to partners completed within 90 days, {period}: rate and 95% interval by referring agency (%)",
+        "fr": "Aiguillages vers des partenaires suivis dans les 90 jours, {period} : taux et intervalle à 95 %"
+        " par organisme (%)",
+    },
+    "journeys.internal_completion": {
+        "en": "Referrals within the agency",
+        "fr": "Aiguillages au sein de l'organisme",
+    },
+    "journeys.internal_intro": {
+        "en": "Referrals an agency made to its own services are counted apart: they are real referrals, but"
+        " not between partners, so they are not part of the no-wrong-door rate above.",
+        "fr": "Les aiguillages qu'un organisme fait vers ses propres services sont comptés à part : ce sont de"
+        " vrais aiguillages, mais pas entre partenaires, et ils n'entrent donc pas dans le taux « aucune"
+        " mauvaise porte » ci-dessus.",
+    },
+    "journeys.internal_completion_chart": {
+        "en": "Referrals within the agency completed within 90 days, {period}: rate and 95% interval by agency (%)",
+        "fr": "Aiguillages au sein de l'organisme suivis dans les 90 jours, {period} : taux et intervalle à 95 %"
+        " par organisme (%)",
     },
     "journeys.waiting": {"en": "From arrival to first service", "fr": "De l'arrivée au premier service"},
     "journeys.waiting_chart": {

@@ -8,6 +8,7 @@ from shared import (
     Col,
     agency_label,
     code,
+    coverage_cols,
     download,
     fetch,
     interval_chart,
@@ -147,6 +148,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.median_days" if days else "common.rate", rate_kind),
         Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+        *coverage_cols(),
     ],
     key=f"compare_{outcome}_{span}",
 )
@@ -175,6 +177,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.median_days" if days else "common.rate", rate_kind),
         Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+        *coverage_cols(),
     ],
     key=f"gba_{outcome}_{breakdown}_{span}",
 )
@@ -216,6 +219,7 @@ else:
             Col("denominator", "common.denominator", "int"),
             Col("rate", "common.median_days" if days else "common.rate", rate_kind),
             Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+            *coverage_cols(),
         ],
         key=f"intersection_{outcome}_{span}",
     )
@@ -238,6 +242,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.rate", "percent"),
         Col(("ci_low", "ci_high"), "common.interval", "interval"),
+        *coverage_cols(),
     ],
     key=f"community_{span}",
 )

@@ -36,12 +36,18 @@ participation as (
 
 ),
 
+{# `is_counted`: in the denominator; a unit the outcome could speak for but does not count
+   (int_outcome_not_covered) adds to `eligible` only.  Participation counts every client it
+   could speak for. #}
 units as (
 
-    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met
+    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met, true as is_counted
     from {{ ref('int_outcome_records') }}
     union all
-    select false as rolls_up, * from participation
+    select true, outcome, unit_id, client_key, agency_code, period, false, false
+    from {{ ref('int_outcome_not_covered') }}
+    union all
+    select false as rolls_up, *, true from participation
 
 ),
 
@@ -50,7 +56,7 @@ expanded_units as ({{ expand_breakdowns('units') }}),
 unit_cells as (
 
     select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
-        count_if(is_met) as numerator, count(*) as denominator
+        count_if(is_met) as numerator, count_if(is_counted) as denominator, count(*) as eligible
     from expanded_units
     group by all
 
@@ -67,7 +73,8 @@ proportions as (
     from (
         {% for period, agency in groupings %}
         select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
-            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
+            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator,
+            sum(eligible)::bigint as eligible
         from unit_cells
         where rolls_up
         group by all
@@ -75,6 +82,9 @@ proportions as (
         {% endfor %}
         select * exclude (rolls_up) from unit_cells where not rolls_up
     )
+    {# A cell exists where the outcome counts someone: a quarter or agency whose eligible units
+       are all uncovered has no rate, and its eligible units still count in the totals. #}
+    where denominator > 0
 
 ),
 
@@ -106,6 +116,7 @@ medians as (
         breakdown_value,
         cast(null as bigint) as numerator,
         count(*) as denominator,
+        count(*) as eligible,
         'days' as unit,
         median(days) as median,
         {# Distribution-free 95% interval of the median: the order statistics whose ranks come
@@ -140,10 +151,12 @@ intervals as (
             -- clamped: at 0/n or n/n the formula lands a rounding error outside [0, 1]
             else greatest(0, {{ wilson_low('numerator', 'denominator', z) }}) end::double as ci_low,
         case when unit = 'days' then median_high
-            else least(1, {{ wilson_high('numerator', 'denominator', z) }}) end::double as ci_high
+            else least(1, {{ wilson_high('numerator', 'denominator', z) }}) end::double as ci_high,
+        denominator / eligible as coverage
     from cells
 
 )
 
-select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high
+select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high,
+    eligible, coverage
 from intervals
