@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tests.raw_extracts import read_region, read_workbook
+from tests.reference_adjusted import adjusted_rate, weighting_cells
 from tests.reference_coverage import eligible_records
 
 Z = 1.96
@@ -437,6 +438,28 @@ def median_rows(people: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def adjusted_rows(records: pd.DataFrame, eligible: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """employment_at_followup_adjusted: one region-wide cell over the whole period (docs/measures.md)."""
+    reached = records[records["outcome"] == "employment_at_followup"]
+    could = eligible[eligible["outcome"] == "employment_at_followup"]
+    adjusted = adjusted_rate(weighting_cells(reached, could[~could["client_key"].isin(reached["client_key"])], people))
+    row = {k: adjusted[k] for k in ("rate", "ci_low", "ci_high", "denominator", "eligible")}
+    return pd.DataFrame(
+        [
+            {
+                "outcome": "employment_at_followup_adjusted",
+                "period": ALL,
+                "agency": ALL_AGENCIES,
+                "breakdown": ALL,
+                "breakdown_value": ALL,
+                "unit": "proportion",
+                "numerator": np.nan,
+                **row,
+            }
+        ]
+    )
+
+
 def _key(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     return list(frame[columns].itertuples(index=False, name=None))
 
@@ -585,6 +608,7 @@ def outcome_rates(region: Path, data_end: pd.Timestamp, threshold: int = 10) -> 
     )
     eligible = eligible_records(sheets, people, data_end, clb, _dated)
     frames = [
+        adjusted_rows(records, eligible, people),
         rate_rows(records, people, eligible),
         rate_rows(referral_records(sheets, data_end), people, eligible),
         participation_rows(sheets, people),

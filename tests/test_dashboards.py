@@ -149,7 +149,7 @@ HEADLINE = {
     "language_gain_any": "Language gain, any skill",
     "employment_at_followup": "Employed at follow-up",
     "sense_of_belonging": "Strong sense of belonging",
-    "referral_completion_90d": "Referral completed within 90 days",
+    "referral_completion_90d": "Referral to a partner completed within 90 days",
 }
 
 

@@ -45,7 +45,7 @@ def test_every_outcome_rate_matches_the_independent_recomputation(rates, referen
         assert np.allclose(
             merged[column].astype(float), merged[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
         ), column
-    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 13
+    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 14
     assert rates["suppressed"].any() and (~rates["suppressed"]).any()
     # coverage is withheld beyond the rate in some cells, and under 1 in many of those shown
     assert (rates["coverage_suppressed"] & ~rates["suppressed"]).any()
@@ -153,6 +153,29 @@ def test_referrals_to_partners_and_within_agencies_add_up_to_every_referral(samp
     pd.testing.assert_frame_equal(summed.astype(int), expected.astype(int), check_like=True)
 
 
+def test_nonresponse_adjusted_employment_rate_holds_the_planted_rate(rates, sample_warehouse):
+    """The generator plants a follow-up response that depends on gender and refugee status, so the
+    clients reached are not like those the measure could speak for: the plain rate's planted
+    expectation is above that of every eligible client.  The adjusted rate's 95% interval holds the
+    rate planted for every eligible client; it is published beside the plain one and is wider."""
+    _, _, truth = sample_warehouse
+    planted = truth["planted"]["employment_at_followup"]
+    eligible, reached = planted["eligible"], planted["by_gender"]["all"]
+    assert reached["expected_rate"] - eligible["expected_rate"] > 0.015, planted  # the planted bias
+    plain = _cell(rates, "employment_at_followup", "all", "all")
+    adjusted = _cell(rates, "employment_at_followup_adjusted", "all", "all")
+    assert not adjusted["suppressed"] and not adjusted["coverage_suppressed"]
+    assert adjusted["eligible"] == plain["eligible"] == eligible["n"]
+    assert adjusted["denominator"] == plain["denominator"] == reached["n"]
+    assert adjusted["ci_low"] <= eligible["expected_rate"] <= adjusted["ci_high"], (adjusted, eligible)
+    assert adjusted["ci_high"] - adjusted["ci_low"] > plain["ci_high"] - plain["ci_low"]
+    print(
+        f"plain {plain['rate']:.4f} [{plain['ci_low']:.4f}, {plain['ci_high']:.4f}] n={plain['denominator']};"
+        f" adjusted {adjusted['rate']:.4f} [{adjusted['ci_low']:.4f}, {adjusted['ci_high']:.4f}];"
+        f" planted eligible {eligible['expected_rate']} (n={eligible['n']}), planted reached {reached['expected_rate']}"
+    )
+
+
 @pytest.mark.parametrize("label,code", [("Government-assisted refugee", "gar"), ("Economic immigrant", "economic")])
 def test_planted_median_days_to_first_service_is_inside_the_interval(rates, sample_warehouse, label, code):
     _, _, truth = sample_warehouse
@@ -217,3 +240,32 @@ def test_dbt_unit_tests_pass(sample_warehouse, tmp_path):
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     units = [r for r in results if r["unique_id"].startswith("unit_test.")]  # not the project's hooks
     assert len(units) >= 25 and all(r["status"] == "pass" for r in units)
+
+
+def test_who_we_hear_from_matches_the_recomputation_and_shows_the_planted_response(sample_warehouse, reference):
+    """fct_followup_coverage against the independent recomputation (the region's whole-period cells:
+    covered = denominator, not covered = eligible - denominator), and the response the generator
+    planted: women and refugees are reached less often, so they are a smaller share of the covered."""
+    home, _, _ = sample_warehouse
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        heard = con.execute("select * from marts.fct_followup_coverage").df()
+    cells = reference[
+        (reference["agency_code"] == "ALL")
+        & (reference["period"] == "all")
+        & reference["outcome"].isin(["employment_at_followup", "sense_of_belonging"])
+        & reference["breakdown"].isin(
+            ["all", "gender", "immigration_category", "official_language", "age_band", "community_size"]
+        )
+    ]
+    merged = heard.merge(cells, on=["outcome", "breakdown", "breakdown_value"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) > 30
+    assert (merged["suppressed_x"] == merged["coverage_suppressed_y"]).all()
+    shown = merged[~merged["suppressed_x"]]
+    assert (shown["covered_clients"] == shown["denominator"]).all()
+    assert (shown["not_covered_clients"] == shown["eligible"] - shown["denominator"]).all()
+    assert heard["suppressed"].any() or (heard["not_covered_clients"] >= 10).all()
+    employment = heard[heard["outcome"] == "employment_at_followup"].set_index(["breakdown", "breakdown_value"])
+    totals = employment.loc[("all", "all")]
+    woman = employment.loc[("gender", "woman")]
+    assert woman["covered_share"] == woman["covered_clients"] / totals["covered_clients"]
+    assert woman["share_gap_points"] < -5, woman  # planted: women are reached less often

@@ -105,6 +105,13 @@ QUERIES: dict[str, Query] = {
             "aggregate",
         ),
         Query(
+            "followup.coverage",
+            "select * from marts.fct_followup_coverage where outcome = $outcome and breakdown = $breakdown"
+            " order by breakdown_value",
+            ("outcome", "breakdown"),
+            "aggregate",
+        ),
+        Query(
             "outputs_outcomes.agencies",
             "select * from marts.fct_outcomes_vs_outputs where period = $period and grain in ('agency', 'region')"
             " order by grain = 'region', agency_code",

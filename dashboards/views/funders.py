@@ -28,6 +28,9 @@ from accueil import i18n, outcomes
 # (seeds/outcome_catalogue.csv; marts.fct_outcomes_vs_outputs carries their columns).
 HEADLINE = outcomes.headline()
 GBA_BREAKDOWNS = ("gender", "age_band", "immigration_category", "official_language", "target_group")
+# "Who we hear from" (marts.fct_followup_coverage): the outcomes that need a follow-up, and the groups
+FOLLOWUP_OUTCOMES = ("employment_at_followup", "sense_of_belonging")
+HEARD_BREAKDOWNS = ("gender", "immigration_category", "official_language", "age_band", "community_size")
 
 st.title(tr("page.funders"))
 st.write(tr("funders.intro"))
@@ -151,6 +154,44 @@ show_table(
         *coverage_cols(),
     ],
     key=f"compare_{outcome}_{span}",
+)
+
+if outcome == "employment_at_followup" and span == "all" and region_rate is not None:
+    # published beside the plain rate, never instead of it (docs/measures.md)
+    adjusted = fetch("outcomes.agencies", outcome="employment_at_followup_adjusted", period="all")
+    adjusted = adjusted.loc[(adjusted["agency_code"] == "ALL") & ~adjusted["suppressed"].astype(bool)]
+    if not adjusted.empty:
+        row, lg_ = adjusted.iloc[0], st.session_state.get("lang", "en")
+        st.caption(
+            tr(
+                "funders.adjusted",
+                rate=i18n.percent(float(row["rate"]), lg_),
+                interval=i18n.interval(row["ci_low"], row["ci_high"], lg_, "percent"),
+                plain=i18n.percent(region_rate, lg_),
+            )
+        )
+
+# --- who we hear from: those reached by a follow-up beside those not reached -------------------
+st.header(tr("funders.who_we_hear"))
+st.write(tr("funders.who_we_hear_intro"))
+left, right = st.columns(2)
+heard_outcome = select(left, tr("common.outcome"), FOLLOWUP_OUTCOMES, format_func=outcome_name, key="f_heard")
+heard_by = select(
+    right, tr("common.breakdown"), HEARD_BREAKDOWNS, format_func=lambda b: tr(f"breakdown.{b}"), key="f_heard_by"
+)
+heard = fetch("followup.coverage", outcome=heard_outcome, breakdown=heard_by)
+heard["group"] = [code(heard_by, v) for v in heard["breakdown_value"]]
+show_table(
+    heard,
+    [
+        Col("group", "common.group"),
+        Col("covered_clients", "funders.covered", "int"),
+        Col("not_covered_clients", "funders.not_covered", "int"),
+        Col("covered_share", "funders.covered_share", "percent"),
+        Col("not_covered_share", "funders.not_covered_share", "percent"),
+        Col("share_gap_points", "funders.share_gap", "number1"),
+    ],
+    key=f"heard_{heard_outcome}_{heard_by}",
 )
 
 # --- GBA+ -------------------------------------------------------------------------------------

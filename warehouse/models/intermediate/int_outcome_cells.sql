@@ -155,8 +155,42 @@ intervals as (
         denominator / eligible as coverage
     from cells
 
+),
+
+{# employment_at_followup_adjusted: one region-wide cell over the whole period.  Each client
+   reached weighs eligible / respondents of its weighting cell (int_employment_weighting_cells);
+   the rate is the weighted share employed, and its interval Wilson's at Kish's effective sample
+   size (sum of weights)^2 / (sum of squared weights), so that unequal weights widen it.  No
+   numerator: the rate is not a count over the denominator. #}
+adjusted as (
+
+    select
+        'employment_at_followup_adjusted' as outcome,
+        'all' as period,
+        'ALL' as agency_code,
+        'all' as breakdown,
+        'all' as breakdown_value,
+        'proportion' as unit,
+        cast(null as bigint) as numerator,
+        sum(respondents)::bigint as denominator,
+        sum(eligible)::bigint as eligible,
+        sum(eligible * employed / respondents) filter (where respondents > 0)
+            / sum(eligible) filter (where respondents > 0) as rate,
+        pow(sum(eligible) filter (where respondents > 0), 2)
+            / sum(eligible * eligible / respondents) filter (where respondents > 0) as effective_n
+    from {{ ref('int_employment_weighting_cells') }}
+    having sum(respondents) > 0
+
 )
 
 select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high,
     eligible, coverage
 from intervals
+union all
+select
+    outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate::double,
+    greatest(0, {{ wilson_low('rate * effective_n', 'effective_n', z) }})::double,
+    least(1, {{ wilson_high('rate * effective_n', 'effective_n', z) }})::double,
+    eligible,
+    denominator / eligible
+from adjusted
