@@ -259,7 +259,7 @@ def test_who_we_hear_from_matches_the_recomputation_and_shows_the_planted_respon
     ]
     merged = heard.merge(cells, on=["outcome", "breakdown", "breakdown_value"], how="outer", indicator=True)
     assert (merged["_merge"] == "both").all() and len(merged) > 30
-    assert (merged["suppressed_x"] == merged["coverage_suppressed_y"]).all()
+    assert (merged["suppressed_x"] == merged["coverage_suppressed"]).all()
     shown = merged[~merged["suppressed_x"]]
     assert (shown["covered_clients"] == shown["denominator"]).all()
     assert (shown["not_covered_clients"] == shown["eligible"] - shown["denominator"]).all()

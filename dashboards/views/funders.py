@@ -29,7 +29,9 @@ from accueil import i18n, outcomes
 HEADLINE = outcomes.headline()
 GBA_BREAKDOWNS = ("gender", "age_band", "immigration_category", "official_language", "target_group")
 # "Who we hear from" (marts.fct_followup_coverage): the outcomes that need a follow-up, and the groups
-FOLLOWUP_OUTCOMES = ("employment_at_followup", "sense_of_belonging")
+EMPLOYMENT = outcomes.get("employment_at_followup").code
+ADJUSTED = outcomes.get("employment_at_followup_adjusted").code  # shown beside EMPLOYMENT, never instead
+FOLLOWUP_OUTCOMES = (EMPLOYMENT, outcomes.get("sense_of_belonging").code)
 HEARD_BREAKDOWNS = ("gender", "immigration_category", "official_language", "age_band", "community_size")
 
 st.title(tr("page.funders"))
@@ -156,9 +158,9 @@ show_table(
     key=f"compare_{outcome}_{span}",
 )
 
-if outcome == "employment_at_followup" and span == "all" and region_rate is not None:
+if outcome == EMPLOYMENT and span == "all" and region_rate is not None:
     # published beside the plain rate, never instead of it (docs/measures.md)
-    adjusted = fetch("outcomes.agencies", outcome="employment_at_followup_adjusted", period="all")
+    adjusted = fetch("outcomes.agencies", outcome=ADJUSTED, period="all")
     adjusted = adjusted.loc[(adjusted["agency_code"] == "ALL") & ~adjusted["suppressed"].astype(bool)]
     if not adjusted.empty:
         row, lg_ = adjusted.iloc[0], st.session_state.get("lang", "en")

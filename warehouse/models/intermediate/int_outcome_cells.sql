@@ -174,10 +174,13 @@ adjusted as (
         cast(null as bigint) as numerator,
         sum(respondents)::bigint as denominator,
         sum(eligible)::bigint as eligible,
-        sum(eligible * employed / respondents) filter (where respondents > 0)
+        {# sums of doubles in a fixed order: a parallel sum differs in its last bit from build to
+           build, and an incremental build must equal a full one #}
+        list_sum(list(eligible * employed / respondents order by level, cell) filter (where respondents > 0))
             / sum(eligible) filter (where respondents > 0) as rate,
         pow(sum(eligible) filter (where respondents > 0), 2)
-            / sum(eligible * eligible / respondents) filter (where respondents > 0) as effective_n
+            / list_sum(list(eligible * eligible / respondents order by level, cell) filter (where respondents > 0))
+            as effective_n
     from {{ ref('int_employment_weighting_cells') }}
     having sum(respondents) > 0
 
