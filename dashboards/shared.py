@@ -144,7 +144,23 @@ class Col:
     translated: bool = False  # header is already text, not a label key
 
 
+# docs/measures.md, "Who each rate covers": under this coverage a rate covers few of its clients.
+FEW_COVERED = 0.5
+COVERAGE = "coverage"  # the mark of a table that shows coverage: its legend says what it means
+
+
+def coverage_cols() -> list[Col]:
+    """Eligible and coverage beside a rate, hidden where the mart withholds them (coverage_suppressed)."""
+    return [
+        Col("eligible", "common.eligible", "int", hidden="coverage_suppressed"),
+        Col("coverage", "common.coverage", COVERAGE, hidden="coverage_suppressed"),
+    ]
+
+
 def _format(value, kind: str, lg: str) -> str:
+    if kind == COVERAGE:
+        few = value is not None and value == value and value < FEW_COVERED
+        return i18n.percent(value, lg) + (f" — {i18n.t('common.few_covered', lg)}" if few else "")
     if kind == "int":
         return i18n.number(value, lg)
     if kind == "number1":
@@ -198,6 +214,8 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
                 raw.append(None if hidden else value)
             if text in (SUPPRESSED, i18n.MISSING) and col.kind != "text":
                 marks.add(text)
+            if col.kind == COVERAGE:
+                marks.add(COVERAGE)
             cells.append(text)
         shown[header] = cells
         if col.kind in ("interval", "interval_days"):
@@ -252,6 +270,8 @@ def legend(marks: set[str]) -> None:
         lines.append(tr("common.suppressed_legend", mark=SUPPRESSED, threshold=access.suppression_threshold()))
     if i18n.MISSING in marks:
         lines.append(tr("common.missing_legend", mark=i18n.MISSING))
+    if COVERAGE in marks:
+        lines.append(tr("common.coverage_legend", share=i18n.percent(FEW_COVERED, lang(), 0)))
     if lines:
         st.caption("  \n".join(lines))
 

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from tests.raw_extracts import read_region, read_workbook
+from tests.reference_adjusted import adjusted_rate, weighting_cells
+from tests.reference_coverage import eligible_records
 
 Z = 1.96
 WHOLE_GROUP_THRESHOLD = 20
@@ -284,9 +286,11 @@ def referral_records(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
     joined["done"] = (gap >= 1) & (gap <= 90)
     done = joined.groupby(["agency", "record_id"])["done"].any()
     referrals = referrals.set_index(["agency", "record_id"])
+    internal = referrals["referral_agency_cd"].to_numpy() == referrals.index.get_level_values(0).to_numpy()
     return pd.DataFrame(
         {
-            "outcome": "referral_completion_90d",
+            # docs/measures.md: referrals to another agency, and apart those an agency made to itself
+            "outcome": np.where(internal, "internal_referral_completion_90d", "referral_completion_90d"),
             "client_key": referrals["client_key"],
             "agency": referrals.index.get_level_values(0),
             "date": referrals["date"],
@@ -325,10 +329,17 @@ def _expand(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def rate_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    records = records.assign(period=quarter_of(records["date"]))
+def rate_rows(records: pd.DataFrame, people: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
+    """Cells of the counted records, with `eligible`: the records plus the eligible units they do not count."""
     if "unit" not in records:
         records = records.assign(unit=records["client_key"])
+    eligible = eligible[eligible["outcome"].isin(set(records["outcome"]))]
+    counted = set(zip(records["outcome"], records["unit"], strict=True))
+    uncovered = eligible[[k not in counted for k in zip(eligible["outcome"], eligible["unit"], strict=True)]]
+    records = pd.concat(
+        [records.assign(counted=records["unit"]), uncovered.assign(hit=False, counted=None)], ignore_index=True
+    )
+    records = records.assign(period=quarter_of(records["date"]))
     long = _expand(records, people)
     rows = []
     for period_all in (False, True):
@@ -337,8 +348,13 @@ def rate_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
                 period=ALL if period_all else long["period"], agency=ALL_AGENCIES if agency_all else long["agency"]
             )
             grouped = frame.groupby(["outcome", "period", "agency", "breakdown", "breakdown_value"])
-            rows.append(grouped.agg(numerator=("hit", "sum"), denominator=("unit", "nunique")).reset_index())
+            rows.append(
+                grouped.agg(
+                    numerator=("hit", "sum"), denominator=("counted", "nunique"), eligible=("unit", "nunique")
+                ).reset_index()
+            )
     out = pd.concat(rows, ignore_index=True)
+    out = out[out["denominator"] > 0].reset_index(drop=True)  # a cell exists where someone is counted
     out["numerator"] = out["numerator"].astype(int)
     out["rate"] = out["numerator"] / out["denominator"]
     ci = [_wilson(x, n) for x, n in zip(out["numerator"], out["denominator"], strict=True)]
@@ -371,6 +387,7 @@ def participation_rows(sheets, people: pd.DataFrame) -> pd.DataFrame:
     ci = [_wilson(x, n) for x, n in zip(out["numerator"], out["denominator"], strict=True)]
     out["ci_low"], out["ci_high"] = [c[0] for c in ci], [c[1] for c in ci]
     out["unit"] = "proportion"
+    out["eligible"] = out["denominator"]  # every client served could take part
     return out
 
 
@@ -417,15 +434,39 @@ def median_rows(people: pd.DataFrame) -> pd.DataFrame:
         ],
     )
     out["unit"] = "days"
+    out["eligible"] = out["denominator"]  # every client first served
     return out
+
+
+def adjusted_rows(records: pd.DataFrame, eligible: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """employment_at_followup_adjusted: one region-wide cell over the whole period (docs/measures.md)."""
+    reached = records[records["outcome"] == "employment_at_followup"]
+    could = eligible[eligible["outcome"] == "employment_at_followup"]
+    adjusted = adjusted_rate(weighting_cells(reached, could[~could["client_key"].isin(reached["client_key"])], people))
+    row = {k: adjusted[k] for k in ("rate", "ci_low", "ci_high", "denominator", "eligible")}
+    return pd.DataFrame(
+        [
+            {
+                "outcome": "employment_at_followup_adjusted",
+                "period": ALL,
+                "agency": ALL_AGENCIES,
+                "breakdown": ALL,
+                "breakdown_value": ALL,
+                "unit": "proportion",
+                "numerator": np.nan,
+                **row,
+            }
+        ]
+    )
 
 
 def _key(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     return list(frame[columns].itertuples(index=False, name=None))
 
 
-def _groups(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Each way cells add up to a published total, as (cell index, group id, is_total) rows, by family."""
+def _groups(frame: pd.DataFrame, size: str = "denominator") -> dict[str, pd.DataFrame]:
+    """Each way cells add up to a published total, as (cell index, group id, is_total) rows, by family;
+    `size` is the count the tie-break orders by (denominator; eligible for coverage)."""
     cells = frame.reset_index().rename(columns={"index": "cell"})
     parts = cells[cells["breakdown"].isin(PARTITIONING)]
     totals = cells[cells["breakdown"] == ALL]
@@ -453,16 +494,21 @@ def _groups(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         group=_key(cells, ["outcome", "agency_code", "breakdown", "breakdown_value"]),
         is_total=cells["period"] == ALL,
     )
-    columns = ["cell", "group", "is_total", "denominator", "breakdown_value", "agency_code", "period"]
+    columns = ["cell", "group", "is_total", size, "breakdown_value", "agency_code", "period"]
     return {
-        "values": by_value[columns],
-        "margins": by_margin[columns],
-        "agencies": by_agency[columns],
-        "periods": by_period[columns],
+        family: part[columns].rename(columns={size: "size"})
+        for family, part in (
+            ("values", by_value),
+            ("margins", by_margin),
+            ("agencies", by_agency),
+            ("periods", by_period),
+        )
     }
 
 
-def _tables(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+def _tables(
+    frame: pd.DataFrame, size: str = "denominator"
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """The gender x immigration category table of each outcome, period and agency, with its
     margins: (cells, row keys, column keys, denominators) per table."""
     cells = frame.reset_index().rename(columns={"index": "cell"})
@@ -475,7 +521,7 @@ def _tables(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray, np.ndarra
     )
     cells = cells.assign(row=row, col=col)
     return [
-        (t["cell"].to_numpy(), t["row"].to_numpy(), t["col"].to_numpy(), t["denominator"].to_numpy())
+        (t["cell"].to_numpy(), t["row"].to_numpy(), t["col"].to_numpy(), t[size].to_numpy())
         for _, t in cells.groupby(["outcome", "period", "agency_code"])
     ]
 
@@ -514,13 +560,11 @@ def primary(frame: pd.DataFrame, threshold: int, whole_group: int = WHOLE_GROUP_
     return ((d < threshold) | (proportion & (small(n) | small(d - n))) | whole).to_numpy().copy()
 
 
-def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Primary suppression, then complementary: in each round, the families values, margins, tables,
-    agencies and periods in turn, until nothing changes (docs/measures.md)."""
-    frame = frame.reset_index(drop=True)
-    suppressed = primary(frame, threshold)
-    groups = _groups(frame)
-    tables = _tables(frame)
+def _close(frame: pd.DataFrame, suppressed: np.ndarray, size: str) -> np.ndarray:
+    """Complementary suppression: in each round, the families values, margins, tables, agencies and
+    periods in turn, until nothing changes (docs/measures.md)."""
+    groups = _groups(frame, size)
+    tables = _tables(frame, size)
     while True:
         before = suppressed.sum()
         for family in ("values", "margins", "tables", "agencies", "periods"):
@@ -530,12 +574,26 @@ def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
             members = groups[family].assign(suppressed=suppressed[groups[family]["cell"].to_numpy()])
             lone = members.groupby("group")["suppressed"].transform("sum") == 1
             candidates = members[lone & ~members["suppressed"]].sort_values(
-                ["denominator", "is_total", "breakdown_value", "agency_code", "period"]
+                ["size", "is_total", "breakdown_value", "agency_code", "period"]
             )
             suppressed[candidates.groupby("group", sort=False).head(1)["cell"].to_numpy()] = True
         if suppressed.sum() == before:
-            break
+            return suppressed
+
+
+def suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Primary suppression, then complementary, of the rates; then of their coverage: eligible as
+    the population and the denominator as its part, over the same groups by eligible
+    (docs/measures.md, "Who each rate covers")."""
+    frame = frame.reset_index(drop=True)
+    frame["coverage"] = frame["denominator"] / frame["eligible"]
+    suppressed = _close(frame, primary(frame, threshold), "denominator")
+    as_coverage = frame[["eligible", "denominator"]].set_axis(["denominator", "numerator"], axis=1)
+    coverage_suppressed = _close(frame, suppressed | primary(as_coverage, threshold), "eligible")
     frame["suppressed"] = suppressed
+    frame["coverage_suppressed"] = coverage_suppressed
+    for column in ("eligible", "coverage"):
+        frame.loc[frame["coverage_suppressed"], column] = np.nan
     for column in ("numerator", "denominator", "rate", "ci_low", "ci_high"):
         frame.loc[frame["suppressed"], column] = np.nan
     return frame
@@ -548,9 +606,11 @@ def outcome_rates(region: Path, data_end: pd.Timestamp, threshold: int = 10) -> 
     records = pd.concat(
         [language_records(sheets), employment_records(sheets), belonging_records(sheets)], ignore_index=True
     )
+    eligible = eligible_records(sheets, people, data_end, clb, _dated)
     frames = [
-        rate_rows(records, people),
-        rate_rows(referral_records(sheets, data_end), people),
+        adjusted_rows(records, eligible, people),
+        rate_rows(records, people, eligible),
+        rate_rows(referral_records(sheets, data_end), people, eligible),
         participation_rows(sheets, people),
         median_rows(people),
     ]

@@ -149,7 +149,7 @@ HEADLINE = {
     "language_gain_any": "Language gain, any skill",
     "employment_at_followup": "Employed at follow-up",
     "sense_of_belonging": "Strong sense of belonging",
-    "referral_completion_90d": "Referral completed within 90 days",
+    "referral_completion_90d": "Referral to a partner completed within 90 days",
 }
 
 
@@ -186,6 +186,41 @@ def test_funders_show_outputs_beside_outcomes_as_in_the_snapshot(home):
     assert len(at.get("download_button")) >= len(at.dataframe)
     charts = at.get("vega_lite_chart")
     assert charts, "the agency comparison chart is missing"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_funders_show_coverage_beside_each_rate_and_mark_the_few_covered(home, lang):
+    """docs/measures.md, "Who each rate covers": eligible and coverage beside the rate, "covers few of its
+    clients" under 50 %, and the adjusted employment rate and who we hear from, in English and French."""
+    cells = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'employment_at_followup' and breakdown = 'all'"
+        " and period = 'all' and agency_code <> 'ALL' order by agency_code",
+    )
+    shown_cells = cells.loc[~cells["coverage_suppressed"].astype(bool)]
+    assert (shown_cells["coverage"] < 0.5).any()
+    at = open_page("funders", lang)
+    choose(at, "f_outcome", "employment_at_followup", lang)
+    choose(at, "f_period", "all", lang)
+    label = {"en": ("Agency", "Eligible", "Coverage"), "fr": ("Organisme", "Admissibles", "Couverture")}[lang]
+    few = {"en": "covers few of its clients", "fr": "couvre peu de ses clients"}[lang]
+    shown = table(at, *label)
+    for row in cells.itertuples():
+        line = shown.loc[shown[label[0]].str.startswith(row.agency_code)].iloc[0]
+        if row.coverage_suppressed:
+            assert list(line[list(label[1:])]) == ["x", "x"], row
+        else:
+            assert line[label[1]] == whole(row.eligible, lang)
+            assert line[label[2]].startswith(pct(row.coverage, lang))
+            assert (few in line[label[2]]) == (row.coverage < 0.5), (line[label[2]], row.coverage)
+    adjusted = snapshot(
+        home,
+        "select * from marts.fct_outcome_rates where outcome = 'employment_at_followup_adjusted'"
+        " and agency_code = 'ALL'",
+    ).iloc[0]
+    assert pct(adjusted.rate, lang) in captions(at)
+    heard = {"en": ("Covered", "Not covered"), "fr": ("Couverts", "Non couverts")}[lang]
+    assert len(table(at, *heard)) > 1
 
 
 def test_funders_compare_agencies_with_intervals_and_mark_suppressed_cells(home):

@@ -34,19 +34,22 @@ def test_every_outcome_rate_matches_the_independent_recomputation(rates, referen
     merged = rates.merge(reference, on=KEY, how="outer", suffixes=("", "_ref"), indicator=True)
     only = merged[merged["_merge"] != "both"]
     assert only.empty, only[[*KEY, "_merge"]].head(20).to_string()
-    assert (merged["suppressed"] == merged["suppressed_ref"]).all(), merged.loc[
-        merged["suppressed"] != merged["suppressed_ref"], [*KEY, "denominator", "denominator_ref"]
-    ].head(20)
-    shown = merged[~merged["suppressed"]]
-    for column in ("numerator", "denominator"):
-        both = shown[[column, f"{column}_ref"]].astype(float)
+    for flag, size in (("suppressed", "denominator"), ("coverage_suppressed", "eligible")):
+        assert (merged[flag] == merged[f"{flag}_ref"]).all(), merged.loc[
+            merged[flag] != merged[f"{flag}_ref"], [*KEY, size, f"{size}_ref"]
+        ].head(20)
+    for column in ("numerator", "denominator", "eligible"):
+        both = merged[[column, f"{column}_ref"]].astype(float)
         assert np.array_equal(both[column].to_numpy(), both[f"{column}_ref"].to_numpy(), equal_nan=True), column
-    for column in ("rate", "ci_low", "ci_high"):
+    for column in ("rate", "ci_low", "ci_high", "coverage"):
         assert np.allclose(
-            shown[column].astype(float), shown[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
+            merged[column].astype(float), merged[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
         ), column
-    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 12
+    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 14
     assert rates["suppressed"].any() and (~rates["suppressed"]).any()
+    # coverage is withheld beyond the rate in some cells, and under 1 in many of those shown
+    assert (rates["coverage_suppressed"] & ~rates["suppressed"]).any()
+    assert (rates["coverage"] < 1).sum() > 100 and (rates["coverage"] < 0.5).any()
 
 
 def _cell(rates: pd.DataFrame, outcome: str, breakdown: str, value: str) -> pd.Series:
@@ -101,12 +104,76 @@ def test_planted_rates_are_recovered_within_their_intervals(rates, sample_wareho
     for outcome, (section, group, key), breakdown, value in PLANTED:
         planted = truth["planted"][section][group][key]
         cell = _cell(rates, outcome, breakdown, value)
+        if outcome == "referral_completion_90d":
+            # the generator plants completion for every referral: to partners and within the agency
+            internal = _cell(rates, "internal_referral_completion_90d", breakdown, value)
+            cell = cell.copy()
+            for column in ("numerator", "denominator"):
+                cell[column] += internal[column]
+            cell["ci_low"], cell["ci_high"] = _wilson(int(cell["numerator"]), int(cell["denominator"]), 1.96)
+            cell["rate"] = cell["numerator"] / cell["denominator"]
         assert cell["denominator"] == planted["n"], (outcome, value, cell["denominator"], planted["n"])
         low, high = _wilson(int(cell["numerator"]), int(cell["denominator"]), 2.77)
         assert low <= planted["expected_rate"] <= high, (outcome, value, cell["rate"], planted)
         if not cell["ci_low"] <= planted["expected_rate"] <= cell["ci_high"]:
             outside.append((outcome, value, round(cell["rate"], 4), planted["expected_rate"]))
     assert len(outside) <= 1, outside
+
+
+def test_referrals_to_partners_and_within_agencies_add_up_to_every_referral(sample_warehouse):
+    """The two referral measures split one: in every quarter x agency cell (and its totals), their
+    referrals and completions add up to those of every referral, counted here from the raw extracts
+    without the split (the measure as it was before issue 22)."""
+    home, region, truth = sample_warehouse
+    from tests.raw_extracts import read_region
+    from tests.reference_measures import referral_records
+
+    every = referral_records(read_region(str(region)), pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end))
+    every = every.assign(period=every["date"].dt.to_period("Q").astype(str))
+    expected = []
+    for period_all in (False, True):
+        for agency_all in (False, True):
+            frame = every.assign(
+                period="all" if period_all else every["period"], agency="ALL" if agency_all else every["agency"]
+            )
+            expected.append(
+                frame.groupby(["period", "agency"]).agg(numerator=("hit", "sum"), denominator=("unit", "size"))
+            )
+    expected = pd.concat(expected).rename_axis(["period", "agency_code"]).sort_index()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        split = con.execute(
+            "select outcome, period, agency_code, numerator, denominator from intermediate.int_outcome_cells"
+            " where outcome like '%referral_completion_90d' and breakdown = 'all'"
+        ).df()
+    assert set(split["outcome"]) == {"referral_completion_90d", "internal_referral_completion_90d"}
+    internal = split[split["outcome"] == "internal_referral_completion_90d"]
+    assert internal["denominator"][internal["agency_code"].eq("ALL") & internal["period"].eq("all")].iloc[0] > 100
+    summed = split.groupby(["period", "agency_code"])[["numerator", "denominator"]].sum().sort_index()
+    assert len(expected) > 50
+    pd.testing.assert_frame_equal(summed.astype(int), expected.astype(int), check_like=True)
+
+
+def test_nonresponse_adjusted_employment_rate_holds_the_planted_rate(rates, sample_warehouse):
+    """The generator plants a follow-up response that depends on gender and refugee status, so the
+    clients reached are not like those the measure could speak for: the plain rate's planted
+    expectation is above that of every eligible client.  The adjusted rate's 95% interval holds the
+    rate planted for every eligible client; it is published beside the plain one and is wider."""
+    _, _, truth = sample_warehouse
+    planted = truth["planted"]["employment_at_followup"]
+    eligible, reached = planted["eligible"], planted["by_gender"]["all"]
+    assert reached["expected_rate"] - eligible["expected_rate"] > 0.015, planted  # the planted bias
+    plain = _cell(rates, "employment_at_followup", "all", "all")
+    adjusted = _cell(rates, "employment_at_followup_adjusted", "all", "all")
+    assert not adjusted["suppressed"] and not adjusted["coverage_suppressed"]
+    assert adjusted["eligible"] == plain["eligible"] == eligible["n"]
+    assert adjusted["denominator"] == plain["denominator"] == reached["n"]
+    assert adjusted["ci_low"] <= eligible["expected_rate"] <= adjusted["ci_high"], (adjusted, eligible)
+    assert adjusted["ci_high"] - adjusted["ci_low"] > plain["ci_high"] - plain["ci_low"]
+    print(
+        f"plain {plain['rate']:.4f} [{plain['ci_low']:.4f}, {plain['ci_high']:.4f}] n={plain['denominator']};"
+        f" adjusted {adjusted['rate']:.4f} [{adjusted['ci_low']:.4f}, {adjusted['ci_high']:.4f}];"
+        f" planted eligible {eligible['expected_rate']} (n={eligible['n']}), planted reached {reached['expected_rate']}"
+    )
 
 
 @pytest.mark.parametrize("label,code", [("Government-assisted refugee", "gar"), ("Economic immigrant", "economic")])
@@ -173,3 +240,32 @@ def test_dbt_unit_tests_pass(sample_warehouse, tmp_path):
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     units = [r for r in results if r["unique_id"].startswith("unit_test.")]  # not the project's hooks
     assert len(units) >= 25 and all(r["status"] == "pass" for r in units)
+
+
+def test_who_we_hear_from_matches_the_recomputation_and_shows_the_planted_response(sample_warehouse, reference):
+    """fct_followup_coverage against the independent recomputation (the region's whole-period cells:
+    covered = denominator, not covered = eligible - denominator), and the response the generator
+    planted: women and refugees are reached less often, so they are a smaller share of the covered."""
+    home, _, _ = sample_warehouse
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        heard = con.execute("select * from marts.fct_followup_coverage").df()
+    cells = reference[
+        (reference["agency_code"] == "ALL")
+        & (reference["period"] == "all")
+        & reference["outcome"].isin(["employment_at_followup", "sense_of_belonging"])
+        & reference["breakdown"].isin(
+            ["all", "gender", "immigration_category", "official_language", "age_band", "community_size"]
+        )
+    ]
+    merged = heard.merge(cells, on=["outcome", "breakdown", "breakdown_value"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) > 30
+    assert (merged["suppressed_x"] == merged["coverage_suppressed"]).all()
+    shown = merged[~merged["suppressed_x"]]
+    assert (shown["covered_clients"] == shown["denominator"]).all()
+    assert (shown["not_covered_clients"] == shown["eligible"] - shown["denominator"]).all()
+    assert heard["suppressed"].any() or (heard["not_covered_clients"] >= 10).all()
+    employment = heard[heard["outcome"] == "employment_at_followup"].set_index(["breakdown", "breakdown_value"])
+    totals = employment.loc[("all", "all")]
+    woman = employment.loc[("gender", "woman")]
+    assert woman["covered_share"] == woman["covered_clients"] / totals["covered_clients"]
+    assert woman["share_gap_points"] < -5, woman  # planted: women are reached less often

@@ -10,8 +10,10 @@ caller can audit it.
 Which columns are counts is decided by name, the same way in every mart:
 
 * people counted: `denominator`, `clients_served`, `referrals` (a flow between agencies),
-  and `<outcome>_denominator`; under the threshold, zero included, they are small cells.
-* outcomes counted: `numerator`, `<outcome>_numerator`, `cost_outcome_numerator`; zero is
+  `eligible` (those a rate could speak for), `covered_clients` and `<outcome>_denominator`; under
+  the threshold, zero included, they are small cells.
+* outcomes counted (and those not covered): `numerator`, `not_covered_clients`,
+  `<outcome>_numerator`, `cost_outcome_numerator`; zero is
   publishable (no one), one to threshold-1 is not, as the marts decide.  Beside its
   denominator (`denominator`, `<outcome>_denominator`), an outcome count is also small when
   those without the outcome (denominator - numerator) are one to threshold-1, or when it is
@@ -52,8 +54,9 @@ def whole_group_threshold() -> int:
     return _project_var("whole_group_threshold")
 
 
-POPULATION = ("denominator", "clients_served", "referrals")
-OUTCOME = ("numerator",)
+POPULATION = ("denominator", "clients_served", "referrals", "eligible", "covered_clients")
+# not_covered_clients (fct_followup_coverage): zero says everyone was reached, which the marts publish
+OUTCOME = ("numerator", "not_covered_clients")
 # Never blanked with their group: they say which row this is, not how many people are in it.
 IDENTIFYING = frozenset({"upload_id", "version", "characteristic_number", "site_count", "superseded_by_upload_id"})
 

@@ -47,7 +47,7 @@ class Query:
 
 _OUTCOME_COLUMNS = (
     "outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator, rate,"
-    " ci_low, ci_high"
+    " ci_low, ci_high, coverage_suppressed, eligible, coverage"
 )
 
 
@@ -127,6 +127,13 @@ QUERIES: dict[str, Query] = {
             "aggregate",
         ),
         Query(
+            "followup.coverage",
+            "select * from marts.fct_followup_coverage where outcome = $outcome and breakdown = $breakdown"
+            " order by breakdown_value",
+            ("outcome", "breakdown"),
+            "aggregate",
+        ),
+        Query(
             "outputs_outcomes.agencies",
             "select * from marts.fct_outcomes_vs_outputs where period = $period and grain in ('agency', 'region')"
             " order by grain = 'region', agency_code",
@@ -157,7 +164,8 @@ QUERIES: dict[str, Query] = {
             "indicators.progress",
             "select p.*, d.name_en, d.name_fr, d.definition_en, d.definition_fr, d.characteristic_number,"
             " d.characteristic_en, d.characteristic_fr, d.unit, d.direction, d.source_en, d.source_fr,"
-            " d.computed_by from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+            " d.computed_by, d.warehouse_measure"
+            " from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
             " order by d.characteristic_number, p.indicator_code, p.geography_code, p.period_start",
             (),
             "aggregate",

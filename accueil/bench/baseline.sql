@@ -177,7 +177,8 @@ referral as (
                 and a.service_date between r.referral_date + 1 and r.referral_date + 90
         ) as is_met
     from referrals as r, data_end as d
-    where r.referral_date + 90 <= d.last_day
+    -- to a partner only: a referral an agency makes to itself is not "no wrong door"
+    where r.referral_date + 90 <= d.last_day and r.receiving_agency_code <> r.agency_code
 )
 select * from language
 union all select * from employment

@@ -16,7 +16,7 @@ def followups(
 ) -> None:
     rng, p, n, c = sim.rng, sim.p, sim.n, sim.clients
     has_emp = emp_first >= 0
-    emp_fu = has_emp & (rng.random(n) < p.employment_followup_share)
+    emp_fu = has_emp & (rng.random(n) < _response_probability(sim))
     outside = rng.random(n) < p.followup_outside_window_share
     in_window = rng.integers(FOLLOWUP_WINDOW[0], FOLLOWUP_WINDOW[1] + 1, n)
     out_window = np.where(rng.random(n) < 0.5, rng.integers(60, 151, n), rng.integers(380, 481, n))
@@ -30,18 +30,9 @@ def followups(
     day = np.where(emp_fu, emp_day, gen_day)[client]
     agency = np.where(emp_fu, emp_provider, c["home"].to_numpy())[client]
 
-    years = (day - c["arrival_day"].to_numpy()[client]) / 365.25
     gender = c["gender"].to_numpy()[client]
     refugee = c["refugee"].to_numpy()[client]
-    logit = (
-        p.employment_intercept
-        + p.employment_per_year_in_canada * years
-        + p.employment_clb5_speaking * (c["latent_clb"].to_numpy()[client] >= 5)
-        + p.employment_long_term_intervention * (long_term[client] & (emp_first[client] >= 0))
-        + np.array([p.employment_gender[g] for g in gender])
-        + p.employment_refugee * refugee
-    )
-    p_emp = 1.0 / (1.0 + np.exp(-logit))
+    p_emp = _employment_probability(sim, client, day, emp_first, long_term)
     employed = rng.random(len(client)) < p_emp
     p_match = np.where(gender == "woman", p.job_matches_training["woman"], p.job_matches_training["other"])
     matches = rng.random(len(client)) < p_match
@@ -97,6 +88,18 @@ def followups(
             "p_match_if_employed": p_match[emp_ok],
         }
     )
+    # Every client the measure could speak for (first employment service 183 days or more before
+    # the end), reached or not, with the probability planted for a follow-up on its in-window day.
+    eligible = np.flatnonzero(has_emp & (emp_first + FOLLOWUP_WINDOW[0] <= sim.end))
+    sim.truth.employment_eligible = pd.DataFrame(
+        {
+            "client": eligible,
+            "p": _employment_probability(
+                sim, eligible, emp_first[eligible] + in_window[eligible], emp_first, long_term
+            ),
+            "p_response": _response_probability(sim)[eligible],
+        }
+    )
     bel_ok = written & answered
     sim.truth.belonging = pd.DataFrame(
         {
@@ -105,3 +108,26 @@ def followups(
             "p": p_strong[bel_ok],
         }
     )
+
+
+def _response_probability(sim: Simulation) -> np.ndarray:
+    """Planted probability that a client with an employment service is followed up."""
+    p, c = sim.p, sim.clients
+    gender = np.array([p.employment_followup_response_gender[g] for g in c["gender"].to_numpy()])
+    refugee = np.where(c["refugee"].to_numpy(), p.employment_followup_response_refugee, 1.0)
+    return np.minimum(1.0, p.employment_followup_share * gender * refugee)
+
+
+def _employment_probability(sim: Simulation, client, day, emp_first, long_term) -> np.ndarray:
+    """The planted logistic probability of being employed at a follow-up on `day`."""
+    p, c = sim.p, sim.clients
+    years = (day - c["arrival_day"].to_numpy()[client]) / 365.25
+    logit = (
+        p.employment_intercept
+        + p.employment_per_year_in_canada * years
+        + p.employment_clb5_speaking * (c["latent_clb"].to_numpy()[client] >= 5)
+        + p.employment_long_term_intervention * (long_term[client] & (emp_first[client] >= 0))
+        + np.array([p.employment_gender[g] for g in c["gender"].to_numpy()[client]])
+        + p.employment_refugee * c["refugee"].to_numpy()[client]
+    )
+    return 1.0 / (1.0 + np.exp(-logit))

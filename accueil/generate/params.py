@@ -86,6 +86,15 @@ class Params:
     employment_refugee: float = -0.35
     job_matches_training: dict[str, float] = field(default_factory=lambda: {"woman": 0.38, "other": 0.50})
     employment_followup_share: float = 0.65
+    # Who answers the employment follow-up depends on who the client is (issue 22): the share
+    # above times a factor by gender and one for refugees, so that the clients reached are
+    # more often men and less often refugees than those the measure could speak for, and the
+    # plain rate is biased upward.  Depends only on characteristics the warehouse sees, so a
+    # rate weighted within cells of them recovers the rate of every eligible client.
+    employment_followup_response_gender: dict[str, float] = field(
+        default_factory=lambda: {"woman": 0.75, "man": 1.25, "another_gender": 1.0, "prefer_not_to_answer": 1.0}
+    )
+    employment_followup_response_refugee: float = 0.55
     followup_outside_window_share: float = 0.10
     general_followup_share: float = 0.35
 

@@ -25,6 +25,7 @@ class Truth:
 
     language: pd.DataFrame = field(default_factory=pd.DataFrame)
     employment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    employment_eligible: pd.DataFrame = field(default_factory=pd.DataFrame)  # reached or not
     referral: pd.DataFrame = field(default_factory=pd.DataFrame)
     belonging: pd.DataFrame = field(default_factory=pd.DataFrame)
 

@@ -50,6 +50,17 @@ def planted_summary(population: Population, params: Params) -> dict:
             ),
             "by_gender": _groups(employment, "gender"),
             "employed_matching_training_by_gender": _groups(employment, "gender", "p_matching"),
+            # The rate the non-response-adjusted measure should recover: every client whose
+            # follow-up window has opened, reached or not; `by_gender` above is only those reached.
+            "eligible": _groups(truth.employment_eligible, None)["all"],
+            "response_probability": {
+                "base": params.employment_followup_share,
+                "gender_factor": dict(params.employment_followup_response_gender),
+                "refugee_factor": params.employment_followup_response_refugee,
+                "mean_among_eligible": round(float(truth.employment_eligible["p_response"].mean()), 6)
+                if len(truth.employment_eligible)
+                else None,
+            },
         },
         "referral_completion_90d": {
             "definition": (

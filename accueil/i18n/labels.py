@@ -117,6 +117,17 @@ LABELS: dict[str, dict[str, str]] = {
     "common.interval": {"en": "95% interval", "fr": "Intervalle à 95 %"},
     "common.numerator": {"en": "Numerator", "fr": "Numérateur"},
     "common.denominator": {"en": "Denominator", "fr": "Dénominateur"},
+    "common.eligible": {"en": "Eligible", "fr": "Admissibles"},
+    "common.coverage": {"en": "Coverage", "fr": "Couverture"},
+    "common.few_covered": {"en": "covers few of its clients", "fr": "couvre peu de ses clients"},
+    "common.coverage_legend": {
+        "en": "Coverage: the share of the clients (or referrals) a rate could speak for that it counts"
+        " (denominator ÷ eligible, docs/measures.md). Under {share} it covers few of its clients: those"
+        " it leaves out may differ from those it counts.",
+        "fr": "Couverture : la part des clients (ou aiguillages) dont un taux pourrait parler qu'il compte"
+        " (dénominateur ÷ admissibles, docs/measures.md). Sous {share}, il couvre peu de ses clients : ceux"
+        " qu'il laisse de côté peuvent différer de ceux qu'il compte.",
+    },
     "common.median_days": {"en": "Median (days)", "fr": "Médiane (jours)"},
     "common.clients": {"en": "Clients", "fr": "Clients"},
     "common.suppressed": {"en": "Suppressed", "fr": "Confidentiel"},

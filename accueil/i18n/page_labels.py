@@ -214,10 +214,52 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "journeys.to": {"en": "Receiving agency", "fr": "Organisme destinataire"},
     "journeys.referrals": {"en": "Referrals", "fr": "Aiguillages"},
     "journeys.completed": {"en": "Completed within 90 days", "fr": "Suivis d'un service dans les 90 jours"},
-    "journeys.completion": {"en": "Referral completion by agency", "fr": "Suivi des aiguillages par organisme"},
+    "journeys.completion": {
+        "en": "Referral completion by agency: referrals to partners",
+        "fr": "Suivi des aiguillages par organisme : aiguillages vers des partenaires",
+    },
     "journeys.completion_chart": {
-        "en": "Referrals completed within 90 days, {period}: rate and 95% interval by referring agency (%)",
-        "fr": "Aiguillages suivis dans les 90 jours, {period} : taux et intervalle à 95 % par organisme (%)",
+        "en": "Referrals to partners completed within 90 days, {period}: rate and 95% interval by referring agency (%)",
+        "fr": "Aiguillages vers des partenaires suivis dans les 90 jours, {period} : taux et intervalle à 95 %"
+        " par organisme (%)",
+    },
+    "funders.who_we_hear": {"en": "Who we hear from", "fr": "Qui nous entendons"},
+    "funders.who_we_hear_intro": {
+        "en": "Rates that need a follow-up speak only for the clients reached. Here, by group, are the clients"
+        " each counts (covered) and those it could speak for but does not (not covered), region-wide over the"
+        " whole period: a gap in shares says the people reached differ from the rest.",
+        "fr": "Les taux qui exigent un suivi ne parlent que des clients joints. Voici, par groupe, les clients que"
+        " chacun compte (couverts) et ceux dont il pourrait parler mais qu'il ne compte pas (non couverts), pour"
+        " la région sur toute la période : un écart de parts dit que les personnes jointes diffèrent des autres.",
+    },
+    "funders.covered": {"en": "Covered", "fr": "Couverts"},
+    "funders.not_covered": {"en": "Not covered", "fr": "Non couverts"},
+    "funders.covered_share": {"en": "Share of the covered", "fr": "Part des couverts"},
+    "funders.not_covered_share": {"en": "Share of the not covered", "fr": "Part des non couverts"},
+    "funders.share_gap": {"en": "Gap (points)", "fr": "Écart (points)"},
+    "funders.adjusted": {
+        "en": "Adjusted for non-response (weighted within groups of gender, immigration category, official"
+        " language, age band and community size): {rate}, 95% interval {interval}, beside the plain rate of"
+        " {plain} for the clients reached.",
+        "fr": "Corrigé de la non-réponse (pondéré dans des groupes de genre, catégorie d'immigration, langue"
+        " officielle, tranche d'âge et taille de collectivité) : {rate}, intervalle à 95 % {interval}, à côté du"
+        " taux simple de {plain} pour les clients joints.",
+    },
+    "journeys.internal_completion": {
+        "en": "Referrals within the agency",
+        "fr": "Aiguillages au sein de l'organisme",
+    },
+    "journeys.internal_intro": {
+        "en": "Referrals an agency made to its own services are counted apart: they are real referrals, but"
+        " not between partners, so they are not part of the no-wrong-door rate above.",
+        "fr": "Les aiguillages qu'un organisme fait vers ses propres services sont comptés à part : ce sont de"
+        " vrais aiguillages, mais pas entre partenaires, et ils n'entrent donc pas dans le taux « aucune"
+        " mauvaise porte » ci-dessus.",
+    },
+    "journeys.internal_completion_chart": {
+        "en": "Referrals within the agency completed within 90 days, {period}: rate and 95% interval by agency (%)",
+        "fr": "Aiguillages au sein de l'organisme suivis dans les 90 jours, {period} : taux et intervalle à 95 %"
+        " par organisme (%)",
     },
     "journeys.waiting": {"en": "From arrival to first service", "fr": "De l'arrivée au premier service"},
     "journeys.waiting_chart": {

@@ -6,7 +6,21 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
-from shared import Col, agency_label, fetch, lang, md, outcome_name, periods, quarter, select, show_table, tr, viewer
+from shared import (
+    Col,
+    agency_label,
+    coverage_cols,
+    fetch,
+    lang,
+    md,
+    outcome_name,
+    periods,
+    quarter,
+    select,
+    show_table,
+    tr,
+    viewer,
+)
 
 from accueil import access, i18n
 from accueil.access import submissions
@@ -252,6 +266,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.rate", "percent"),
         Col(("ci_low", "ci_high"), "common.interval", "interval"),
+        *coverage_cols(),
     ],
     key=f"outcomes_{agency}",
 )

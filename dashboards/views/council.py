@@ -5,9 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from shared import Col, fetch, has_table, lang, legend, md, select, show_table, tr
+from shared import Col, coverage_cols, fetch, has_table, lang, legend, md, select, show_table, tr
 
-from accueil import i18n
+from accueil import i18n, outcomes
 
 st.title(tr("page.council"))
 st.write(tr("council.intro"))
@@ -132,14 +132,17 @@ if codes:
                 alt.Chart(rule).mark_rule(strokeDash=dash, color="gray").encode(y="y:Q", tooltip=["what:N", "y:Q"])
             )
     st.altair_chart(alt.layer(*layers).properties(title=title), width="stretch")
-    show_table(
-        series.assign(when=series["period"]),
-        [
-            Col("period", "council.period_axis"),
-            Col("value", "council.value", "number1"),
-            Col("ci_low", "council.ci_low", "number1"),
-            Col("ci_high", "council.ci_high", "number1"),
-            Col("denominator", "common.denominator", "int"),
-        ],
-        key=f"indicator_trend_{chosen}_{geography}",
-    )
+    columns = [
+        Col("period", "council.period_axis"),
+        Col("value", "council.value", "number1"),
+        Col("ci_low", "council.ci_low", "number1"),
+        Col("ci_high", "council.ci_high", "number1"),
+        Col("denominator", "common.denominator", "int"),
+    ]
+    measure = series["warehouse_measure"].dropna().iloc[0] if series["warehouse_measure"].notna().any() else None
+    if measure in outcomes.codes():  # an outcome rate: who it covers, from the same region-wide cells
+        cover = fetch("outcomes.trend", agency="ALL")
+        cover = cover.loc[cover["outcome"] == measure, ["period", "coverage_suppressed", "eligible", "coverage"]]
+        series = series.merge(cover, on="period", how="left")
+        columns += coverage_cols()
+    show_table(series.assign(when=series["period"]), columns, key=f"indicator_trend_{chosen}_{geography}")

@@ -8,6 +8,7 @@ from shared import (
     Col,
     agency_label,
     code,
+    coverage_cols,
     download,
     fetch,
     interval_chart,
@@ -27,6 +28,11 @@ from accueil import i18n, outcomes
 # (seeds/outcome_catalogue.csv; marts.fct_outcomes_vs_outputs carries their columns).
 HEADLINE = outcomes.headline()
 GBA_BREAKDOWNS = ("gender", "age_band", "immigration_category", "official_language", "target_group")
+# "Who we hear from" (marts.fct_followup_coverage): the outcomes that need a follow-up, and the groups
+EMPLOYMENT = outcomes.get("employment_at_followup").code
+ADJUSTED = outcomes.get("employment_at_followup_adjusted").code  # shown beside EMPLOYMENT, never instead
+FOLLOWUP_OUTCOMES = (EMPLOYMENT, outcomes.get("sense_of_belonging").code)
+HEARD_BREAKDOWNS = ("gender", "immigration_category", "official_language", "age_band", "community_size")
 
 st.title(tr("page.funders"))
 st.write(tr("funders.intro"))
@@ -147,8 +153,47 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.median_days" if days else "common.rate", rate_kind),
         Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+        *coverage_cols(),
     ],
     key=f"compare_{outcome}_{span}",
+)
+
+if outcome == EMPLOYMENT and span == "all" and region_rate is not None:
+    # published beside the plain rate, never instead of it (docs/measures.md)
+    adjusted = fetch("outcomes.agencies", outcome=ADJUSTED, period="all")
+    adjusted = adjusted.loc[(adjusted["agency_code"] == "ALL") & ~adjusted["suppressed"].astype(bool)]
+    if not adjusted.empty:
+        row, lg_ = adjusted.iloc[0], st.session_state.get("lang", "en")
+        st.caption(
+            tr(
+                "funders.adjusted",
+                rate=i18n.percent(float(row["rate"]), lg_),
+                interval=i18n.interval(row["ci_low"], row["ci_high"], lg_, "percent"),
+                plain=i18n.percent(region_rate, lg_),
+            )
+        )
+
+# --- who we hear from: those reached by a follow-up beside those not reached -------------------
+st.header(tr("funders.who_we_hear"))
+st.write(tr("funders.who_we_hear_intro"))
+left, right = st.columns(2)
+heard_outcome = select(left, tr("common.outcome"), FOLLOWUP_OUTCOMES, format_func=outcome_name, key="f_heard")
+heard_by = select(
+    right, tr("common.breakdown"), HEARD_BREAKDOWNS, format_func=lambda b: tr(f"breakdown.{b}"), key="f_heard_by"
+)
+heard = fetch("followup.coverage", outcome=heard_outcome, breakdown=heard_by)
+heard["group"] = [code(heard_by, v) for v in heard["breakdown_value"]]
+show_table(
+    heard,
+    [
+        Col("group", "common.group"),
+        Col("covered_clients", "funders.covered", "int"),
+        Col("not_covered_clients", "funders.not_covered", "int"),
+        Col("covered_share", "funders.covered_share", "percent"),
+        Col("not_covered_share", "funders.not_covered_share", "percent"),
+        Col("share_gap_points", "funders.share_gap", "number1"),
+    ],
+    key=f"heard_{heard_outcome}_{heard_by}",
 )
 
 # --- GBA+ -------------------------------------------------------------------------------------
@@ -175,6 +220,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.median_days" if days else "common.rate", rate_kind),
         Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+        *coverage_cols(),
     ],
     key=f"gba_{outcome}_{breakdown}_{span}",
 )
@@ -216,6 +262,7 @@ else:
             Col("denominator", "common.denominator", "int"),
             Col("rate", "common.median_days" if days else "common.rate", rate_kind),
             Col(("ci_low", "ci_high"), "common.interval", "interval_days" if days else "interval"),
+            *coverage_cols(),
         ],
         key=f"intersection_{outcome}_{span}",
     )
@@ -238,6 +285,7 @@ show_table(
         Col("denominator", "common.denominator", "int"),
         Col("rate", "common.rate", "percent"),
         Col(("ci_low", "ci_high"), "common.interval", "interval"),
+        *coverage_cols(),
     ],
     key=f"community_{span}",
 )

@@ -8,6 +8,7 @@ from shared import (
     Col,
     agency_label,
     code,
+    coverage_cols,
     download,
     fetch,
     interval_chart,
@@ -26,6 +27,7 @@ STREAMS = ("language_training", "employment", "community_connections")
 # The two outcomes of a client's journey, from the catalogue (seeds/outcome_catalogue.csv): a code
 # it does not hold fails here, when the page loads, instead of leaving its charts empty.
 COMPLETION = outcomes.get("referral_completion_90d").code
+INTERNAL = outcomes.get("internal_referral_completion_90d").code
 WAITING = outcomes.get("days_arrival_to_first_service").code
 
 st.title(tr("page.journeys"))
@@ -97,31 +99,38 @@ show_table(
     key=f"flows_{span}_{stream}",
 )
 
-# --- completion ---------------------------------------------------------------------------------
-st.header(tr("journeys.completion"))
-completion = fetch("outcomes.agencies", outcome=COMPLETION, period=span)
-completion["agency"] = completion["agency_code"].map(agency_label)
-region = completion.loc[completion["agency_code"] == "ALL"]
-region_rate = None if region.empty or bool(region["suppressed"].iloc[0]) else float(region["rate"].iloc[0])
-interval_chart(
-    completion.loc[completion["agency_code"] != "ALL"],
-    "agency",
-    tr("journeys.from"),
-    tr("journeys.completion_chart", period=quarter(span)),
-    reference=region_rate,
-    reference_label=tr("funders.region_line", value=i18n.percent(region_rate, lg)),
-)
-show_table(
-    completion,
-    [
-        Col("agency", "journeys.from"),
-        Col("numerator", "journeys.completed", "int"),
-        Col("denominator", "journeys.referrals", "int"),
-        Col("rate", "common.rate", "percent"),
-        Col(("ci_low", "ci_high"), "common.interval", "interval"),
-    ],
-    key=f"completion_{span}",
-)
+# --- completion: to partners ("no wrong door"), then within the agency ----------------------------
+for measure, heading, chart in (
+    (COMPLETION, "journeys.completion", "journeys.completion_chart"),
+    (INTERNAL, "journeys.internal_completion", "journeys.internal_completion_chart"),
+):
+    st.header(tr(heading))
+    if measure == INTERNAL:
+        st.write(tr("journeys.internal_intro"))
+    completion = fetch("outcomes.agencies", outcome=measure, period=span)
+    completion["agency"] = completion["agency_code"].map(agency_label)
+    region = completion.loc[completion["agency_code"] == "ALL"]
+    region_rate = None if region.empty or bool(region["suppressed"].iloc[0]) else float(region["rate"].iloc[0])
+    interval_chart(
+        completion.loc[completion["agency_code"] != "ALL"],
+        "agency",
+        tr("journeys.from"),
+        tr(chart, period=quarter(span)),
+        reference=region_rate,
+        reference_label=tr("funders.region_line", value=i18n.percent(region_rate, lg)),
+    )
+    show_table(
+        completion,
+        [
+            Col("agency", "journeys.from"),
+            Col("numerator", "journeys.completed", "int"),
+            Col("denominator", "journeys.referrals", "int"),
+            Col("rate", "common.rate", "percent"),
+            Col(("ci_low", "ci_high"), "common.interval", "interval"),
+            *coverage_cols(),
+        ],
+        key=f"{measure}_{span}",
+    )
 
 # --- from arrival to first service ----------------------------------------------------------------
 st.header(tr("journeys.waiting"))
@@ -138,6 +147,7 @@ show_table(
         Col("denominator", "common.clients", "int"),
         Col("rate", "common.median_days", "days"),
         Col(("ci_low", "ci_high"), "common.interval", "interval_days"),
+        *coverage_cols(),
     ],
     key=f"waiting_{span}",
 )

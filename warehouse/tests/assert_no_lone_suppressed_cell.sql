@@ -3,14 +3,22 @@
 -- fct_outcome_rates: the values of a partitioning breakdown with the breakdown 'all' cell;
 -- the gender x immigration category cells of one gender (or one category) with that
 -- gender's (category's) cell; the agencies of a breakdown value with the 'ALL' cell; the
--- quarters with the 'all' period.
+-- quarters with the 'all' period.  For the rates and, apart, for their coverage (eligible).
 {% set partitioning = ['gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
                        'gender_x_immigration_category'] %}
 with
 
+{# Both layers: the rates (suppressed) and their coverage (coverage_suppressed: eligible). #}
 rates as (
 
-    select * from {{ ref('fct_outcome_rates') }}
+    select layer || ':' || outcome as outcome, period, agency_code, breakdown, breakdown_value, suppressed
+    from (
+        select 'rate' as layer, outcome, period, agency_code, breakdown, breakdown_value, suppressed
+        from {{ ref('fct_outcome_rates') }}
+        union all
+        select 'coverage', outcome, period, agency_code, breakdown, breakdown_value, coverage_suppressed
+        from {{ ref('fct_outcome_rates') }}
+    )
 
 ),
 

@@ -36,12 +36,18 @@ participation as (
 
 ),
 
+{# `is_counted`: in the denominator; a unit the outcome could speak for but does not count
+   (int_outcome_not_covered) adds to `eligible` only.  Participation counts every client it
+   could speak for. #}
 units as (
 
-    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met
+    select true as rolls_up, outcome, unit_id, client_key, agency_code, period, is_met, true as is_counted
     from {{ ref('int_outcome_records') }}
     union all
-    select false as rolls_up, * from participation
+    select true, outcome, unit_id, client_key, agency_code, period, false, false
+    from {{ ref('int_outcome_not_covered') }}
+    union all
+    select false as rolls_up, *, true from participation
 
 ),
 
@@ -50,7 +56,7 @@ expanded_units as ({{ expand_breakdowns('units') }}),
 unit_cells as (
 
     select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
-        count_if(is_met) as numerator, count(*) as denominator
+        count_if(is_met) as numerator, count_if(is_counted) as denominator, count(*) as eligible
     from expanded_units
     group by all
 
@@ -67,7 +73,8 @@ proportions as (
     from (
         {% for period, agency in groupings %}
         select outcome, {{ period }} as period, {{ agency }} as agency_code, breakdown, breakdown_value,
-            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator
+            sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator,
+            sum(eligible)::bigint as eligible
         from unit_cells
         where rolls_up
         group by all
@@ -75,6 +82,9 @@ proportions as (
         {% endfor %}
         select * exclude (rolls_up) from unit_cells where not rolls_up
     )
+    {# A cell exists where the outcome counts someone: a quarter or agency whose eligible units
+       are all uncovered has no rate, and its eligible units still count in the totals. #}
+    where denominator > 0
 
 ),
 
@@ -106,6 +116,7 @@ medians as (
         breakdown_value,
         cast(null as bigint) as numerator,
         count(*) as denominator,
+        count(*) as eligible,
         'days' as unit,
         median(days) as median,
         {# Distribution-free 95% interval of the median: the order statistics whose ranks come
@@ -140,10 +151,49 @@ intervals as (
             -- clamped: at 0/n or n/n the formula lands a rounding error outside [0, 1]
             else greatest(0, {{ wilson_low('numerator', 'denominator', z) }}) end::double as ci_low,
         case when unit = 'days' then median_high
-            else least(1, {{ wilson_high('numerator', 'denominator', z) }}) end::double as ci_high
+            else least(1, {{ wilson_high('numerator', 'denominator', z) }}) end::double as ci_high,
+        denominator / eligible as coverage
     from cells
+
+),
+
+{# employment_at_followup_adjusted: one region-wide cell over the whole period.  Each client
+   reached weighs eligible / respondents of its weighting cell (int_employment_weighting_cells);
+   the rate is the weighted share employed, and its interval Wilson's at Kish's effective sample
+   size (sum of weights)^2 / (sum of squared weights), so that unequal weights widen it.  No
+   numerator: the rate is not a count over the denominator. #}
+adjusted as (
+
+    select
+        'employment_at_followup_adjusted' as outcome,
+        'all' as period,
+        'ALL' as agency_code,
+        'all' as breakdown,
+        'all' as breakdown_value,
+        'proportion' as unit,
+        cast(null as bigint) as numerator,
+        sum(respondents)::bigint as denominator,
+        sum(eligible)::bigint as eligible,
+        {# sums of doubles in a fixed order: a parallel sum differs in its last bit from build to
+           build, and an incremental build must equal a full one #}
+        list_sum(list(eligible * employed / respondents order by level, cell) filter (where respondents > 0))
+            / sum(eligible) filter (where respondents > 0) as rate,
+        pow(sum(eligible) filter (where respondents > 0), 2)
+            / list_sum(list(eligible * eligible / respondents order by level, cell) filter (where respondents > 0))
+            as effective_n
+    from {{ ref('int_employment_weighting_cells') }}
+    having sum(respondents) > 0
 
 )
 
-select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high
+select outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate, ci_low, ci_high,
+    eligible, coverage
 from intervals
+union all
+select
+    outcome, period, agency_code, breakdown, breakdown_value, unit, numerator, denominator, rate::double,
+    greatest(0, {{ wilson_low('rate * effective_n', 'effective_n', z) }})::double,
+    least(1, {{ wilson_high('rate * effective_n', 'effective_n', z) }})::double,
+    eligible,
+    denominator / eligible
+from adjusted

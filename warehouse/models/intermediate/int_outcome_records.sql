@@ -156,8 +156,10 @@ belonging as (
 
 referral as (
 
+    {# "No wrong door" is about partners: a referral an agency makes to itself is counted apart. #}
     select
-        'referral_completion_90d' as outcome,
+        case when is_same_agency then 'internal_referral_completion_90d' else 'referral_completion_90d' end
+            as outcome,
         referring_agency_code || '|' || reported_quarter || '|' || record_id as unit_id,
         client_key,
         referring_agency_code as agency_code,

@@ -94,6 +94,32 @@ controlled as (
 
 ),
 
+{# Coverage (denominator / eligible) is published where the rate is and its own counts pass
+   the same rules: eligible read as a population and the denominator as its part, so those
+   not covered (eligible - denominator) are 0 or at least the threshold.  Complementary
+   suppression then runs again over the same groups, by eligible, so that no suppressed
+   eligible can be recovered from a total (the rate's own pattern is already closed). #}
+coverage_cells as (
+
+    select
+        * replace (coalesce(
+            suppressed or {{ primary_suppression('eligible', 'denominator') }}, true
+        ) as suppressed),
+        suppressed as rate_suppressed
+    from controlled
+
+),
+
+coverage_controlled as (
+
+    {{ complementary_suppression(
+        'coverage_cells', 'memberships', ['values', 'margins', 'tables', 'agencies', 'periods'],
+        order_by='eligible, is_total, breakdown_value, agency_code, period',
+        rounds=var('suppression_rounds', 8),
+        tables='tables', table_families=['tables'], cost='c.eligible') }}
+
+),
+
 final as (
 
     select
@@ -103,13 +129,16 @@ final as (
         breakdown,
         breakdown_value,
         unit,
-        suppressed,
-        cast(case when not suppressed then numerator end as bigint) as numerator,
-        cast(case when not suppressed then denominator end as bigint) as denominator,
-        cast(case when not suppressed then rate end as double) as rate,
-        cast(case when not suppressed then ci_low end as double) as ci_low,
-        cast(case when not suppressed then ci_high end as double) as ci_high
-    from controlled
+        rate_suppressed as suppressed,
+        cast(case when not rate_suppressed then numerator end as bigint) as numerator,
+        cast(case when not rate_suppressed then denominator end as bigint) as denominator,
+        cast(case when not rate_suppressed then rate end as double) as rate,
+        cast(case when not rate_suppressed then ci_low end as double) as ci_low,
+        cast(case when not rate_suppressed then ci_high end as double) as ci_high,
+        suppressed as coverage_suppressed,
+        cast(case when not suppressed then eligible end as bigint) as eligible,
+        cast(case when not suppressed then coverage end as double) as coverage
+    from coverage_controlled
 
 )
 
