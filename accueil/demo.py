@@ -147,6 +147,8 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
     for outcome, numerator, denominator, rate, low, high, unit in rows:
         if unit == "days":
             click.echo(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
+        elif numerator is None:  # a weighted rate (the non-response-adjusted one) counts no clients
+            click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), weighted, {denominator:,} reached")
         else:
             click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
     demo_summary()
