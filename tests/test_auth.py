@@ -50,10 +50,12 @@ def snapshot():
             create schema marts; create schema raw; create schema staging; create schema intermediate;
             create table marts.fct_outcome_rates as
                 select * from (values
-                    ('language_gain_any', '2025Q1', 'A01', 'all', 'all', 'rate', false, 12, 30, 0.4, 0.25, 0.57),
-                    ('language_gain_any', '2025Q1', 'B02', 'all', 'all', 'rate', true, null, null, null, null, null))
+                    ('language_gain_any', '2025Q1', 'A01', 'all', 'all', 'rate', false, 12, 30, 0.4, 0.25, 0.57,
+                     false, 40, 0.75),
+                    ('language_gain_any', '2025Q1', 'B02', 'all', 'all', 'rate', true, null, null, null, null, null,
+                     true, null, null))
                 t(outcome, period, agency_code, breakdown, breakdown_value, unit, suppressed, numerator, denominator,
-                  rate, ci_low, ci_high);
+                  rate, ci_low, ci_high, coverage_suppressed, eligible, coverage);
             create table marts.dim_client as select '{CLIENT_MARKER}' as client_key, 'woman' as gender_code;
             create table marts.undescribed as select '{HIDDEN_MARKER}' as note;
             create table raw.client_profile as select '{CLIENT_MARKER}' as client_key, '{RAW_MARKER}' as note;

@@ -38,6 +38,12 @@ def _domains(path: str) -> dict[str, list[str]]:
             "breakdown": column("select distinct breakdown from marts.fct_outcome_rates order by 1"),
             # The snapshot holds the marts only: the streams the referral flows are published for ('all' among them).
             "stream": column("select distinct stream_code from marts.fct_referral_flows order by 1"),
+            # The directory's search: a language of service, or any ('' as the page sends it), near a
+            # residence FSA of the region.
+            "language": ["", "french", "english"],
+            "near": column(
+                "select distinct group_code from marts.fct_access_by_fsa where breakdown = 'fsa' order by 1"
+            ),
         }
 
 
