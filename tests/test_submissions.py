@@ -22,7 +22,7 @@ from accueil.auth import users
 from accueil.cli import cli
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
-from tests.test_dashboards import PASSWORD, add_users, choose, open_page, table
+from tests.test_dashboards import PASSWORD, choose, open_page, table, writable_home  # noqa: F401 (a fixture)
 from tests.workbooks import read_rows
 
 ADMIN = Viewer("root", "admin")
@@ -169,17 +169,10 @@ def test_tracked_quarters_include_the_awaited_one_and_every_one_sent(home):
 
 
 @pytest.fixture
-def page_home(sample_warehouse, tmp_path, monkeypatch) -> Path:
-    """The sample region's snapshot and a copy of its register and agency reference (as
-    tests/test_dashboards.py's writable_home): enough to upload and read the pages."""
-    source, target = sample_warehouse[0], tmp_path / "page-home"
-    shutil.copytree(source / "published", target / "published")
-    shutil.copy2(source / "control.sqlite", target / "control.sqlite")
-    with sqlite3.connect(target / "control.sqlite") as con:
-        (reference,) = con.execute("select max(upload_id) from uploads where kind = 'agencies'").fetchone()
-    shutil.copytree(source / "accepted" / str(reference), target / "accepted" / str(reference))
-    monkeypatch.setenv("ACCUEIL_HOME", str(target))
-    add_users(target)
+def page_home(writable_home) -> Path:  # noqa: F811 (the fixture imported above)
+    """The sample region's snapshot and a copy of its register and agency reference
+    (tests/test_dashboards.py's writable_home): enough to upload and read the pages."""
+    target = writable_home
     # AG001's clerk under a name of its own: the access layer audits a view of client-level data once
     # per viewer and snapshot in a process, and tests/test_dashboards_roles.py counts ana's.
     with control.connect() as con:
