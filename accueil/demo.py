@@ -139,20 +139,27 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
             ).fetchone()[0]
             click.echo(f"  {label:<22} {count:>8,}")
     with connect() as con:
-        rows = con.execute(
-            "select outcome, numerator, denominator, rate, ci_low, ci_high, unit from marts.fct_outcome_rates "
-            "where period = 'all' and agency_code = 'ALL' and breakdown = 'all' and not suppressed order by outcome"
-        ).fetchall()
-    click.echo("Outcomes, all agencies and quarters (95% interval):")
-    for outcome, numerator, denominator, rate, low, high, unit in rows:
-        if unit == "days":
-            click.echo(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
-        elif numerator is None:  # a weighted rate (the non-response-adjusted one) counts no clients
-            click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), weighted, {denominator:,} reached")
-        else:
-            click.echo(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
+        for line in outcome_lines(con):
+            click.echo(line)
     demo_summary()
     click.echo(
         f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register; "
         "`accueil sql` queries the snapshot."
     )
+
+
+def outcome_lines(con) -> list[str]:
+    """The region's outcomes over every quarter, one line each, as the demo prints them."""
+    rows = con.execute(
+        "select outcome, numerator, denominator, rate, ci_low, ci_high, unit from marts.fct_outcome_rates "
+        "where period = 'all' and agency_code = 'ALL' and breakdown = 'all' and not suppressed order by outcome"
+    ).fetchall()
+    lines = ["Outcomes, all agencies and quarters (95% interval):"]
+    for outcome, numerator, denominator, rate, low, high, unit in rows:
+        if unit == "days":
+            lines.append(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
+        elif numerator is None:  # a weighted rate (the non-response-adjusted one) counts no clients
+            lines.append(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), weighted, {denominator:,} reached")
+        else:
+            lines.append(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
+    return lines

@@ -269,3 +269,27 @@ def test_who_we_hear_from_matches_the_recomputation_and_shows_the_planted_respon
     woman = employment.loc[("gender", "woman")]
     assert woman["covered_share"] == woman["covered_clients"] / totals["covered_clients"]
     assert woman["share_gap_points"] < -5, woman  # planted: women are reached less often
+
+
+def test_the_demo_prints_every_region_outcome_with_the_recomputed_figures(sample_warehouse, reference):
+    """`accueil demo`'s summary: a line for each outcome the region publishes, with the counts of
+    the independent recomputation (a weighted rate, which counts no clients, says so)."""
+    from accueil.demo import outcome_lines
+
+    home, _, _ = sample_warehouse
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        lines = outcome_lines(con)
+    region = reference[
+        (reference["period"] == "all") & (reference["agency_code"] == "ALL") & (reference["breakdown"] == "all")
+    ]
+    region = region[~region["suppressed"]].set_index("outcome")
+    assert len(lines) == 1 + len(region) > 10
+    shown = {line.split()[0]: line for line in lines[1:]}
+    assert set(shown) == set(region.index)
+    for outcome, row in region.iterrows():
+        if row["unit"] == "days":
+            assert f"{int(row['denominator']):,} clients" in shown[outcome]
+        elif pd.isna(row["numerator"]):
+            assert f"weighted, {int(row['denominator']):,} reached" in shown[outcome]
+        else:
+            assert f"{int(row['numerator']):,} of {int(row['denominator']):,}" in shown[outcome]
