@@ -12,6 +12,16 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+# The service streams of the Programs and Site services sheets: label as written -> stream code.
+STREAMS = {
+    "Needs assessment and referrals": "needs_assessment",
+    "Information and orientation": "information_orientation",
+    "Employment-related services": "employment",
+    "Community connections": "community_connections",
+    "Language training": "language_training",
+    "Language assessment": "language_assessment",
+}
+
 
 def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     """Sheet name -> data frame with the machine names (row 2) as columns, data from row 4."""

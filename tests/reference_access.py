@@ -12,19 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.raw_extracts import read_region, read_workbook
+from tests.raw_extracts import STREAMS, read_region, read_workbook
 from tests.reference_measures import LANGUAGE, quarter_of, services
 
 ROOT = Path(__file__).resolve().parents[1]
 EARTH_KM = 6371.0088
-STREAMS = {
-    "Needs assessment and referrals": "needs_assessment",
-    "Information and orientation": "information_orientation",
-    "Employment-related services": "employment",
-    "Community connections": "community_connections",
-    "Language training": "language_training",
-    "Language assessment": "language_assessment",
-}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.raw_extracts import read_region, read_workbook
+from tests.raw_extracts import STREAMS, read_region, read_workbook
 
 ALL = "ALL"
 UNASSIGNED = "UNASSIGNED"
@@ -44,14 +44,6 @@ SERVICE_SHEETS = {
     "LT Client Enrol": ("language_training", ["first_class_dt"]),
     "LT Client Exit": ("language_training", ["exit_course_dt"]),
     "Language Assessment": ("language_assessment", ["assessment_dt"]),
-}
-STREAMS = {
-    "Needs assessment and referrals": "needs_assessment",
-    "Information and orientation": "information_orientation",
-    "Employment-related services": "employment",
-    "Community connections": "community_connections",
-    "Language training": "language_training",
-    "Language assessment": "language_assessment",
 }
 # sheet -> (hours column, minutes column, output column)
 DURATIONS = {

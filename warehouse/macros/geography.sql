@@ -15,3 +15,18 @@
     )))
     end
 {%- endmacro %}
+
+
+{#-
+    Where a site is: its own coordinates when the agency gave them, else its FSA's centroid
+    (`location_source` says which; null when neither is known).  `site` and `fsa` are the
+    aliases of a stg_sites row and of its left-joined fsa_centroids row.
+-#}
+{% macro site_location(site, fsa) -%}
+    coalesce({{ site }}.latitude, {{ fsa }}.latitude) as latitude,
+    coalesce({{ site }}.longitude, {{ fsa }}.longitude) as longitude,
+    case
+        when {{ site }}.latitude is not null then 'site'
+        when {{ fsa }}.fsa is not null then 'fsa_centroid'
+    end as location_source
+{%- endmacro %}

@@ -9,12 +9,7 @@ sites as (
         s.site_code,
         s.agency_code,
         s.site_fsa,
-        coalesce(s.latitude, fsa.latitude) as latitude,
-        coalesce(s.longitude, fsa.longitude) as longitude,
-        case
-            when s.latitude is not null then 'site'
-            when fsa.fsa is not null then 'fsa_centroid'
-        end as location_source
+        {{ site_location('s', 'fsa') }}
     from {{ ref('stg_sites') }} as s
     left join {{ ref('fsa_centroids') }} as fsa on fsa.fsa = s.site_fsa
 

@@ -42,12 +42,7 @@ select
     s.site_fsa,
     fsa.place_name,
     s.community_size_code,
-    coalesce(s.latitude, fsa.latitude) as latitude,
-    coalesce(s.longitude, fsa.longitude) as longitude,
-    case
-        when s.latitude is not null then 'site'
-        when fsa.fsa is not null then 'fsa_centroid'
-    end as location_source,
+    {{ site_location('s', 'fsa') }},
     s.is_remote,
     o.streams_offered,
     g.languages_served,
