@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -60,19 +61,36 @@ def cheap_hashes(monkeypatch):
     passwords._decoy_hash.cache_clear()
 
 
+def _generated_once(tmp_path_factory, worker_id: str, name: str, options: dict) -> Path:
+    """A region generated once for the whole run, not once per xdist worker: the workers share
+    the parent of their own temporary folders, and the first to come generates under a lock
+    while the other waits.  Tests only read a region (they copy a file before changing it)."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent
+    out = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / f"{name}.done"  # beside it: tests list the region's own files
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            generate(GenerateOptions(out=out, **options))
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
-def sample_region(tmp_path_factory) -> tuple[Path, dict]:
+def sample_region(tmp_path_factory, worker_id) -> tuple[Path, dict]:
     """The default sample region (12 agencies, 8 quarters, 20,000 clients), generated once."""
-    out = tmp_path_factory.mktemp("sample-region")
-    generate(GenerateOptions(out=out))
+    out = _generated_once(tmp_path_factory, worker_id, "sample-region", {})
     return out, json.loads((out / "truth.json").read_text())
 
 
 @pytest.fixture(scope="session")
-def small_region(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("small-region")
-    generate(GenerateOptions(out=out, agencies=3, quarters=2, clients=600, seed=7))
-    return out
+def small_region(tmp_path_factory, worker_id) -> Path:
+    return _generated_once(
+        tmp_path_factory, worker_id, "small-region", {"agencies": 3, "quarters": 2, "clients": 600, "seed": 7}
+    )
 
 
 def pytest_report_header(config):
