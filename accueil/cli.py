@@ -16,6 +16,7 @@ import click
 from accueil import config
 from accueil.access.commands import audit_group
 from accueil.access.directory import directory_command
+from accueil.access.followup_commands import followups
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.bench.commands import bench
@@ -126,6 +127,7 @@ for command in (
     demo,
     directory_command,
     docs,
+    followups,
     generate,
     indicators,
     keygen,
