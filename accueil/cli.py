@@ -27,6 +27,7 @@ from accueil.ingest.commands import agencies, upload, uploads_group
 from accueil.ingest.submission_commands import submissions
 from accueil.ops.commands import backup, restore
 from accueil.outcomes.commands import docs_outcomes
+from accueil.quarterly.commands import report
 from accueil.service.commands import serve
 from accueil.service.commands import status as status_command
 from accueil.service.dashboard_command import dashboard
@@ -131,6 +132,7 @@ for command in (
     generate,
     indicators,
     keygen,
+    report,
     restore,
     serve,
     sql,

@@ -89,6 +89,26 @@ create table if not exists partnership_settings (
     set_by  text not null,
     set_at  text not null
 );
+-- The quarterly report (accueil.quarterly): each agency's note on its own section, newest
+-- first (an empty note takes it back), and each draft and approval with the snapshot and the
+-- notes it covered; an approval holds only while both are still the current ones.
+create table if not exists report_notes (
+    note_id     integer primary key autoincrement,
+    quarter     text not null,
+    agency_cd   text not null,
+    note        text not null,
+    written_by  text not null,
+    written_at  text not null
+);
+create table if not exists report_reviews (
+    review_id     integer primary key autoincrement,
+    quarter       text not null,
+    action        text not null check (action in ('drafted', 'approved')),
+    snapshot_key  text not null,
+    last_note_id  integer not null,
+    actor         text not null,
+    at            text not null
+);
 create table if not exists builds (
     build_id    integer primary key autoincrement,
     origin      text not null,

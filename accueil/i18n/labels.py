@@ -10,6 +10,7 @@ from accueil.i18n.codes import BREAKDOWNS, OUTCOMES, PUBLICATION_STATES, STATUSE
 from accueil.i18n.followup_labels import FOLLOWUP_LABELS
 from accueil.i18n.map_labels import MAP_LABELS
 from accueil.i18n.page_labels import PAGE_LABELS
+from accueil.i18n.quarterly_labels import QUARTERLY_LABELS
 from accueil.i18n.submission_labels import SUBMISSION_LABELS
 
 LANGUAGES = ("en", "fr")
@@ -156,6 +157,7 @@ LABELS: dict[str, dict[str, str]] = {
     **PAGE_LABELS,
     **SUBMISSION_LABELS,
     **FOLLOWUP_LABELS,
+    **QUARTERLY_LABELS,
     **MAP_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),
