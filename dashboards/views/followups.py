@@ -16,9 +16,10 @@ me = viewer()
 
 days, set_by_admin = followups.open_days()
 how = tr("followups.days_set" if set_by_admin else "followups.days_default")
-st.markdown(md(tr("followups.rule_referral", days=i18n.number(days, lg), how=how)))
-st.markdown(md(tr("followups.rule_followup")))
-st.caption(md(tr("followups.days_how")))
+# Our own labels, with a number we formatted: Markdown as written (the command shown as code).
+st.markdown(tr("followups.rule_referral", days=i18n.number(days, lg), how=how))
+st.markdown(tr("followups.rule_followup"))
+st.caption(tr("followups.days_how"))
 
 counts = fetch("open_items.counts")
 if not counts.empty:
