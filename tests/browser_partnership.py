@@ -1,8 +1,10 @@
 """Issue 24 in the browser: a partnership's operations walked through as each role.
 
-Called by tests/test_dashboards_browser.py on its running service, after an agency's upload was
-published, so that it costs no service and no warehouse of its own.  Tables are drawn on a canvas:
-what they hold is read from the CSV each one hands out, as a person would download it.
+Called by tests/test_dashboards_browser.py on its running service, before any upload changes its
+copy of the sample, so that it costs no service and no warehouse of its own: what the pages must
+show is read from the session's sample warehouse (`home`), which the service does not hold.
+Tables are drawn on a canvas: what they hold is read from the CSV each one hands out, as a person
+would download it.
 """
 
 from __future__ import annotations
