@@ -57,4 +57,8 @@ FOLLOWUP_LABELS: dict[str, dict[str, str]] = {
     "followups.first_employment": {"en": "First employment service", "fr": "Premier service d'emploi"},
     "followups.due_date": {"en": "Follow-up due", "fr": "Suivi attendu le"},
     "followups.days_overdue": {"en": "Days overdue", "fr": "Jours de retard"},
+    "followups.not_published": {
+        "en": "The agencies' lists are not published yet: they come with the next build.",
+        "fr": "Les listes des organismes ne sont pas encore publiées : elles viendront avec la prochaine construction.",
+    },
 }

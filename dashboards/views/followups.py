@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from shared import Col, agency_label, code, fetch, lang, md, select, show_table, tr, viewer
 
-from accueil import i18n
+from accueil import access, i18n
 from accueil.access import followups
 
 st.title(tr("page.followups"))
@@ -53,11 +53,19 @@ if me.role in ("agency", "admin"):
         agency = me.agency
         st.subheader(md(agency_label(agency)))
     else:
+        # The agency the admin chose on the agency page (or a link's ?agency=), kept between the two pages.
         agencies = list(fetch("catalog.agencies")["agency_code"])
-        agency = select(st, tr("followups.pick"), agencies, format_func=agency_label, key="f_agency")
+        requested = st.query_params.get("agency")
+        if requested in agencies and "a_agency" not in st.session_state:
+            st.session_state["a_agency"] = requested
+        agency = select(st, tr("followups.pick"), agencies, format_func=agency_label, key="a_agency")
     st.caption(tr("followups.lists_note"))
 
-    referrals = followups.agency_list(me, "referrals", agency)
+    try:
+        referrals = followups.agency_list(me, "referrals", agency)
+    except access.NotPublished:  # a home whose agencies' rows were not written yet: the next build writes them
+        st.info(tr("followups.not_published"))
+        st.stop()
     referrals["to_label"] = [agency_label(c) for c in referrals["receiving_agency_code"]]
     referrals["stream_label"] = [code("service_stream", s) if s else "" for s in referrals["referral_stream_code"]]
     st.subheader(tr("followups.open_referrals"))
