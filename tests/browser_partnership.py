@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -32,6 +33,7 @@ def partnership_as_every_role(browser, url: str, home: Path) -> None:
 
     from tests.test_dashboards_browser import _go, _settle, _sign_in
 
+    started = time.monotonic()
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         listed = con.execute(
             "select l.record_id, exists (select 1 from raw.client_profile p where p.client_key = l.client_key"
@@ -93,3 +95,5 @@ def partnership_as_every_role(browser, url: str, home: Path) -> None:
     sections = set(re.findall(r'<section id="agency:(AG\d+)"', report))
     assert sections == {"AG002", "AG005"}
     hal.context.close()
+    # What the walk adds to the browser test (the issue asks for about a minute): shown with -rP.
+    print(f"issue 24 walk: {time.monotonic() - started:.1f} s")
