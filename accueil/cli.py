@@ -16,6 +16,7 @@ import click
 from accueil import config
 from accueil.access.commands import audit_group
 from accueil.access.directory import directory_command
+from accueil.access.followup_commands import followups
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.bench.commands import bench
@@ -26,6 +27,7 @@ from accueil.ingest.commands import agencies, upload, uploads_group
 from accueil.ingest.submission_commands import submissions
 from accueil.ops.commands import backup, restore
 from accueil.outcomes.commands import docs_outcomes
+from accueil.quarterly.commands import report
 from accueil.service.commands import serve
 from accueil.service.commands import status as status_command
 from accueil.service.dashboard_command import dashboard
@@ -126,9 +128,11 @@ for command in (
     demo,
     directory_command,
     docs,
+    followups,
     generate,
     indicators,
     keygen,
+    report,
     restore,
     serve,
     sql,

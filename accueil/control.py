@@ -81,6 +81,34 @@ create table if not exists submission_due_dates (
     set_by      text not null,
     set_at      text not null
 );
+-- Numbers the partnership chooses (such as the days after which a referral is open), each with
+-- who set it; a name with no row has its default (accueil.access.followups).
+create table if not exists partnership_settings (
+    name    text primary key,
+    value   text not null,
+    set_by  text not null,
+    set_at  text not null
+);
+-- The quarterly report (accueil.quarterly): each agency's note on its own section, newest
+-- first (an empty note takes it back), and each draft and approval with the snapshot and the
+-- notes it covered; an approval holds only while both are still the current ones.
+create table if not exists report_notes (
+    note_id     integer primary key autoincrement,
+    quarter     text not null,
+    agency_cd   text not null,
+    note        text not null,
+    written_by  text not null,
+    written_at  text not null
+);
+create table if not exists report_reviews (
+    review_id     integer primary key autoincrement,
+    quarter       text not null,
+    action        text not null check (action in ('drafted', 'approved')),
+    snapshot_key  text not null,
+    last_note_id  integer not null,
+    actor         text not null,
+    at            text not null
+);
 create table if not exists builds (
     build_id    integer primary key autoincrement,
     origin      text not null,
@@ -233,6 +261,37 @@ def set_due_date(con: sqlite3.Connection, actor: str, quarter: str, due_date: st
                 (quarter, due_date, actor, now()),
             )
         audit(con, actor, "submission_due_set", f"quarter:{quarter}", due_date=due_date, before=before)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return before
+
+
+# --- partnership settings: a number the partnership chose, where the default is not its own ---
+
+
+def setting(con: sqlite3.Connection, name: str) -> str | None:
+    row = con.execute("select value from partnership_settings where name = ?", (name,)).fetchone()
+    return None if row is None else row[0]
+
+
+def set_setting(con: sqlite3.Connection, actor: str, name: str, value: str | None) -> str | None:
+    """Set (or with None, clear) a partnership setting, with its audit row (`setting_set`) in the
+    same transaction; returns the value it replaces, if any."""
+    con.execute("begin immediate")  # the change and its audit row, or neither
+    try:
+        before = setting(con, name)
+        if value is None:
+            con.execute("delete from partnership_settings where name = ?", (name,))
+        else:
+            con.execute(
+                "insert into partnership_settings (name, value, set_by, set_at) values (?, ?, ?, ?)"
+                " on conflict (name) do update set value = excluded.value, set_by = excluded.set_by,"
+                " set_at = excluded.set_at",
+                (name, value, actor, now()),
+            )
+        audit(con, actor, "setting_set", f"setting:{name}", value=value, before=before)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

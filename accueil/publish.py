@@ -15,8 +15,10 @@ swapped into place with os.replace:
   admin may share with a group.
 - the agencies' own rows (`agency_rows.duckdb` in the home, beside the working warehouse,
   never shared): every raw table keyed by agency (the extracts as loaded, the loads, the
-  agency reference rows).  Only `accueil sql --user` opens it, for an agency user, and
-  copies that agency's rows alone (accueil/access/adhoc.py).  A client whose `consent_ind`
+  agency reference rows), and the client-level lists an agency reads on its page (open
+  referrals and overdue follow-ups, schema `marts`).  `accueil sql --user` opens it, for an
+  agency user, and copies that agency's raw rows alone (accueil/access/adhoc.py); the page
+  reads that agency's lists alone (accueil/access/followups.py).  A client whose `consent_ind`
   says No on any of their profiles is left out of it, every table's rows of that client
   (docs/access.md, "Consent"): still counted in every aggregate, never listed.
 
@@ -64,7 +66,7 @@ def publish(actor: str = "pipeline") -> Path:
                 "select kind, agency_cd, quarter, upload_id, sha256 from raw.loads order by kind, agency_cd, quarter"
             ).fetchall()
             tables = _copy(con, partial, _served(con))
-            _copy(con, rows_partial, _agency_keyed(con), consented_only=True)
+            _copy(con, rows_partial, [*_agency_keyed(con), *_agency_lists(con)], consented_only=True)
         # The copy must open cleanly, holding what was copied, before it replaces anything.
         with duckdb.connect(str(partial), read_only=True) as con:
             held = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -123,6 +125,19 @@ def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         "select schema_name, table_name from duckdb_columns() where database_name = current_database()"
         " and schema_name = 'raw' and column_name = ? order by all",
         [AGENCY_KEY],
+    ).fetchall()
+
+
+# The client-level marts an agency reads its own rows of on its page (accueil.access.followups).
+AGENCY_LISTS = ("fct_open_referral_list", "fct_overdue_followup_list")
+
+
+def _agency_lists(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(marts, table) of the agencies' lists the warehouse holds (none before its first build with them)."""
+    return con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        " and schema_name = ? and list_contains(?, table_name) order by all",
+        [MARTS, list(AGENCY_LISTS)],
     ).fetchall()
 
 

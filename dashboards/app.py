@@ -53,6 +53,10 @@ PAGES = {
     "agency": ("agency.py", "page.agency", ("agency", "admin")),
     "journeys": ("journeys.py", "page.journeys", ("agency", "funder", "council", "admin")),
     "submissions": ("submissions.py", "page.submissions", ("council", "admin")),
+    # Counts for the partnership (suppressed), and for an agency its own lists (admins choose one).
+    "followups": ("followups.py", "page.followups", ("agency", "council", "admin")),
+    # Everyone has it: admins draft and approve, agencies annotate, funders and the council download once approved.
+    "report": ("report.py", "page.report", ("agency", "funder", "council", "admin")),
     "map": ("service_map.py", "page.map", ("agency", "funder", "council", "admin")),
     "audit": ("audit.py", "page.audit", ("admin",)),
 }

@@ -644,7 +644,7 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     assert f"AG001 — {HOSTILE}" in table(at, "Agency", "Clients served")["Agency"].tolist()
     assert HOSTILE in " ".join(table(at, "Program", "Clients served")["Program"])
 
-    for page in ("journeys", "submissions", "service_map", "audit", "agency"):
+    for page in ("journeys", "submissions", "followups", "report", "service_map", "audit", "agency"):
         at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         _assert_shown_as_text(at, page)

@@ -22,6 +22,7 @@ import pytest
 
 from accueil.generate import GenerateOptions, generate
 from accueil.quarters import Quarter
+from tests.browser_partnership import partnership_as_every_role
 from tests.raw_extracts import read_workbook
 from tests.service_process import Service
 from tests.workbooks import mutate, read_rows, set_cell, write_rows
@@ -62,6 +63,7 @@ def _add_users(home: Path) -> None:
         ("ana", ["agency", "--agency", "AG005"]),
         ("fay", ["funder"]),
         ("cam", ["council"]),
+        ("hal", ["funder", "--funds", "AG002,AG005"]),
     ):
         subprocess.run(
             [sys.executable, "-m", "accueil.cli", "users", "add", name, "--role", *role],
@@ -165,7 +167,7 @@ def _service_map_as_every_role(browser, url: str) -> None:
         context.close()
 
 
-def test_the_service_in_chromium(service, tmp_path):
+def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
     """An agency clerk uploads her next quarter on the web and sees it published; funders see
     it; reloads and links keep people signed in; sign-out and expiry end the session."""
     from playwright.sync_api import expect, sync_playwright
@@ -220,6 +222,10 @@ def test_the_service_in_chromium(service, tmp_path):
         page.get_by_text("English").click()
         _settle(page)
 
+        # Issue 24's walk, on the sample as built: its expectations are read from the session's
+        # warehouse (the service's own is locked by the service).
+        partnership_as_every_role(browser, url, sample_warehouse[0])
+
         # The agency clerk, in a browser of her own, follows a link to another agency's page.
         clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         clerk.goto(f"{url}/agency?agency=AG002")
@@ -227,7 +233,7 @@ def test_the_service_in_chromium(service, tmp_path):
         # Back to the page asked for, showing her own agency whatever the link said.
         expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
         nav = clerk.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(4)
+        expect(nav.get_by_role("link")).to_have_count(6)
         expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
         expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
         # Meanwhile the partnership renames her agency with markup in the name: pages must show it as text.

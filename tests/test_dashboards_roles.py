@@ -31,11 +31,21 @@ from tests.test_dashboards import (
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
-ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "service_map", "audit")
+ALL_PAGES = (
+    "council",
+    "funders",
+    "agency",
+    "journeys",
+    "submissions",
+    "followups",
+    "report",
+    "service_map",
+    "audit",
+)
 OFFERED = {
-    "agency": {"council", "agency", "journeys", "service_map"},
-    "funder": {"council", "funders", "journeys", "service_map"},
-    "council": {"council", "funders", "journeys", "submissions", "service_map"},
+    "agency": {"council", "agency", "journeys", "followups", "report", "service_map"},
+    "funder": {"council", "funders", "journeys", "report", "service_map"},
+    "council": {"council", "funders", "journeys", "submissions", "followups", "report", "service_map"},
     "admin": set(ALL_PAGES),
 }
 TITLES = {
@@ -44,6 +54,8 @@ TITLES = {
     "agency": "Agency: my quarter",
     "journeys": "Client journeys",
     "submissions": "Submissions",
+    "followups": "Open referrals and follow-ups",
+    "report": "Quarterly report",
     "service_map": "Service map",
     "audit": "Audit log",
 }

@@ -21,7 +21,7 @@ from accueil.access import Viewer
 from accueil.access.adhoc import QueryFailed, run_sql
 from accueil.access.exposure import aggregate_exposure, client_level_models
 from accueil.contract import extract_contract
-from accueil.publish import agency_rows_path, publish, remove_partials
+from accueil.publish import AGENCY_LISTS, agency_rows_path, publish, remove_partials
 from tests.test_dashboards import make_home, open_page, pct, table, whole
 
 NOT_PUBLISHED = {"raw", "staging", "intermediate"}
@@ -189,7 +189,11 @@ def test_the_agency_rows_are_owner_only_and_outside_the_shared_folder(sample_war
     with duckdb.connect(str(rows), read_only=True) as con:
         held = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
         keys = set(con.execute("select table_name from duckdb_columns() where column_name = 'agency_cd'").fetchall())
-    assert {schema for schema, _ in held} == {"main"} and {(name,) for _, name in held} == keys
+        lists = set(con.execute("select table_name from duckdb_columns() where column_name = 'agency_code'").fetchall())
+    # The raw tables keyed by agency, and the client-level lists an agency reads on its page.
+    assert {schema for schema, _ in held} == {"main", "marts"}
+    assert {(name,) for schema, name in held if schema == "main"} == keys
+    assert {name for schema, name in held if schema == "marts"} == {name for (name,) in lists} == set(AGENCY_LISTS)
 
 
 # ---- publish itself ---------------------------------------------------------------------------------------

@@ -204,6 +204,14 @@ QUERIES: dict[str, Query] = {
             "aggregate",
         ),
         Query(
+            # Open referrals and overdue follow-ups, per agency and for the region (accueil.access.followups).
+            "open_items.counts",
+            "select item, agency_code, suppressed, items, open_after_days, as_of_date from marts.fct_open_items"
+            " order by item, agency_code = 'ALL', agency_code",
+            (),
+            "aggregate",
+        ),
+        Query(
             "agency.loaded_quarters",
             "select quarter, upload_id, loaded_at from marts.fct_extract_loads where agency_code = $agency"
             " order by quarter",

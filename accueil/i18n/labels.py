@@ -7,8 +7,10 @@ are here; each page's are in page_labels.py, and the names of codes in codes.py.
 from __future__ import annotations
 
 from accueil.i18n.codes import BREAKDOWNS, OUTCOMES, PUBLICATION_STATES, STATUSES, UNITS, UPLOAD_STATUSES
+from accueil.i18n.followup_labels import FOLLOWUP_LABELS
 from accueil.i18n.map_labels import MAP_LABELS
 from accueil.i18n.page_labels import PAGE_LABELS
+from accueil.i18n.quarterly_labels import QUARTERLY_LABELS
 from accueil.i18n.submission_labels import SUBMISSION_LABELS
 
 LANGUAGES = ("en", "fr")
@@ -154,6 +156,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     **PAGE_LABELS,
     **SUBMISSION_LABELS,
+    **FOLLOWUP_LABELS,
+    **QUARTERLY_LABELS,
     **MAP_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets, and the published snapshot that follows a successful build."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -7,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from accueil import config
+from accueil.access.followups import open_days
 from accueil.publish import publish
 from orchestration import dbt_project_state
 from orchestration.dbt_child import tracked
@@ -58,7 +60,10 @@ def warehouse_models(
     reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason(digest)
     if reason:
         context.log.info(f"Rebuilding every model and testing every row: {reason}.")
-    invocation = dbt.cli(["build", *(["--full-refresh"] if reason else [])], context=context)
+    # The partnership's numbers live in the control database, not in the project: passed at each build.
+    days, _ = open_days()
+    partnership = ["--vars", json.dumps({"referral_open_days": days})]
+    invocation = dbt.cli(["build", *(["--full-refresh"] if reason else []), *partnership], context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
         for event in invocation.stream():

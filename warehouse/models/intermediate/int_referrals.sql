@@ -46,7 +46,10 @@ followed as (
         r.record_id,
         bool_or(
             s.service_date between r.referral_date + interval 1 day and r.referral_date + interval 90 day
-        ) as completed_within_90_days
+        ) as completed_within_90_days,
+        -- The first answer at any time, so that a referral still open after the partnership's
+        -- number of days (fct_open_referral_list) is read from the same matching rule.
+        min(s.service_date) filter (where s.service_date >= r.referral_date + interval 1 day) as first_answer_date
     from referrals as r
     left join stream_services as s
         on r.client_key = s.client_key
@@ -60,7 +63,8 @@ select
     r.*,
     r.referring_agency_code = r.receiving_agency_code as is_same_agency,
     r.referral_date + interval 90 day <= d.last_day as is_window_closed,
-    coalesce(f.completed_within_90_days, false) as completed_within_90_days
+    coalesce(f.completed_within_90_days, false) as completed_within_90_days,
+    f.first_answer_date
 from referrals as r
 cross join data_end as d
 left join followed as f
