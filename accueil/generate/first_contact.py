@@ -115,6 +115,7 @@ def needs_assessment(sim: Simulation, has_nar, first_day, home, needs, referral_
         frame[f"{prefix}_needs_ind"] = yes_no(needs[stream][client])
         frame[f"{prefix}_referrals_ind"] = yes_no(referral_for[client] == stream)
     frame["settlement_plan_ind"] = yes_no(rng.random(m) < 0.7)
+    _unserved_needs(sim, frame, client, needs, referral_for)
     referred = referral_to[client] >= 0
     frame["referral_agency_cd"] = cat(list(sim.region.codes), np.where(referred, referral_to[client], -1))
     frame["referral_dt"] = np.where(referred, frame["day"], np.nan)
@@ -127,3 +128,71 @@ def needs_assessment(sim: Simulation, has_nar, first_day, home, needs, referral_
     codes = np.array([order.index(s) if s else -1 for s in referral_for[client]])
     frame["referral_stream_id"] = cat(list(stream_labels.values()), codes)
     sim.emit("Needs Assessment&Referrals", sim.support(frame))
+
+
+# The needs-assessment columns of the needs no stream serves (issue 20), by need.
+UNSERVED_NEED_COLUMNS = {
+    "housing": ("housing_accommodation_needs_ind", "housing_accommodation_referrals_ind"),
+    "health": ("hlth_mental_wellness_needs_ind", "hlth_mental_wellness_refs_ind"),
+    "financial": ("financial_needs_ind", "financial_referrals_ind"),
+    "food_clothing": ("food_cloth_material_needs_ind", "food_cloth_material_refs_ind"),
+    "family_support": ("family_support_needs_ind", "family_support_referrals_ind"),
+    "legal": ("legal_info_services_needs_ind", "legal_info_services_referrals_ind"),
+}
+# Needs the streams serve, as the simulation draws them: a need of the three streams is met by
+# the stream's services (or its referral); life in Canada and community and government services
+# by an orientation session, which a client with a needs assessment takes with orientation_share.
+STREAM_NEEDS = {"language_training": "language", "employment": "employment", "community_connections": "social_networks"}
+ORIENTATION_NEEDS = {
+    "life_in_canada": "knwl_life_needs_ind",
+    "community_government_services": "knwl_comm_gov_svcs_needs_ind",
+}
+NEED_WINDOW = 180
+LATE_REFERRAL_DAYS = (REFERRAL_WINDOW + 1, 240)
+
+
+def _unserved_needs(sim: Simulation, frame: pd.DataFrame, client: np.ndarray, needs, referral_for) -> None:
+    """Name the needs no stream serves and draw their referrals; record every named need's planted chance."""
+    rng, p, c = sim.voice_rng, sim.p, sim.clients
+    m = len(frame)
+    agency = frame["agency"].to_numpy()
+    size = sim.site_size(client, agency)
+    outside_urban = np.where(size == "urban", 1.0, p.need_referral_outside_urban)
+    parts = []
+    for need, (need_column, referral_column) in UNSERVED_NEED_COLUMNS.items():
+        # Housing, health and financial needs were named before issue 20 (at the same share):
+        # keep those draws, so that the earlier sheets of a seed stay as they were.
+        if need_column in frame:
+            named = np.asarray(frame[need_column]) == "Yes"
+        else:
+            named = rng.random(m) < p.unserved_need_shares[need]
+            frame[need_column] = yes_no(named)
+        chance = p.need_referral[need] * outside_urban
+        frame[referral_column] = yes_no(rng.random(m) < chance, blank=~named)
+        parts.append(pd.DataFrame({"row": np.flatnonzero(named), "need": need, "p": chance[named]}))
+    for need, need_column in ORIENTATION_NEEDS.items():
+        named = np.asarray(frame[need_column]) == "Yes"
+        parts.append(pd.DataFrame({"row": np.flatnonzero(named), "need": need, "p": p.orientation_share}))
+    # A referred need is met when the referral is completed within 90 days, or served late but
+    # within the need's 180 days (a quarter of those not completed, uniformly over days 91-240).
+    referral_p = c["official_language"].map(p.referral_completion).to_numpy(dtype=float)[client]
+    referral_p = referral_p - np.where(c["refugee"].to_numpy()[client], p.referral_completion_refugee_penalty, 0.0)
+    late = (NEED_WINDOW - LATE_REFERRAL_DAYS[0] + 1) / (LATE_REFERRAL_DAYS[1] - LATE_REFERRAL_DAYS[0] + 1)
+    for stream, need in STREAM_NEEDS.items():
+        named = needs[stream][client]
+        referred = referral_for[client] == stream
+        chance = np.where(referred, referral_p + (1 - referral_p) * p.referral_late_share * late, 1.0)
+        parts.append(pd.DataFrame({"row": np.flatnonzero(named), "need": need, "p": chance[named]}))
+    named = pd.concat(parts, ignore_index=True)
+    row = named["row"].to_numpy()
+    day = frame["day"].to_numpy()[row]
+    # Measured once the 180-day window has closed inside the period.
+    closed = day + NEED_WINDOW <= sim.end
+    sim.truth.needs = pd.DataFrame(
+        {
+            "client": client[row][closed],
+            "need": named["need"].to_numpy()[closed],
+            "p": named["p"].to_numpy()[closed],
+            "community_size": size[row][closed],
+        }
+    )
