@@ -10,7 +10,8 @@ needs as (
         need,
         any_value(name_en) as name_en,
         any_value(name_fr) as name_fr,
-        bool_or(stream_code is not null) as is_served_by_a_stream
+        bool_or(stream_code is not null) as is_served_by_a_stream,
+        string_agg(stream_code, '|' order by stream_code) as stream_codes
     from {{ ref('need_streams') }}
     group by need
 
@@ -30,6 +31,7 @@ select
     n.name_en,
     n.name_fr,
     n.is_served_by_a_stream,
+    n.stream_codes,
     c.agency_code,
     c.period,
     c.suppressed,
