@@ -285,7 +285,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "besoin qu'aucun volet ne sert), à côté des services que le même organisme a donnés dans ces volets ce "
         "trimestre-là. Les besoins dont les 180 jours ne sont pas écoulés ne sont pas encore comptés.",
     },
-    "funders.needs_agency": {"en": "Agency (or all)", "fr": "Organisme (ou tous)"},
+    # Not "Agency": the browser test finds the programs' agency selectbox by that text.
+    "funders.needs_agency": {"en": "Needs named at", "fr": "Besoins nommés à"},
     "needs.all_agencies": {"en": "All agencies", "fr": "Tous les organismes"},
     "needs.need": {"en": "Need", "fr": "Besoin"},
     "needs.streams": {"en": "Streams that serve it", "fr": "Volets qui y répondent"},
