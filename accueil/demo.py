@@ -157,9 +157,9 @@ def outcome_lines(con) -> list[str]:
     lines = ["Outcomes, all agencies and quarters (95% interval):"]
     for outcome, numerator, denominator, rate, low, high, unit in rows:
         if unit == "days":
-            lines.append(f"  {outcome:<32} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
+            lines.append(f"  {outcome:<42} median {rate:>5.0f} days ({low:.0f}-{high:.0f}), {denominator:,} clients")
         elif numerator is None:  # a weighted rate (the non-response-adjusted one) counts no clients
-            lines.append(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), weighted, {denominator:,} reached")
+            lines.append(f"  {outcome:<42} {rate:>6.1%} ({low:.1%}-{high:.1%}), weighted, {denominator:,} reached")
         else:
-            lines.append(f"  {outcome:<32} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
+            lines.append(f"  {outcome:<42} {rate:>6.1%} ({low:.1%}-{high:.1%}), {numerator:,} of {denominator:,}")
     return lines

@@ -300,6 +300,177 @@ def referral_records(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+# ---- needs met, client voice, French-language service (docs/measures.md, "Needs met") ---------------------
+
+# The needs of the Needs Assessment&Referrals sheet: need -> (need column, referral column, sheets of the
+# streams that serve it, as the table of docs/measures.md says; none: met only by a referral).
+IO, EMP, CC = ["Info&Orien"], ["Employment"], ["Community Connections"]
+LANGUAGE_SHEETS = ["LT Client Enrol", "LT Client Exit", "Language Assessment"]
+NEEDS = {
+    "life_in_canada": ("knwl_life_needs_ind", "knwl_life_referrals_ind", IO),
+    "community_government_services": ("knwl_comm_gov_svcs_needs_ind", "knwl_comm_gov_svcs_referrals_ind", IO),
+    "working_in_canada": ("knwl_working_needs_ind", "knwl_working_referrals_ind", EMP + IO),
+    "education_in_canada": ("knwl_education_needs_ind", "knwl_education_needs_referrals_ind", IO),
+    "social_networks": ("social_networks_needs_ind", "social_networks_referrals_ind", CC),
+    "professional_networks": ("professional_networks_needs_ind", "professional_networks_referrals_ind", EMP + CC),
+    "local_community_services": ("local_community_svcs_needs_ind", "local_community_svcs_referrals_ind", IO + CC),
+    "community_involvement": ("community_involvement_needs_ind", "community_involvement_referrals_ind", CC),
+    "language": ("language_skills_needs_ind", "language_skills_referrals_ind", LANGUAGE_SHEETS),
+    "employment": ("find_employment_needs_ind", "find_employment_referrals_ind", EMP),
+    "housing": ("housing_accommodation_needs_ind", "housing_accommodation_referrals_ind", []),
+    "health": ("hlth_mental_wellness_needs_ind", "hlth_mental_wellness_refs_ind", []),
+    "food_clothing": ("food_cloth_material_needs_ind", "food_cloth_material_refs_ind", []),
+    "financial": ("financial_needs_ind", "financial_referrals_ind", []),
+    "family_support": ("family_support_needs_ind", "family_support_referrals_ind", []),
+    "legal": ("legal_info_services_needs_ind", "legal_info_services_referrals_ind", []),
+}
+NEED_WINDOW_DAYS = 180
+# The services that record a language of service: sheet -> (column, stream).
+SERVICE_LANGUAGE = {
+    "Needs Assessment&Referrals": ("assessment_language_id", "needs_assessment"),
+    "Info&Orien": ("service_language_id", "information_orientation"),
+    "Employment": ("session_service_lang_id", "employment"),
+    "Community Connections": ("service_lang_id", "community_connections"),
+}
+
+
+def needs_named(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
+    """One row per need a client named, at the first assessment naming it, with whether it was met."""
+    nar = sheets["Needs Assessment&Referrals"].assign(date=lambda f: pd.to_datetime(f["assessment_start_dt"]))
+    rows = []
+    for need, (need_column, referral_column, stream_sheets) in NEEDS.items():
+        named = nar[nar[need_column] == "Yes"].sort_values(["date", "agency", "record_id"])
+        named = named.drop_duplicates("client_key")[["client_key", "agency", "record_id", "date", "postal_fsa"]]
+        named = named.rename(columns={"postal_fsa": "fsa"})
+        if stream_sheets:
+            later = pd.concat(
+                [
+                    pd.DataFrame({"client_key": sheets[n]["client_key"], "when": _dated(sheets[n], SERVICE_DATES[n])})
+                    for n in stream_sheets
+                ],
+                ignore_index=True,
+            )
+        else:
+            referred = nar[nar[referral_column] == "Yes"]
+            later = pd.DataFrame({"client_key": referred["client_key"], "when": referred["date"]})
+        joined = named.merge(later, on="client_key", how="left")
+        gap = (joined["when"] - joined["date"]).dt.days
+        joined["met"] = (gap >= 0) & (gap <= NEED_WINDOW_DAYS)
+        met = joined.groupby("client_key")["met"].any()
+        named = named.assign(need=need, met=met.reindex(named["client_key"]).to_numpy())
+        rows.append(named[named["date"] + pd.Timedelta(days=NEED_WINDOW_DAYS) <= data_end])
+    return pd.concat(rows, ignore_index=True)
+
+
+def needs_records(sheets, data_end: pd.Timestamp) -> pd.DataFrame:
+    named = needs_named(sheets, data_end)
+    per_need = pd.DataFrame(
+        {
+            "outcome": "needs_met_" + named["need"],
+            "client_key": named["client_key"],
+            "agency": named["agency"],
+            "date": named["date"],
+            "hit": named["met"].astype(bool),
+        }
+    )
+    each = per_need.assign(outcome="needs_met", unit=named["client_key"] + "|" + named["need"])
+    first = named.sort_values(["date", "agency", "record_id", "need"]).drop_duplicates("client_key")
+    everything = named.groupby("client_key")["met"].all()
+    clients_all = pd.DataFrame(
+        {
+            "outcome": "needs_all_met",
+            "client_key": first["client_key"],
+            "agency": first["agency"],
+            "date": first["date"],
+            "hit": everything.reindex(first["client_key"]).to_numpy().astype(bool),
+        }
+    )
+    return pd.concat(
+        [each, per_need.assign(unit=per_need["client_key"]), clients_all.assign(unit=clients_all["client_key"])],
+        ignore_index=True,
+    )
+
+
+def voice_records(sheets) -> pd.DataFrame:
+    followups = sheets["Outcome Follow-up"].assign(date=lambda f: pd.to_datetime(f["followup_dt"]))
+    questions = {
+        "satisfied_with_services": ("satisfaction_id", {"Very satisfied", "Satisfied"}),
+        "would_recommend": ("would_recommend_ind", {"Yes"}),
+        "has_people_to_turn_to": ("has_people_to_turn_to_ind", {"Yes"}),
+    }
+    rows = []
+    for outcome, (column, yes) in questions.items():
+        answered = followups[followups[column] != ""].sort_values(["date", "agency", "record_id"])
+        answered = answered.drop_duplicates("client_key")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "outcome": outcome,
+                    "client_key": answered["client_key"],
+                    "agency": answered["agency"],
+                    "date": answered["date"],
+                    "hit": answered[column].isin(yes),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def french_records(sheets, people: pd.DataFrame) -> pd.DataFrame:
+    francophones = set(people.index[people["official_language"] == "french"])
+    parts = []
+    for sheet, (column, stream) in SERVICE_LANGUAGE.items():
+        frame = sheets[sheet]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "client_key": frame["client_key"],
+                    "agency": frame["agency"],
+                    "record_id": frame["record_id"].astype(str),
+                    "date": _dated(frame, SERVICE_DATES[sheet]),
+                    "stream": stream,
+                    "french": frame[column] == "French",
+                    "recorded": frame[column] != "",
+                }
+            )
+        )
+    events = pd.concat(parts, ignore_index=True)
+    events = events[events["recorded"] & events["date"].notna() & events["client_key"].isin(francophones)]
+    rows = []
+    for outcome, keys in (("served_in_french", ["client_key"]), (None, ["client_key", "stream"])):
+        ordered = events.sort_values(["date", "agency", "stream", "record_id"])
+        first = ordered.drop_duplicates(keys).set_index(keys)
+        every = events.groupby(keys)["french"].all()
+        rows.append(
+            pd.DataFrame(
+                {
+                    "outcome": outcome or ("served_in_french_" + first.index.get_level_values("stream")),
+                    "client_key": first.index.get_level_values("client_key"),
+                    "agency": first["agency"].to_numpy(),
+                    "date": first["date"].to_numpy(),
+                    "hit": every.reindex(first.index).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+# The breakdowns docs/measures.md gives the outcomes that do not have all eight.
+LIMITED_BREAKDOWNS = {
+    "needs_met_": {ALL, "community_size"},
+    "served_in_french_": {ALL},
+}
+
+
+def _catalogued(rows: pd.DataFrame) -> pd.DataFrame:
+    keep = np.ones(len(rows), dtype=bool)
+    for prefix, breakdowns in LIMITED_BREAKDOWNS.items():
+        keep &= ~(rows["outcome"].str.startswith(prefix) & ~rows["breakdown"].isin(breakdowns))
+    # served_in_french counts only francophones: no official-language breakdown
+    keep &= ~((rows["outcome"] == "served_in_french") & (rows["breakdown"] == "official_language"))
+    return rows[keep]
+
+
 # ---- aggregation ---------------------------------------------------------------------------------------------
 
 
@@ -611,6 +782,16 @@ def outcome_rates(region: Path, data_end: pd.Timestamp, threshold: int = 10) -> 
         adjusted_rows(records, eligible, people),
         rate_rows(records, people, eligible),
         rate_rows(referral_records(sheets, data_end), people, eligible),
+        _catalogued(
+            rate_rows(
+                pd.concat(
+                    [needs_records(sheets, data_end), voice_records(sheets), french_records(sheets, people)],
+                    ignore_index=True,
+                ).pipe(lambda f: f.assign(unit=f["unit"].fillna(f["client_key"]))),
+                people,
+                eligible,
+            )
+        ),
         participation_rows(sheets, people),
         median_rows(people),
     ]

@@ -201,6 +201,9 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
         _settle(page)
         expect(page.get_by_text("Page not found")).to_have_count(0)
+        # Client voice, needs met and francophones served in French (issue 20)
+        expect(page.get_by_role("heading", name="Client voice and needs met")).to_be_visible()
+        expect(page.get_by_role("heading", name="Francophone clients")).to_be_visible()
         page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
 
         _go(page, "Client journeys")
@@ -267,11 +270,17 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         clerk.keyboard.press("Enter")
         _settle(clerk)
         expect(clerk.get_by_text("Completeness per field, 2026 Q1")).to_be_visible()
+        expect(clerk.get_by_role("heading", name="Needs named at your assessments and not met")).to_be_visible()
+        expect(clerk.get_by_role("heading", name="What your clients say")).to_be_visible()
 
         # The language switch, then a bad file: the report comes back in French.
         clerk.get_by_text("Français").click()
         _settle(clerk)
         expect(clerk.get_by_role("heading", name="Organisme : mon trimestre")).to_be_visible()
+        expect(
+            clerk.get_by_role("heading", name="Besoins nommés lors de vos évaluations et non comblés")
+        ).to_be_visible()
+        expect(clerk.get_by_role("heading", name="Ce que disent vos clients")).to_be_visible()
         clerk.locator("input[type=file]").set_input_files(str(bad))
         _settle(clerk)
         clerk.get_by_role("button", name="Valider et soumettre").click()
@@ -287,6 +296,9 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         expect(funder.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
         expect(funder.get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value("2026 Q1")
         expect(funder.get_by_text("Comparing agencies")).to_be_visible()
+        expect(
+            funder.get_by_role("heading", name="Needs met beside the services that should have met them")
+        ).to_be_visible()
         _settle(funder)
         funder.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
         # The renamed agency's programs: its name, markup and all, is the table's caption, as text.
@@ -300,6 +312,9 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         assert funder.evaluate("() => window.pwned") is None
         funder.get_by_text("Français").click()
         _settle(funder)
+        expect(
+            funder.get_by_role("heading", name="Besoins comblés et services qui devaient y répondre")
+        ).to_be_visible()
         funder.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
 
         _service_map_as_every_role(browser, url)

@@ -45,7 +45,7 @@ def test_every_outcome_rate_matches_the_independent_recomputation(rates, referen
         assert np.allclose(
             merged[column].astype(float), merged[f"{column}_ref"].astype(float), rtol=0, atol=1e-12, equal_nan=True
         ), column
-    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 14
+    assert set(rates["outcome"]) == set(reference["outcome"]) and len(set(rates["outcome"])) == 40
     assert rates["suppressed"].any() and (~rates["suppressed"]).any()
     # coverage is withheld beyond the rate in some cells, and under 1 in many of those shown
     assert (rates["coverage_suppressed"] & ~rates["suppressed"]).any()
@@ -118,6 +118,47 @@ def test_planted_rates_are_recovered_within_their_intervals(rates, sample_wareho
         if not cell["ci_low"] <= planted["expected_rate"] <= cell["ci_high"]:
             outside.append((outcome, value, round(cell["rate"], 4), planted["expected_rate"]))
     assert len(outside) <= 1, outside
+
+
+def _voice_and_needs_planted(truth: dict) -> list[tuple[str, dict]]:
+    planted = truth["planted"]
+    groups = [("needs_met", planted["needs_met"]["all"]["all"])]
+    groups += [(f"needs_met_{need}", g["all"]) for need, g in planted["needs_met"]["by_need"].items()]
+    voice = planted["client_voice"]
+    groups += [
+        ("satisfied_with_services", voice["satisfied"]),
+        ("would_recommend", voice["would_recommend"]),
+        ("has_people_to_turn_to", voice["people_to_turn_to"]["all"]),
+    ]
+    for stream, g in planted["served_in_french"]["by_stream"].items():
+        groups.append(("served_in_french" if stream == "all" else f"served_in_french_{stream}", g))
+    return groups
+
+
+def test_needs_met_client_voice_and_french_service_recover_the_planted_rates(rates, sample_warehouse):
+    """Issue 20: for every need, the three follow-up questions and French-language service (overall
+    and per stream), the region's cell counts exactly the units the generator planted for, and its
+    interval holds the planted rate: every one inside its family-wise interval (Bonferroni over the
+    25 groups, z = 3.1), at most two outside their plain 95% ones."""
+    _, _, truth = sample_warehouse
+    groups = _voice_and_needs_planted(truth)
+    assert len(groups) == 25
+    outside = []
+    for outcome, planted in groups:
+        cell = _cell(rates, outcome, "all", "all")
+        assert not cell["suppressed"], outcome
+        assert cell["denominator"] == planted["n"], (outcome, cell["denominator"], planted["n"])
+        low, high = _wilson(int(cell["numerator"]), int(cell["denominator"]), 3.1)
+        assert low <= planted["expected_rate"] <= high, (outcome, cell["rate"], planted)
+        if not cell["ci_low"] <= planted["expected_rate"] <= cell["ci_high"]:
+            outside.append((outcome, round(cell["rate"], 4), planted["expected_rate"]))
+    assert len(outside) <= 2, outside
+    # The planted differences are there to be found: housing and health are met less often than
+    # language, and francophones are served in French far less often than not.
+    rate = {o: _cell(rates, o, "all", "all")["rate"] for o, _ in groups}
+    assert rate["needs_met_housing"] < rate["needs_met_language"] - 0.2
+    assert rate["needs_met_health"] < rate["needs_met_language"] - 0.2
+    assert rate["served_in_french"] < 0.5
 
 
 def test_referrals_to_partners_and_within_agencies_add_up_to_every_referral(sample_warehouse):

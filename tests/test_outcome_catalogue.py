@@ -65,7 +65,7 @@ def test_the_seed_is_documented_column_by_column_and_its_lists_are_the_loaders()
 
 def test_the_catalogue_holds_every_outcome_once_with_its_names_breakdowns_and_headline():
     cat = outcomes.catalogue()
-    assert len(cat) == 14 and outcomes.codes() == tuple(cat)
+    assert len(cat) == 40 and outcomes.codes() == tuple(cat)
     for row in cat.values():
         assert row.name_en.strip() and row.name_fr.strip() and row.name_en != row.name_fr, row.code
         assert row.breakdowns[0] == "all" and set(row.breakdowns) <= set(i18n.BREAKDOWNS), row.code

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from accueil.quarters import Quarter
-from tests.raw_extracts import read_region
+from tests.raw_extracts import read_region, read_workbook
+from tests.reference_measures import needs_named
 
 # About twenty groups are compared; z = 3.5 keeps the chance that any one of them
 # strays by sampling error alone near 1% (Bonferroni).  With seed 1 the largest
@@ -182,3 +183,61 @@ def test_median_days_from_arrival_to_first_service_by_category(region):
         # Standard error of a sample median of a log-normal, on the log scale.
         tolerance = Z * 1.2533 * planted["sigma"] / math.sqrt(len(sample))
         assert abs(math.log(sample.median()) - math.log(planted["by_immigration_category"][key])) <= tolerance, label
+
+
+def test_needs_met_by_need_and_community_size_of_the_assessing_site(region, sample_region):
+    """Issue 20: every need named (window closed), met as docs/measures.md says, by need and by the
+    community size of the site that assessed it; housing and health are met less often, and less
+    often outside urban sites, as planted."""
+    sheets, _, truth = region
+    data_end = pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end)
+    named = needs_named(sheets, data_end)
+    sites = read_workbook(sample_region[0] / "agencies.xlsx")["Sites"]
+    size = sites.set_index(["agency_cd", "site_fsa"])["community_size_id"]
+    size = size[~size.index.duplicated()].map({"Urban": "urban", "Small centre": "small_centre", "Rural": "rural"})
+    named["size"] = size.reindex(list(zip(named["agency"], named["fsa"], strict=True))).to_numpy()
+    planted = truth["planted"]["needs_met"]
+    assert_recovered(named["met"], planted["all"]["all"], "needs met, all")
+    for need, groups in planted["by_need"].items():
+        mine = named[named["need"] == need]
+        for key, group in groups.items():
+            part = mine if key == "all" else mine[mine["size"] == key]
+            assert_recovered(part["met"], group, f"need {need}, {key}")
+    housing = named[named["need"] == "housing"]
+    assert housing.loc[housing["size"] == "urban", "met"].mean() > housing.loc[housing["size"] != "urban", "met"].mean()
+
+
+def test_client_voice_at_the_first_followup(region):
+    sheets, _, truth = region
+    followups = sheets["Outcome Follow-up"].assign(date=lambda f: pd.to_datetime(f["followup_dt"]))
+    first = followups.sort_values(["date", "agency", "record_id"]).drop_duplicates("client_key").set_index("client_key")
+    planted = truth["planted"]["client_voice"]
+    assert_recovered(first["satisfaction_id"].isin(["Very satisfied", "Satisfied"]), planted["satisfied"], "satisfied")
+    assert_recovered(first["would_recommend_ind"].eq("Yes"), planted["would_recommend"], "would recommend")
+    first_cc = pd.to_datetime(sheets["Community Connections"].groupby("client_key")["service_start_dt"].min())
+    took_cc = first_cc.reindex(first.index).le(first["date"])
+    people = first["has_people_to_turn_to_ind"].eq("Yes")
+    assert_recovered(people[took_cc], planted["people_to_turn_to"]["true"], "people to turn to, with community")
+    assert_recovered(people[~took_cc], planted["people_to_turn_to"]["false"], "people to turn to, without")
+
+
+def test_francophones_served_in_french_overall_and_by_stream(region):
+    sheets, profile, truth = region
+    francophones = set(profile.index[profile["official_language_id"] == "French"])
+    columns = {
+        "Needs Assessment&Referrals": ("assessment_language_id", "needs_assessment"),
+        "Info&Orien": ("service_language_id", "information_orientation"),
+        "Employment": ("session_service_lang_id", "employment"),
+        "Community Connections": ("service_lang_id", "community_connections"),
+    }
+    services = pd.concat(
+        [
+            pd.DataFrame({"client_key": sheets[s]["client_key"], "stream": stream, "french": sheets[s][c] == "French"})
+            for s, (c, stream) in columns.items()
+        ]
+    )
+    services = services[services["client_key"].isin(francophones)]
+    planted = truth["planted"]["served_in_french"]["by_stream"]
+    assert_recovered(services.groupby("client_key")["french"].all(), planted["all"], "served in French")
+    for stream, part in services.groupby("stream"):
+        assert_recovered(part.groupby("client_key")["french"].all(), planted[stream], f"in French, {stream}")

@@ -148,6 +148,21 @@ QUERIES: dict[str, Query] = {
             "aggregate",
         ),
         Query(
+            "needs.unmet",
+            "select need, name_en, name_fr, is_served_by_a_stream, stream_codes, agency_code, period, suppressed,"
+            " needs_named as denominator, needs_met as numerator, needs_unmet, share_unmet"
+            " from marts.fct_unmet_needs where agency_code = $agency and period = $period"
+            " order by suppressed, needs_unmet desc, need",
+            ("agency", "period"),
+            "aggregate",
+        ),
+        Query(
+            "outputs.period",
+            "select * from marts.fct_outputs where agency_code = $agency and period = $period and program_code = 'ALL'",
+            ("agency", "period"),
+            "aggregate",
+        ),
+        Query(
             "outputs.agency",
             "select * from marts.fct_outputs where agency_code = $agency and grain = 'agency' order by period",
             ("agency",),

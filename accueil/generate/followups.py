@@ -66,14 +66,10 @@ def followups(
         ("Very strong", "Somewhat strong", "Somewhat weak", "Very weak", "Don't know / no answer"),
         np.where(~answered, 4, np.where(strong, strong_kind, weak_kind)),
     )
-    frame["has_people_to_turn_to_ind"] = yes_no(rng.random(m) < 0.75)
-    frame["satisfaction_id"] = pick(
-        rng,
-        ["Very satisfied", "Satisfied", "Neither satisfied nor dissatisfied", "Dissatisfied", "Very dissatisfied"],
-        m,
-        [0.45, 0.35, 0.12, 0.05, 0.03],
-    )
-    frame["would_recommend_ind"] = yes_no(rng.random(m) < 0.88)
+    p_people = np.where(took_cc, p.people_to_turn_to["community_connections"], p.people_to_turn_to["other"])
+    frame["has_people_to_turn_to_ind"] = yes_no(rng.random(m) < p_people)
+    frame["satisfaction_id"] = pick(rng, list(p.satisfaction_shares), m, list(p.satisfaction_shares.values()))
+    frame["would_recommend_ind"] = yes_no(rng.random(m) < p.would_recommend)
     sim.emit("Outcome Follow-up", frame)
 
     written = day <= sim.end
@@ -98,6 +94,19 @@ def followups(
                 sim, eligible, emp_first[eligible] + in_window[eligible], emp_first, long_term
             ),
             "p_response": _response_probability(sim)[eligible],
+        }
+    )
+    # The client voice measures count each client's first follow-up (every follow-up answers them).
+    first = pd.DataFrame({"client": client, "day": day, "agency": agency, "p_people": p_people, "cc": took_cc})
+    first = first[written].sort_values(["client", "day", "agency"], kind="stable").drop_duplicates("client")
+    satisfied = p.satisfaction_shares["Very satisfied"] + p.satisfaction_shares["Satisfied"]
+    sim.truth.voice = pd.DataFrame(
+        {
+            "client": first["client"].to_numpy(),
+            "community_connections": first["cc"].to_numpy(),
+            "p_people": first["p_people"].to_numpy(),
+            "p_satisfied": satisfied,
+            "p_recommend": p.would_recommend,
         }
     )
     bel_ok = written & answered

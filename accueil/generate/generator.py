@@ -49,7 +49,7 @@ def generate(options: GenerateOptions, progress: Callable[[int, int], None] | No
     ucis = _unique_ucis(rng, options.clients)
     key = partnership_key(options.seed)
     keys = [client_key(key, "FOSS/GCMS Client ID", u) for u in ucis]
-    sim = Simulation(rng, params, region, options.clients, quarters[0].start, quarters[-1].end)
+    sim = Simulation(rng, params, region, options.clients, quarters[0].start, quarters[-1].end, voice_seed=options.seed)
     sim.make_clients(keys, ucis)
     population = simulate(sim)
 

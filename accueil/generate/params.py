@@ -102,5 +102,53 @@ class Params:
     belonging_strong: dict[str, float] = field(default_factory=lambda: {"community_connections": 0.71, "other": 0.55})
     belonging_no_answer_share: float = 0.05
 
+    # Client voice at every follow-up (issue 20): satisfied or very satisfied, would recommend,
+    # and people to turn to, which community connections make more likely (social connection).
+    satisfaction_shares: dict[str, float] = field(
+        default_factory=lambda: {
+            "Very satisfied": 0.45,
+            "Satisfied": 0.35,
+            "Neither satisfied nor dissatisfied": 0.12,
+            "Dissatisfied": 0.05,
+            "Very dissatisfied": 0.03,
+        }
+    )
+    would_recommend: float = 0.88
+    people_to_turn_to: dict[str, float] = field(default_factory=lambda: {"community_connections": 0.84, "other": 0.70})
+
+    # Needs named at the needs assessment that no stream serves (issue 20): each named with
+    # the first share, and addressed only by a referral, made with the second probability in
+    # an urban site and that times `need_referral_outside_urban` in a small centre or rural
+    # one (fewer housing, health and legal partners there).  The needs the streams serve are
+    # addressed by the streams' own services, as the rest of the simulation draws them.
+    unserved_need_shares: dict[str, float] = field(
+        default_factory=lambda: {
+            "housing": 0.35,
+            "health": 0.35,
+            "financial": 0.35,
+            "food_clothing": 0.20,
+            "family_support": 0.20,
+            "legal": 0.15,
+        }
+    )
+    need_referral: dict[str, float] = field(
+        default_factory=lambda: {
+            "housing": 0.45,
+            "health": 0.50,
+            "financial": 0.70,
+            "food_clothing": 0.80,
+            "family_support": 0.70,
+            "legal": 0.65,
+        }
+    )
+    need_referral_outside_urban: float = 0.6
+
+    # Language of service for clients whose official language is French: served in French
+    # with this probability at an agency that offers French, else at one that does not
+    # (a bilingual worker).  One draw per client, so a client is served in French at every
+    # agency whose probability exceeds it: all their services are in French with the
+    # smallest probability of the agencies they used.
+    french_service: dict[str, float] = field(default_factory=lambda: {"french_agency": 0.90, "other": 0.25})
+
     def to_json(self) -> dict:
         return asdict(self)

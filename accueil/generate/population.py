@@ -23,6 +23,7 @@ from accueil.generate.employment import employment
 from accueil.generate.first_contact import needs_assessment, orientation, referrals
 from accueil.generate.followups import followups
 from accueil.generate.language import language_training
+from accueil.generate.service_language import service_language
 from accueil.generate.simulation import Simulation, Truth
 
 
@@ -74,4 +75,5 @@ def simulate(sim: Simulation) -> Population:
     emp_first, long_term = employment(sim, starts["employment"], providers["employment"])
     followups(sim, emp_first, providers["employment"], long_term, cc_first)
     sheets = {name: pd.concat(parts, ignore_index=True) for name, parts in sim.sheets.items()}
+    service_language(sim, sheets)
     return Population(sim.clients, sheets, sim.truth)

@@ -28,15 +28,28 @@ class Truth:
     employment_eligible: pd.DataFrame = field(default_factory=pd.DataFrame)  # reached or not
     referral: pd.DataFrame = field(default_factory=pd.DataFrame)
     belonging: pd.DataFrame = field(default_factory=pd.DataFrame)
+    needs: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per need named
+    voice: pd.DataFrame = field(default_factory=pd.DataFrame)  # first follow-up of each client
+    french: pd.DataFrame = field(default_factory=pd.DataFrame)  # francophone client x stream (or "all")
 
 
 class Simulation:
     """The region's clients and random stream, and the rows each sheet has received so far."""
 
     def __init__(
-        self, rng: np.random.Generator, params: Params, region: Region, n_clients: int, start: date, end: date
+        self,
+        rng: np.random.Generator,
+        params: Params,
+        region: Region,
+        n_clients: int,
+        start: date,
+        end: date,
+        voice_seed: int = 0,
     ):
         self.rng, self.p, self.region, self.n = rng, params, region, n_clients
+        # The needs, client voice and language of service (issue 20) draw from their own
+        # stream, so that adding them left every earlier sheet of a seed as it was.
+        self.voice_rng = np.random.default_rng([voice_seed, 20])
         self.start, self.end = day_number(start), day_number(end)
         self.sheets: dict[str, list[pd.DataFrame]] = {}
         self.truth = Truth()
@@ -63,6 +76,13 @@ class Simulation:
         offset = np.concatenate([[0], np.cumsum(counts)[:-1]])
         choice = offset[agency] + (client * 7 + agency) % counts[agency]
         return cat(fsas, flat[choice])
+
+    def site_size(self, client: np.ndarray, agency: np.ndarray) -> np.ndarray:
+        """Community size of the site `site_fsa` gives the client at the agency."""
+        counts = np.array([len(sizes) for sizes in self.region.site_size])
+        flat = np.array([size for sizes in self.region.site_size for size in sizes])
+        offset = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        return flat[offset[agency] + (client * 7 + agency) % counts[agency]]
 
     def base(self, client: np.ndarray, agency: np.ndarray, day: np.ndarray) -> pd.DataFrame:
         c = self.clients

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from accueil.generate.first_contact import REFERRAL_WINDOW
+from accueil.generate.first_contact import NEED_WINDOW, REFERRAL_WINDOW
 from accueil.generate.followups import FOLLOWUP_WINDOW
 from accueil.generate.language import GAIN_MIN_DAYS, SKILLS
 from accueil.generate.params import Params
@@ -75,6 +75,35 @@ def planted_summary(population: Population, params: Params) -> dict:
                 "took part in community connections on or before the follow-up"
             ),
             "by_community_connections": _groups(truth.belonging, "community_connections"),
+        },
+        "needs_met": {
+            "definition": (
+                f"a need named at a needs assessment is met within {NEED_WINDOW} days: by a service in a "
+                "stream that serves it, at any agency, or, for a need no stream serves, by a referral; "
+                "needs whose window closed inside the period, by the community size of the assessing site"
+            ),
+            "all": _groups(truth.needs, "community_size"),
+            "by_need": {need: _groups(part, "community_size") for need, part in truth.needs.groupby("need", sort=True)},
+        },
+        "client_voice": {
+            "definition": (
+                "at each client's first follow-up: satisfied or very satisfied with the services, would "
+                "recommend them, has people to turn to for help (by whether the client took part in "
+                "community connections on or before it)"
+            ),
+            "satisfied": _groups(truth.voice, None, "p_satisfied")["all"],
+            "would_recommend": _groups(truth.voice, None, "p_recommend")["all"],
+            "people_to_turn_to": _groups(truth.voice, "community_connections", "p_people"),
+        },
+        "served_in_french": {
+            "definition": (
+                "clients whose official language is French all of whose services with a language of service "
+                "(needs assessment, orientation, employment, community connections) were in French, overall "
+                "and per stream"
+            ),
+            "by_stream": {
+                stream: _groups(part, None)["all"] for stream, part in truth.french.groupby("stream", sort=True)
+            },
         },
         "median_days_arrival_to_first_service": {
             "definition": "log-normal delay from arrival to first service: planted median and log-scale sigma",

@@ -21,7 +21,7 @@ BEGIN = (
 END = "<!-- END outcome catalogue -->"
 UNIT_NAMES = {"proportion": "proportion", "days": "median days / jours (médiane)"}
 DIRECTION_NAMES = {"higher_is_better": "higher ↑", "lower_is_better": "lower ↓"}
-COUNTED_NAMES = {"client": "clients", "referral": "referrals / aiguillages"}
+COUNTED_NAMES = {"client": "clients", "referral": "referrals / aiguillages", "need": "needs named / besoins nommés"}
 # <a id="..."> anchors of the hand-written page, which the table's links point to.
 ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 

@@ -16,7 +16,7 @@ from accueil import config
 PATH = config.REPO_ROOT / "seeds" / "outcome_catalogue.csv"
 UNITS = ("proportion", "days")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
-UNITS_COUNTED = ("client", "referral")
+UNITS_COUNTED = ("client", "referral", "need")
 COMPUTED_IN = ("int_outcome_records", "int_outcome_cells")
 
 
@@ -27,7 +27,7 @@ class Outcome:
     name_fr: str
     unit: str  # proportion or days (a median)
     direction: str
-    unit_counted: str  # client or referral
+    unit_counted: str  # client, referral or need (a need a client named)
     computed_in: str  # the model whose SQL computes it
     definition_anchor: str  # <a id="..."> of its definition in docs/measures.md
     breakdowns: tuple[str, ...]

@@ -146,3 +146,35 @@ if codes:
         series = series.merge(cover, on="period", how="left")
         columns += coverage_cols()
     show_table(series.assign(when=series["period"]), columns, key=f"indicator_trend_{chosen}_{geography}")
+
+# --- client voice, needs met and francophones (issue 20) ----------------------------------------
+VOICE = [
+    outcomes.get("needs_met").code,
+    outcomes.get("needs_all_met").code,
+    outcomes.get("satisfied_with_services").code,
+    outcomes.get("would_recommend").code,
+    outcomes.get("has_people_to_turn_to").code,
+]
+FRENCH = [o for o in outcomes.codes() if o.startswith(outcomes.get("served_in_french").code)]
+region = fetch("outcomes.breakdown", agency="ALL", period="all", breakdown="all")
+rate_columns = [
+    Col("outcome_name", "common.outcome"),
+    Col("numerator", "common.numerator", "int"),
+    Col("denominator", "common.denominator", "int"),
+    Col("rate", "common.rate", "percent"),
+    Col(("ci_low", "ci_high"), "common.interval", "interval"),
+]
+st.header(tr("council.voice"))
+st.write(tr("council.voice_intro"))
+voice = region.loc[region["outcome"].isin(VOICE)].copy()
+voice["outcome_name"] = voice["outcome"].map(lambda o: tr(f"outcome.{o}"))
+show_table(voice, rate_columns, key="council_voice")
+
+st.header(tr("council.francophones"))
+st.write(tr("council.francophones_intro"))
+french = region.loc[region["outcome"].isin(FRENCH)]
+by_language = fetch("outcomes.breakdown", agency="ALL", period="all", breakdown="official_language")
+francophone = by_language.loc[(by_language["breakdown_value"] == "french") & by_language["outcome"].isin(VOICE)]
+francophone = pd.concat([french, francophone], ignore_index=True)
+francophone["outcome_name"] = francophone["outcome"].map(lambda o: tr(f"outcome.{o}"))
+show_table(francophone, rate_columns, key="council_francophones")

@@ -99,6 +99,61 @@ show_table(
 )
 st.caption(tr("funders.cost_caveat"))
 
+# --- needs met beside the services that should have met them (issue 20) ------------------------
+st.header(tr("funders.needs"))
+st.write(tr("funders.needs_intro"))
+# Quarters whose needs have been counted: a need is counted once its 180 days have ended.
+need_quarters = [q for q in quarters if not fetch("needs.unmet", agency="ALL", period=q).empty]
+if not need_quarters:
+    st.info(tr("needs.no_quarter"))
+else:
+    left, right = st.columns(2)
+    need_period = select(
+        left, tr("common.period"), need_quarters, index=len(need_quarters) - 1, format_func=quarter, key="f_need_q"
+    )
+    need_agency = select(
+        right,
+        tr("funders.needs_agency"),
+        ["ALL", *agencies],
+        format_func=lambda a: tr("needs.all_agencies") if a == "ALL" else agency_label(a),
+        key="f_need_agency",
+    )
+    needs = fetch("needs.unmet", agency=need_agency, period=need_period)
+    delivered = fetch("outputs.period", agency=need_agency, period=need_period)
+    name_column = "name_fr" if st.session_state.get("lang") == "fr" else "name_en"
+    needs["need_name"] = needs[name_column]
+    needs["stream_names"] = [
+        ", ".join(code("service_stream", s) for s in streams.split("|"))
+        if isinstance(streams, str)
+        else tr("needs.referral_only")
+        for streams in needs["stream_codes"]
+    ]
+    output = delivered.iloc[0] if len(delivered) == 1 else None
+    needs["stream_services"] = [
+        sum(output[f"{s}_services"] for s in streams.split("|"))
+        if isinstance(streams, str) and output is not None and not bool(output["suppressed"])
+        else None
+        for streams in needs["stream_codes"]
+    ]
+    # A stream's services are hidden where the outputs row is suppressed, and absent for referral-only needs.
+    needs["services_hidden"] = [
+        isinstance(streams, str) and (output is None or bool(output["suppressed"])) for streams in needs["stream_codes"]
+    ]
+    needs["rate"] = needs["numerator"] / needs["denominator"]
+    show_table(
+        needs,
+        [
+            Col("need_name", "needs.need"),
+            Col("denominator", "needs.named", "int"),
+            Col("numerator", "needs.met", "int"),
+            Col("rate", "common.rate", "percent"),
+            Col("needs_unmet", "needs.unmet", "int"),
+            Col("stream_names", "needs.streams", hidden=None),
+            Col("stream_services", "needs.services", "int", hidden="services_hidden"),
+        ],
+        key=f"needs_{need_agency}_{need_period}",
+    )
+
 # --- comparing agencies: intervals, not a league table ------------------------------------
 st.header(tr("funders.comparison"))
 left, right = st.columns(2)

@@ -46,7 +46,9 @@ members as (
 
 )
 
+{# A group of one member is a total with no parts in it (an outcome the catalogue does not
+   break down that way): nothing to recover. #}
 select kind, group_id, count(*) as members
 from members
 group by kind, group_id
-having sum(case when suppressed then 1 else 0 end) = 1
+having count(*) > 1 and sum(case when suppressed then 1 else 0 end) = 1

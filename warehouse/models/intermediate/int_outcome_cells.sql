@@ -53,11 +53,23 @@ units as (
 
 expanded_units as ({{ expand_breakdowns('units') }}),
 
+{# An outcome is broken down only as its catalogue row says (the needs met per need by
+   community size only, the francophones served in French per stream not at all). #}
+catalogued_breakdowns as (
+
+    select outcome, unnest(string_split(breakdowns, ' ')) as breakdown
+    from {{ ref('outcome_catalogue') }}
+
+),
+
 unit_cells as (
 
-    select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
-        count_if(is_met) as numerator, count_if(is_counted) as denominator, count(*) as eligible
-    from expanded_units
+    select u.rolls_up, u.outcome, u.period, u.agency_code, u.breakdown, u.breakdown_value,
+        count_if(u.is_met) as numerator, count_if(u.is_counted) as denominator, count(*) as eligible
+    from expanded_units as u
+    inner join catalogued_breakdowns as b
+        on u.outcome = b.outcome
+        and u.breakdown = b.breakdown
     group by all
 
 ),

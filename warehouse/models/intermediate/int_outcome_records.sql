@@ -170,6 +170,105 @@ referral as (
 
 ),
 
+needs_closed as (
+
+    select * from {{ ref('int_needs_named') }}
+    where is_window_closed
+
+),
+
+needs_met as (
+
+    {# A unit is a need named: a client who named three needs counts three times in
+       needs_met, once in each needs_met_<need>, and once in needs_all_met. #}
+    select
+        'needs_met' as outcome,
+        client_key || '|' || need as unit_id,
+        client_key,
+        agency_code,
+        assessment_date as outcome_date,
+        is_met
+    from needs_closed
+    union all
+    select 'needs_met_' || need, client_key, client_key, agency_code, assessment_date, is_met
+    from needs_closed
+    union all
+    {# All of a client's needs (whose windows have closed), attributed to the assessment that
+       named the first of them. #}
+    select
+        'needs_all_met',
+        client_key,
+        client_key,
+        agency_code,
+        assessment_date,
+        bool_and(is_met) over (partition by client_key)
+    from needs_closed
+    qualify row_number() over (partition by client_key order by assessment_date, agency_code, record_id, need) = 1
+
+),
+
+{# Client voice: each client's first follow-up that answers the question (as belonging). #}
+{% set voice = [
+    ('satisfied_with_services', "satisfaction_code in ('very_satisfied', 'satisfied')", 'satisfaction_code'),
+    ('would_recommend', 'would_recommend', 'would_recommend'),
+    ('has_people_to_turn_to', 'has_people_to_turn_to', 'has_people_to_turn_to'),
+] %}
+voice as (
+
+    {% for outcome, met, answered in voice %}
+    select
+        '{{ outcome }}' as outcome,
+        client_key as unit_id,
+        client_key,
+        agency_code,
+        followup_date as outcome_date,
+        {{ met }} as is_met
+    from {{ ref('stg_outcome_followup') }}
+    where {{ answered }} is not null
+    qualify row_number() over (partition by client_key order by followup_date, agency_code, record_id) = 1
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+francophone_services as (
+
+    select *, service_language_code = 'french' as in_french
+    from {{ ref('int_service_languages') }}
+    where is_francophone
+
+),
+
+served_in_french as (
+
+    {# Per stream and overall: all the client's services in French, attributed to the agency
+       and quarter of the first of them. #}
+    select
+        'served_in_french_' || stream_code as outcome,
+        client_key as unit_id,
+        client_key,
+        agency_code,
+        service_date as outcome_date,
+        bool_and(in_french) over (partition by client_key, stream_code) as is_met
+    from francophone_services
+    qualify row_number() over (
+        partition by client_key, stream_code order by service_date, agency_code, record_id
+    ) = 1
+    union all
+    select
+        'served_in_french',
+        client_key,
+        client_key,
+        agency_code,
+        service_date,
+        bool_and(in_french) over (partition by client_key)
+    from francophone_services
+    qualify row_number() over (
+        partition by client_key order by service_date, agency_code, stream_code, record_id
+    ) = 1
+
+),
+
 records as (
 
     select * from language_gain
@@ -177,6 +276,9 @@ records as (
     union all select * from employment
     union all select * from belonging
     union all select * from referral
+    union all select * from needs_met
+    union all select * from voice
+    union all select * from served_in_french
 
 )
 

@@ -1,0 +1,36 @@
+-- The services that record their language of service, with whether the client's official
+-- language is French: the basis of the francophones-served-in-French outcomes.  Language
+-- training and assessment are left out: their language is the one being learned.
+{% set sources = [
+    ('stg_needs_assessment', 'needs_assessment'),
+    ('stg_info_orientation', 'information_orientation'),
+    ('stg_employment', 'employment'),
+    ('stg_community_connections', 'community_connections'),
+] %}
+with
+
+services as (
+
+    {% for model, stream in sources %}
+    select
+        '{{ stream }}' as stream_code,
+        client_key,
+        agency_code,
+        reported_quarter,
+        record_id,
+        service_date,
+        service_language_code
+    from {{ ref(model) }}
+    where service_language_code is not null
+        and service_date is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select
+    s.*,
+    coalesce(c.is_francophone, false) as is_francophone
+from services as s
+left join {{ ref('int_client_spine') }} as c
+    on s.client_key = c.client_key
