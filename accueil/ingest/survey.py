@@ -299,3 +299,9 @@ def submit_survey(
             detail["restores"] = restored_from
         upload = record_decision(upload_id, report.accepted, report, html_path, csv_path, **detail)
     return Submission(upload, False, outcome, restored_from)
+
+
+def submit_survey_folder(folder: Path, user: str) -> list[Submission]:
+    """Every survey file of a folder named {AGENCY}_{SURVEY}_{YYYYQn}.csv|.xlsx (the generator's), in name order."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx"))
+    return [submit_survey(path, path.name.split("_")[0], user) for path in files]
