@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 from shared import Col, coverage_cols, fetch, has_table, lang, legend, md, select, show_table, tr
+from survey_section import survey_results
 
 from accueil import i18n, outcomes
 
@@ -146,3 +147,6 @@ if codes:
         series = series.merge(cover, on="period", how="left")
         columns += coverage_cols()
     show_table(series.assign(when=series["period"]), columns, key=f"indicator_trend_{chosen}_{geography}")
+
+# --- client feedback (issue 20): what clients say in the partnership's and agencies' surveys ---
+survey_results("council")
