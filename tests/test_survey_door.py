@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from accueil import config, control
@@ -221,3 +222,36 @@ def test_every_item_is_in_the_contract_and_no_column_is_free_text():
     assert set(ITEMS) <= set(columns)
     assert all(c.type != "text" or c.pattern for c in columns.values())  # every text column is a code
     assert all(c.label_fr and c.label_en for c in columns.values())
+
+
+def test_a_register_made_before_survey_files_is_widened_once_and_keeps_its_rows():
+    import sqlite3
+
+    old = control.SCHEMA.replace(", 'survey'", "").replace(
+        ",\n    subject       text not null default ''  -- what else keys a file: a survey file's survey id", ""
+    )
+    assert "'survey'" not in old and "subject" not in old.split("create table if not exists audit_log")[0]
+    control.path().parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(control.path()) as con:
+        con.executescript(old)
+        con.execute(
+            "insert into uploads (kind, agency_cd, quarter, file_name, sha256, size_bytes, received_at, received_by,"
+            " status) values ('extract', 'AG001', '2025Q1', 'a.xlsx', 'ab', 1, 'now', 'me', 'loaded')"
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute(
+                "insert into uploads (kind, file_name, sha256, size_bytes, received_at, received_by, status)"
+                " values ('survey', 'x', 'cd', 1, 'now', 'me', 'received')"
+            )
+    with control.connect() as con:
+        (kept,) = control.uploads(con)
+        assert (kept.kind, kept.agency_cd, kept.quarter, kept.status, kept.subject) == (
+            "extract",
+            "AG001",
+            "2025Q1",
+            "loaded",
+            "",
+        )
+    # A survey file now registers in it, and the next upload takes the next number.
+    submission = submit_survey(_csv(Path(control.path().parent) / "s.csv", [_row(1)]), "AG001", "test")
+    assert submission.accepted and submission.upload.upload_id == kept.upload_id + 1
