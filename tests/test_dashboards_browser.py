@@ -119,6 +119,18 @@ def _next_quarter(tmp_path: Path) -> Path:
     return out / "AG005_2026Q1.xlsx"
 
 
+def _survey_with_free_text(region: Path, tmp_path: Path) -> Path:
+    """The sample's AG005 survey file with a comments column: refused whole at the door."""
+    source = sorted((region / "surveys").glob("AG005_EXIT_*"))[0]
+    rows = pd.read_csv(source, dtype=str, keep_default_na=False) if source.suffix == ".csv" else None
+    if rows is None:
+        rows = pd.read_excel(source, header=1, dtype=str, engine="calamine").iloc[1:].fillna("")
+    rows["comments"] = ["I liked Marie"] + [""] * (len(rows) - 1)
+    target = tmp_path / "AG005_EXIT_comments.csv"
+    rows.to_csv(target, index=False)
+    return target
+
+
 def _expected_outputs(path: Path) -> tuple[int, int]:
     """Clients served and services in the file's quarter, counted from the workbook itself."""
     from tests.test_outputs import service_records
@@ -199,6 +211,9 @@ def test_the_service_in_chromium(service, tmp_path):
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
         _settle(page)
         expect(page.get_by_text("Page not found")).to_have_count(0)
+        # Client feedback (issue 20): the region's answers to the sample's survey files.
+        expect(page.get_by_role("heading", name="Client feedback")).to_be_visible()
+        expect(page.get_by_text("All questions (All agencies, ")).to_be_visible()
         page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
 
         _go(page, "Client journeys")
@@ -217,6 +232,8 @@ def test_the_service_in_chromium(service, tmp_path):
         _settle(page)
         expect(page.get_by_role("heading", name="Extrants et résultats par organisme")).to_be_visible()
         expect(page.get_by_text("Connecté en tant que root")).to_be_visible()
+        expect(page.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
+        expect(page.get_by_text("« Je me suis senti·e bienvenu·e », par organisme")).to_be_visible()
         page.get_by_text("English").click()
         _settle(page)
 
@@ -239,7 +256,7 @@ def test_the_service_in_chromium(service, tmp_path):
             text=True,
         )
         assert loaded.returncode == 0, loaded.stdout
-        clerk.locator("input[type=file]").set_input_files(str(good))
+        clerk.locator("input[type=file]").first.set_input_files(str(good))
         _settle(clerk)
         clerk.get_by_role("button", name="Validate and submit").click()
         expect(clerk.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
@@ -266,10 +283,18 @@ def test_the_service_in_chromium(service, tmp_path):
         clerk.get_by_text("Français").click()
         _settle(clerk)
         expect(clerk.get_by_role("heading", name="Organisme : mon trimestre")).to_be_visible()
-        clerk.locator("input[type=file]").set_input_files(str(bad))
+        clerk.locator("input[type=file]").first.set_input_files(str(bad))
         _settle(clerk)
         clerk.get_by_role("button", name="Valider et soumettre").click()
         expect(clerk.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
+        _settle(clerk)
+        # Her clients' feedback beside the region's, and a survey file with free text, refused whole.
+        expect(clerk.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
+        expect(clerk.get_by_text("Votre clientèle à côté de celle de la région")).to_be_visible()
+        clerk.locator("input[type=file]").nth(1).set_input_files(str(_survey_with_free_text(region, tmp_path)))
+        _settle(clerk)
+        clerk.get_by_role("button", name="Transmettre le fichier du sondage").click()
+        expect(clerk.get_by_text("AG005_EXIT_comments.csv est refusé")).to_be_visible(timeout=120_000)
         _settle(clerk)
         clerk.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
 
