@@ -255,3 +255,17 @@ def test_a_register_made_before_survey_files_is_widened_once_and_keeps_its_rows(
     # A survey file now registers in it, and the next upload takes the next number.
     submission = submit_survey(_csv(Path(control.path().parent) / "s.csv", [_row(1)]), "AG001", "test")
     assert submission.accepted and submission.upload.upload_id == kept.upload_id + 1
+
+
+def test_accueil_uploads_restore_makes_a_superseded_survey_file_current_again(tmp_path):
+    from accueil.ingest.rollback import RestoreRefused, restore
+
+    first = submit_survey(_good(tmp_path), "AG001", "test")
+    corrected = submit_survey(_good(tmp_path, "v2.csv", welcomed="1"), "AG001", "test")
+    _current_rows()
+    with pytest.raises(RestoreRefused):
+        restore(corrected.upload.upload_id, "test")  # already the current file
+    back = restore(first.upload.upload_id, "test")
+    assert back.accepted and back.restored_from == first.upload.upload_id
+    assert back.upload.file_name == first.upload.file_name and back.upload.subject == "EXIT"
+    assert {r[2] for r in _current_rows()} == {"5"}
