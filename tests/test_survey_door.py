@@ -269,3 +269,26 @@ def test_accueil_uploads_restore_makes_a_superseded_survey_file_current_again(tm
     assert back.accepted and back.restored_from == first.upload.upload_id
     assert back.upload.file_name == first.upload.file_name and back.upload.subject == "EXIT"
     assert {r[2] for r in _current_rows()} == {"5"}
+
+
+def test_a_survey_file_dropped_in_the_inbox_goes_through_the_door(tmp_path):
+    import logging
+
+    from orchestration.build import prepare_manifest
+
+    prepare_manifest()
+    from orchestration.defs.ingest.sensors import sweep_inbox
+
+    inbox = config.inbox_dir()
+    inbox.mkdir(parents=True)
+    _good(inbox, "AG001_EXIT_2025Q2.csv")
+    _csv(inbox / "AG001_EXIT_2099Q1.csv", [_row(1, period="2099Q1")])
+    lines = sweep_inbox(logging.getLogger("test"))
+    assert len(lines) == 2
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == ["AG001_EXIT_2025Q2.csv"]
+    assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["AG001_EXIT_2099Q1.csv"]
+    with control.connect() as con:
+        assert {(u.kind, u.agency_cd, u.subject, u.status) for u in control.uploads(con)} == {
+            ("survey", "AG001", "EXIT", "accepted"),
+            ("survey", "AG001", "EXIT", "rejected"),
+        }
