@@ -22,7 +22,7 @@ SURVEY_LABELS: dict[str, dict[str, str]] = {
         "fr": "Aucun fichier de rétroaction de la clientèle n'a encore été publié.",
     },
     "survey.survey": {"en": "Survey", "fr": "Sondage"},
-    "survey.scope": {"en": "Agency or region", "fr": "Organisme ou région"},
+    "survey.scope": {"en": "Clients of", "fr": "Clientèle de"},
     "survey.item": {"en": "Question", "fr": "Question"},
     "survey.kind": {"en": "Scale", "fr": "Échelle"},
     "survey.kind.likert": {"en": "Agree (4-5 of 5)", "fr": "En accord (4-5 sur 5)"},
