@@ -331,7 +331,8 @@ def test_the_service_in_chromium(service, tmp_path):
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="upload_rejected").click()
         _settle(page)
-        expect(page.get_by_text("Rows: 1", exact=True)).to_be_visible()  # the bad extract, the one rejection
+        # The two rejections: the bad extract and the survey file with free text.
+        expect(page.get_by_text("Rows: 2", exact=True)).to_be_visible()
         page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
 
         # Sign-out ends the session: the page says so, and a reload asks to sign in.
