@@ -25,6 +25,7 @@ from accueil.generate.commands import generate
 from accueil.indicators.commands import docs_indicators, indicators
 from accueil.ingest.commands import agencies, upload, uploads_group
 from accueil.ingest.submission_commands import submissions
+from accueil.ingest.survey_commands import survey
 from accueil.ops.commands import backup, restore
 from accueil.outcomes.commands import docs_outcomes
 from accueil.quarterly.commands import report
@@ -138,6 +139,7 @@ for command in (
     sql,
     status_command,
     submissions,
+    survey,
     upload,
     uploads_group,
     users_group,

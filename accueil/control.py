@@ -20,7 +20,7 @@ from accueil import config
 SCHEMA = """
 create table if not exists uploads (
     upload_id     integer primary key autoincrement,
-    kind          text not null check (kind in ('extract', 'agencies', 'indicators')),
+    kind          text not null check (kind in ('extract', 'agencies', 'indicators', 'survey')),
     agency_cd     text not null default '',
     quarter       text not null default '',
     file_name     text not null,
@@ -35,7 +35,8 @@ create table if not exists uploads (
     report_csv    text,
     decided_at    text,
     loaded_at     text,
-    superseded_by integer references uploads(upload_id)
+    superseded_by integer references uploads(upload_id),
+    subject       text not null default ''  -- what else keys a file: a survey file's survey id
 );
 create index if not exists uploads_partition on uploads (kind, agency_cd, quarter, status);
 create table if not exists audit_log (
@@ -144,6 +145,7 @@ class Upload:
     decided_at: str | None
     loaded_at: str | None
     superseded_by: int | None
+    subject: str = ""
 
 
 def path() -> Path:
@@ -153,6 +155,30 @@ def path() -> Path:
 # Columns added to a table after its first release: `create table if not exists` leaves an older
 # control database without them, so they are added at its first connection.
 _ADDED_COLUMNS = {("users", "retry_after"): "text"}
+
+
+def _widen_uploads(con: sqlite3.Connection) -> None:
+    """An upload register made before client feedback files knows no kind 'survey' nor the column
+    `subject`: SQLite cannot change a table's CHECK, so the table is rebuilt with the same rows
+    (SQLite's documented twelve-step way), once, under a write lock."""
+    found = con.execute("select sql from sqlite_master where type = 'table' and name = 'uploads'").fetchone()
+    if found is None or "'survey'" in found[0]:
+        return
+    con.execute("begin immediate")
+    try:
+        found = con.execute("select sql from sqlite_master where type = 'table' and name = 'uploads'").fetchone()
+        if "'survey'" not in found[0]:  # another process may have rebuilt it while this one waited
+            columns = ", ".join(row[1] for row in con.execute("pragma table_info(uploads)"))
+            table = SCHEMA.split("create table if not exists uploads", 1)[1].split(";", 1)[0]
+            con.execute("create table uploads_widened" + table)
+            con.execute(f"insert into uploads_widened ({columns}) select {columns} from uploads")
+            con.execute("drop table uploads")
+            con.execute("alter table uploads_widened rename to uploads")
+            con.execute("create index if not exists uploads_partition on uploads (kind, agency_cd, quarter, status)")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def _add_missing_columns(con: sqlite3.Connection) -> None:
@@ -174,6 +200,7 @@ def connect():
     con.row_factory = sqlite3.Row
     try:
         con.executescript(SCHEMA)
+        _widen_uploads(con)
         _add_missing_columns(con)
         yield con
     finally:
@@ -195,26 +222,29 @@ def get_upload(con: sqlite3.Connection, upload_id: int) -> Upload | None:
     return _upload(con.execute("select * from uploads where upload_id = ?", (upload_id,)).fetchone())
 
 
-def find_same(con: sqlite3.Connection, kind: str, agency: str, quarter: str, sha256: str) -> Upload | None:
-    """The earlier upload of exactly these bytes for this agency and quarter, if any."""
+def find_same(
+    con: sqlite3.Connection, kind: str, agency: str, quarter: str, sha256: str, subject: str = ""
+) -> Upload | None:
+    """The earlier upload of exactly these bytes for this agency and quarter (and survey), if any."""
     return _upload(
         con.execute(
-            "select * from uploads where kind = ? and agency_cd = ? and quarter = ? and sha256 = ? "
+            "select * from uploads where kind = ? and agency_cd = ? and quarter = ? and subject = ? and sha256 = ? "
             "order by upload_id desc limit 1",
-            (kind, agency, quarter, sha256),
+            (kind, agency, quarter, subject, sha256),
         ).fetchone()
     )
 
 
-def current(con: sqlite3.Connection, kind: str, agency: str, quarter: str) -> Upload | None:
+def current(con: sqlite3.Connection, kind: str, agency: str, quarter: str, subject: str = "") -> Upload | None:
     """The upload the warehouse holds, or will after the next build, for an extract's agency and
     quarter or for the agency reference: the newest accepted or loaded one, since the pipeline
-    loads the newest accepted upload and supersedes every other (accueil.ingest.warehouse)."""
+    loads the newest accepted upload and supersedes every other (accueil.ingest.warehouse); a
+    survey file's also by its survey (`subject`)."""
     return _upload(
         con.execute(
-            "select * from uploads where kind = ? and agency_cd = ? and quarter = ?"
+            "select * from uploads where kind = ? and agency_cd = ? and quarter = ? and subject = ?"
             " and status in ('accepted', 'loaded') order by upload_id desc limit 1",
-            (kind, agency, quarter),
+            (kind, agency, quarter, subject),
         ).fetchone()
     )
 

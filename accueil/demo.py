@@ -35,6 +35,7 @@ def demo(fresh: bool, no_serve: bool, port: int) -> None:
         or not truth_file.exists()
         or json.loads(truth_file.read_text())["seed"] != options.seed
         or not (target / ILLUSTRATIVE_OBSERVATIONS).exists()  # a sample generated before the indicators
+        or "surveys" not in json.loads(truth_file.read_text())  # a sample generated before the survey files
     ):
         shutil.rmtree(target, ignore_errors=True)
         click.echo(
@@ -127,6 +128,7 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         key = "already received" if duplicate else status
         decisions[key] = decisions.get(key, 0) + 1
     click.echo("Uploads: " + ", ".join(f"{n} {status}" for status, n in sorted(decisions.items())) + ".")
+    _demo_surveys(target)
     demo_load_observations(target)
     summary = build_with_progress()
     click.echo(f"Built and published {summary.published}.")
@@ -146,6 +148,21 @@ def _demo_upload_and_build(target: Path, truth: dict) -> None:
         f"Reports are in {config.reports_dir()}; `accueil uploads` lists the register; "
         "`accueil sql` queries the snapshot."
     )
+
+
+def _demo_surveys(target: Path) -> None:
+    """The sample's client feedback files, through their door (`accueil survey upload`)."""
+    from accueil.generate.survey import FOLDER
+    from accueil.ingest.survey import submit_survey_folder
+
+    if not (target / FOLDER).is_dir():
+        return
+    results = submit_survey_folder(target / FOLDER, user="demo")
+    decisions: dict[str, int] = {}
+    for submission in results:
+        key = "already received" if submission.duplicate else submission.upload.status
+        decisions[key] = decisions.get(key, 0) + 1
+    click.echo("Client feedback files: " + ", ".join(f"{n} {s}" for s, n in sorted(decisions.items())) + ".")
 
 
 def outcome_lines(con) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accueil.contract import Contract, agencies_contract, bounds_text, code_lists, extract_contract
+from accueil.contract import Contract, agencies_contract, bounds_text, code_lists, extract_contract, survey_contract
 
 # Lists longer than this are summarised; the seed file has every value.
 INLINE_VALUES = 20
@@ -66,12 +66,56 @@ de service offre tous les volets des programmes de son organisme, dans des langu
 """
 
 
+SURVEY = """\
+## Client feedback files / Fichiers de rétroaction de la clientèle
+
+A partnership or an agency that runs its own short client survey sends its answers as a
+**client feedback file** (`accueil/contract/survey_v1.yaml`): a CSV file (one header row, then
+one row per response) or a workbook laid out like the extract (its one sheet *Responses* or
+*Réponses*), uploaded with `accueil survey upload FILE --agency CODE` or from the agency page.
+It goes through the same door as an extract: its raw bytes are kept, it is registered, checked
+and accepted or rejected whole, with a report in English and French naming rows and columns.
+
+* **No free text**: a file with any column the contract does not list is rejected (free text
+  names and describes people); the report names the rows that fill it and never quotes them.
+  A column of answers the contract does not list is an *unknown item*, rejected likewise.
+* One survey (`survey_id`) and one period (`period`, a quarter, never one still to come) per file.
+* An agency's file holds its own clients' answers (`agency_cd` is the agency it is uploaded for);
+  a partnership-wide file (uploaded with no `--agency`) names agencies of the reference file.
+* `response_id` is unique within the survey; a `client_key`, when given, is the pseudonymous
+  key made with the partnership key (never a name or number), and answers once.
+* Likert items are whole numbers 1 (strongly disagree) to 5 (strongly agree); yes/no items
+  Yes or No (Oui, Non); a blank is a question not answered.
+* A newer accepted file for the same agency, survey and period replaces the older one at the
+  next build; the older stays in the upload register as superseded. The same bytes again are a
+  no-op, unless a newer file replaced them: then they become current again.
+
+The results are published in `marts.fct_survey_results` (docs/measures.md, "Client feedback").
+
+Un fichier de rétroaction (CSV ou classeur) contient les réponses à un court sondage, une ligne
+par réponse, sans aucun texte libre : une colonne que le contrat ne prévoit pas fait refuser le
+fichier entier. Un fichier contient un seul sondage et une seule période (jamais à venir); un
+fichier corrigé pour le même organisme, sondage et période remplace le précédent, qui reste dans
+l'historique.
+"""
+
+
 def render() -> str:
     parts = [INTRO]
     for contract in (extract_contract(), agencies_contract()):
         parts.append(_contract(contract))
     parts.append(AGENCIES_V1)
-    parts.append(_code_lists({*extract_contract().codelist_names(), *agencies_contract().codelist_names()}))
+    parts.append(SURVEY)
+    parts.append(_contract(survey_contract()))
+    parts.append(
+        _code_lists(
+            {
+                *extract_contract().codelist_names(),
+                *agencies_contract().codelist_names(),
+                *survey_contract().codelist_names(),
+            }
+        )
+    )
     return "\n".join(parts).rstrip() + "\n"
 
 

@@ -19,7 +19,7 @@ from accueil import config, control, locks
 
 # Uploads of these kinds are published in the snapshot (the council's indicator files are
 # loaded into it too, but are not named in its manifest).
-PUBLISHED_KINDS = ("extract", "agencies")
+PUBLISHED_KINDS = ("extract", "agencies", "survey")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def unpublished(include_loaded: bool = True) -> list[control.Upload]:
     """What the next build must take: accepted uploads not loaded yet (the newest per agency and
     quarter), loaded ones that no published snapshot holds yet (their build failed or stopped;
     left out with `include_loaded=False`, while a running build is about to publish them), and
-    the council's indicator files not loaded yet."""
+    the council's indicator files and the client feedback files not loaded yet."""
     con = _read_only()
     if con is None:
         return []
@@ -65,7 +65,7 @@ def unpublished(include_loaded: bool = True) -> list[control.Upload]:
             for u in control.uploads(con)
             if include_loaded and u.kind in PUBLISHED_KINDS and u.status == "loaded" and u.upload_id not in shown
         ]
-        indicators = [u for u in control.uploads(con, kind="indicators") if u.status == "accepted"]
+        indicators = [u for u in control.uploads(con) if u.kind in ("indicators", "survey") and u.status == "accepted"]
     finally:
         con.close()
     return sorted({u.upload_id: u for u in (*waiting, *loaded, *indicators)}.values(), key=lambda u: u.upload_id)

@@ -65,6 +65,7 @@ def publish(actor: str = "pipeline") -> Path:
             loads = con.execute(
                 "select kind, agency_cd, quarter, upload_id, sha256 from raw.loads order by kind, agency_cd, quarter"
             ).fetchall()
+            loads += _survey_loads(con)
             tables = _copy(con, partial, _served(con))
             _copy(con, rows_partial, [*_agency_keyed(con), *_agency_lists(con)], consented_only=True)
         # The copy must open cleanly, holding what was copied, before it replaces anything.
@@ -95,6 +96,19 @@ def publish(actor: str = "pipeline") -> Path:
     with control.connect() as ctl:
         control.audit(ctl, actor, "published", str(target), uploads=len(loads), tables=len(tables))
     return target
+
+
+def _survey_loads(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The client feedback files the build loaded (accueil.ingest.survey_warehouse), named in the
+    manifest like the extracts, so that their uploads read as published."""
+    if not con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'survey_loads'"
+    ).fetchone()[0]:
+        return []
+    return con.execute(
+        "select 'survey', agency_cd, period, upload_id, sha256 from raw.survey_loads"
+        " order by agency_cd, period, upload_id"
+    ).fetchall()
 
 
 def _partial(path: Path) -> Path:

@@ -305,6 +305,7 @@ def _materialize(
     from orchestration.definitions import resources as current_resources
     from orchestration.defs.indicators.assets import baseline_audit, indicator_files
     from orchestration.defs.ingest.assets import agency_reference, extracts
+    from orchestration.defs.surveys.assets import survey_files
     from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
 
     instance = dg.DagsterInstance.get()
@@ -328,7 +329,7 @@ def _materialize(
         return
     summary.indicator_files = [u.upload_id for u in pending_indicator_files()]
     # The council's indicator files load in the same run as dbt: they are small, and dbt reads them.
-    selection = [indicator_files, warehouse_models, baseline_audit]
+    selection = [indicator_files, survey_files, warehouse_models, baseline_audit]
     if publish:
         selection.append(published_snapshot)
     run_config = {**quiet, "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}

@@ -12,6 +12,7 @@ from orchestration.defs.ingest.assets import agency_reference, extracts
 from orchestration.defs.ingest.sensors import inbox_sensor
 from orchestration.defs.jobs import publish_job, transform_job
 from orchestration.defs.resources import BuildSessionResource, warehouse_resource
+from orchestration.defs.surveys.assets import survey_files
 from orchestration.defs.warehouse.assets import dbt_project, published_snapshot, warehouse_models
 
 # dbt runs in a subprocess and finds the warehouse through this variable (warehouse/profiles.yml).
@@ -29,7 +30,15 @@ def resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=[extracts, agency_reference, indicator_files, warehouse_models, baseline_audit, published_snapshot],
+    assets=[
+        extracts,
+        agency_reference,
+        indicator_files,
+        survey_files,
+        warehouse_models,
+        baseline_audit,
+        published_snapshot,
+    ],
     jobs=[publish_job, transform_job],
     sensors=[inbox_sensor],
     resources=resources(),

@@ -106,6 +106,7 @@ def sample_warehouse(sample_region, tmp_path_factory):
     with a full rebuild)."""
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
+    from accueil.ingest.survey import submit_survey
     from orchestration.build import run_build
 
     region, truth = sample_region
@@ -117,6 +118,12 @@ def sample_warehouse(sample_region, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACCUEIL_HOME", str(home))
         assert submit_agencies(region / "agencies.xlsx", user="test").accepted
+        # The client feedback files, through their door, loaded by the first build.
+        surveys = [
+            submit_survey(region / name, name.split("/")[-1].split("_")[0], "test")
+            for name in truth["surveys"]["files"]
+        ]
+        assert all(s.upload.status == "accepted" for s in surveys), [s.upload.status for s in surveys]
         statuses = []
         for folder in arrivals.values():
             statuses += submit_folder(folder, user="test", jobs=2)

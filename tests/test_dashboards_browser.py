@@ -121,6 +121,18 @@ def _next_quarter(tmp_path: Path) -> Path:
     return out / "AG005_2026Q1.xlsx"
 
 
+def _survey_with_free_text(region: Path, tmp_path: Path) -> Path:
+    """The sample's AG005 survey file with a comments column: refused whole at the door."""
+    source = sorted((region / "surveys").glob("AG005_EXIT_*"))[0]
+    rows = pd.read_csv(source, dtype=str, keep_default_na=False) if source.suffix == ".csv" else None
+    if rows is None:
+        rows = pd.read_excel(source, header=1, dtype=str, engine="calamine").iloc[1:].fillna("")
+    rows["comments"] = ["I liked Marie"] + [""] * (len(rows) - 1)
+    target = tmp_path / "AG005_EXIT_comments.csv"
+    rows.to_csv(target, index=False)
+    return target
+
+
 def _expected_outputs(path: Path) -> tuple[int, int]:
     """Clients served and services in the file's quarter, counted from the workbook itself."""
     from tests.test_outputs import service_records
@@ -204,6 +216,9 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         # Client voice, needs met and francophones served in French (issue 20)
         expect(page.get_by_role("heading", name="Client voice and needs met")).to_be_visible()
         expect(page.get_by_role("heading", name="Francophone clients")).to_be_visible()
+        # Client feedback (issue 20): the region's answers to the sample's survey files.
+        expect(page.get_by_role("heading", name="Client feedback")).to_be_visible()
+        expect(page.get_by_text("All questions (All agencies, ")).to_be_visible()
         page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
 
         _go(page, "Client journeys")
@@ -222,6 +237,8 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         _settle(page)
         expect(page.get_by_role("heading", name="Extrants et résultats par organisme")).to_be_visible()
         expect(page.get_by_text("Connecté en tant que root")).to_be_visible()
+        expect(page.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
+        expect(page.get_by_text("« Je me suis senti·e bienvenu·e », par organisme")).to_be_visible()
         page.get_by_text("English").click()
         _settle(page)
 
@@ -248,12 +265,14 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
             text=True,
         )
         assert loaded.returncode == 0, loaded.stdout
-        clerk.locator("input[type=file]").set_input_files(str(good))
+        clerk.locator("input[type=file]").first.set_input_files(str(good))
         _settle(clerk)
         clerk.get_by_role("button", name="Validate and submit").click()
         expect(clerk.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
         # Nobody types a command: the service loads, builds and publishes it, and the page says so.
-        expect(clerk.get_by_text("Published on")).to_be_visible(timeout=420_000)
+        # Her new upload's line, not the previous upload's "Published on" that the page shows until
+        # its rerun reaches the panel (a race seen on a loaded machine).
+        expect(clerk.get_by_text(re.compile(r"\(2026 Q1\): Published\. Published on"))).to_be_visible(timeout=420_000)
         _settle(clerk)
         # The new name, markup and all, is text on the page: no image, no link, no script ran.
         expect(clerk.get_by_role("heading", name=f"AG005 — {HOSTILE_NAME}")).to_be_visible()
@@ -281,10 +300,18 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
             clerk.get_by_role("heading", name="Besoins nommés lors de vos évaluations et non comblés")
         ).to_be_visible()
         expect(clerk.get_by_role("heading", name="Ce que disent vos clients")).to_be_visible()
-        clerk.locator("input[type=file]").set_input_files(str(bad))
+        clerk.locator("input[type=file]").first.set_input_files(str(bad))
         _settle(clerk)
         clerk.get_by_role("button", name="Valider et soumettre").click()
         expect(clerk.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
+        _settle(clerk)
+        # Her clients' feedback beside the region's, and a survey file with free text, refused whole.
+        expect(clerk.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
+        expect(clerk.get_by_text("Votre clientèle à côté de celle de la région")).to_be_visible()
+        clerk.locator("input[type=file]").nth(1).set_input_files(str(_survey_with_free_text(region, tmp_path)))
+        _settle(clerk)
+        clerk.get_by_role("button", name="Transmettre le fichier du sondage").click()
+        expect(clerk.get_by_text("AG005_EXIT_comments.csv est refusé")).to_be_visible(timeout=120_000)
         _settle(clerk)
         clerk.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
 
@@ -325,7 +352,8 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="upload_rejected").click()
         _settle(page)
-        expect(page.get_by_text("Rows: 1", exact=True)).to_be_visible()  # the bad extract, the one rejection
+        # The two rejections: the bad extract and the survey file with free text.
+        expect(page.get_by_text("Rows: 2", exact=True)).to_be_visible()
         page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
 
         # Sign-out ends the session: the page says so, and a reload asks to sign in.

@@ -26,10 +26,12 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
     for name, seed in (("a", 3), ("b", 3), ("c", 4)):
         out = tmp_path / name
         generate(GenerateOptions(out=out, seed=seed, agencies=3, quarters=2, clients=400))
-        runs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+        runs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert runs[0] == runs[1]
     assert runs[0].keys() == runs[2].keys()
     assert runs[0]["AG001_2024Q1.xlsx"] != runs[2]["AG001_2024Q1.xlsx"]
+    # The client feedback files too, CSV and XLSX (accueil/generate/survey.py).
+    assert {"surveys/AG001_EXIT_2024Q2.csv", "surveys/AG002_EXIT_2024Q2.xlsx"} <= runs[0].keys()
 
 
 def test_cli_generate_twice_is_byte_identical(tmp_path):
@@ -56,7 +58,7 @@ def test_cli_generate_twice_is_byte_identical(tmp_path):
             check=True,
             capture_output=True,
         )
-        outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+        outs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert outs[0] == outs[1]
     assert "agencies.xlsx" in outs[0] and "truth.json" in outs[0]
 

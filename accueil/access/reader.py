@@ -227,6 +227,12 @@ QUERIES: dict[str, Query] = {
             "aggregate",
         ),
         Query(
+            "surveys.results",
+            "select * from marts.fct_survey_results order by survey_id, item, period, agency_code, stream_code",
+            (),
+            "aggregate",
+        ),
+        Query(
             "agency.loaded_quarters",
             "select quarter, upload_id, loaded_at from marts.fct_extract_loads where agency_code = $agency"
             " order by quarter",

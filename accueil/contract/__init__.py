@@ -385,3 +385,9 @@ def known_values(seed: str) -> frozenset[str]:
         rows = csv.reader(handle)
         next(rows)
         return frozenset(row[0] for row in rows if row)
+
+
+@cache
+def survey_contract() -> Contract:
+    """A client feedback file (docs/extract-contract.md, "Client feedback files")."""
+    return _load(CONTRACT_DIR / "survey_v1.yaml")

@@ -16,6 +16,7 @@ from accueil.generate.params import Params
 from accueil.generate.population import simulate
 from accueil.generate.region import build_region
 from accueil.generate.simulation import Simulation
+from accueil.generate.survey import write_surveys
 from accueil.generate.truth import planted_summary
 from accueil.pseudonym import client_key
 from accueil.quarters import Quarter
@@ -69,6 +70,7 @@ def generate(options: GenerateOptions, progress: Callable[[int, int], None] | No
         "rows": {name: len(frame) for name, frame in population.sheets.items()},
         "parameters": params.to_json(),
         "planted": planted_summary(population, params),
+        "surveys": write_surveys(options.out, population.sheets, region.codes, quarters, options.seed),
     }
     (options.out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return truth

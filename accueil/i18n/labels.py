@@ -12,6 +12,7 @@ from accueil.i18n.map_labels import MAP_LABELS
 from accueil.i18n.page_labels import PAGE_LABELS
 from accueil.i18n.quarterly_labels import QUARTERLY_LABELS
 from accueil.i18n.submission_labels import SUBMISSION_LABELS
+from accueil.i18n.survey_labels import SURVEY_LABELS
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -159,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
     **FOLLOWUP_LABELS,
     **QUARTERLY_LABELS,
     **MAP_LABELS,
+    **SURVEY_LABELS,
     **_pairs(OUTCOMES, "outcome"),
     **_pairs(BREAKDOWNS, "breakdown"),
     **_pairs(STATUSES, "status"),

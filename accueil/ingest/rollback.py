@@ -27,7 +27,7 @@ def _current_for(con, upload: control.Upload) -> control.Upload | None:
         from accueil.indicators.submit import current_baselines
 
         return current_baselines(con)
-    return control.current(con, upload.kind, upload.agency_cd, upload.quarter)
+    return control.current(con, upload.kind, upload.agency_cd, upload.quarter, upload.subject)
 
 
 def _check(number: int) -> control.Upload:
@@ -76,6 +76,10 @@ def restore(number: int | str, user: str, lang: str | None = None) -> Submission
         submission = submit_extract(stored, upload.agency_cd, upload.quarter, user, lang, file_name=upload.file_name)
     elif upload.kind == "agencies":
         submission = submit_agencies(stored, user, lang, file_name=upload.file_name)
+    elif upload.kind == "survey":
+        from accueil.ingest.survey import submit_survey
+
+        submission = submit_survey(stored, upload.agency_cd, user, lang, file_name=upload.file_name)
     else:
         from accueil.indicators.submit import submit_baselines
 

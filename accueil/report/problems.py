@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from accueil.report.file_rules import FILE_RULES
 from accueil.report.indicator_rules import INDICATOR_RULES
+from accueil.report.survey_rules import SURVEY_RULES
 from accueil.report.value_rules import VALUE_RULES
 
 LANGUAGES = ("en", "fr")
 
 # rule -> language -> (what is wrong, how to fix it).  Placeholders come from Problem.params.
-RULES: dict[str, dict[str, tuple[str, str]]] = {**FILE_RULES, **VALUE_RULES, **INDICATOR_RULES}
+RULES: dict[str, dict[str, tuple[str, str]]] = {**FILE_RULES, **VALUE_RULES, **INDICATOR_RULES, **SURVEY_RULES}
 
 
 class _Blank(dict):

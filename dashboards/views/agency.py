@@ -21,6 +21,7 @@ from shared import (
     tr,
     viewer,
 )
+from survey_section import survey_results, survey_upload
 
 from accueil import access, i18n, outcomes
 from accueil.access import submissions
@@ -393,3 +394,8 @@ else:
         ],
         key=f"timeliness_{agency}",
     )
+
+# --- client feedback (issue 20): own clients' answers beside the region's, and the survey file form ---
+survey_results("agency", agency)
+if me.may_upload(agency):
+    survey_upload(agency)

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 from shared import Col, coverage_cols, fetch, has_table, lang, legend, md, select, show_table, tr
+from survey_section import survey_results
 
 from accueil import i18n, outcomes
 
@@ -178,3 +179,6 @@ francophone = by_language.loc[(by_language["breakdown_value"] == "french") & by_
 francophone = pd.concat([french, francophone], ignore_index=True)
 francophone["outcome_name"] = francophone["outcome"].map(lambda o: tr(f"outcome.{o}"))
 show_table(francophone, rate_columns, key="council_francophones")
+
+# --- client feedback (issue 20): what clients say in the partnership's and agencies' surveys ---
+survey_results("council")

@@ -21,6 +21,7 @@ from shared import (
     show_table,
     tr,
 )
+from survey_section import survey_results
 
 from accueil import i18n, outcomes
 
@@ -344,3 +345,6 @@ show_table(
     ],
     key=f"community_{span}",
 )
+
+# --- client feedback (issue 20): what clients say in the partnership's and agencies' surveys ---
+survey_results("funders")

@@ -8,9 +8,10 @@ import dagster as dg
 
 from orchestration.defs.indicators.assets import baseline_audit, indicator_files
 from orchestration.defs.ingest.assets import agency_reference, extracts
+from orchestration.defs.surveys.assets import survey_files
 from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
 
-TRANSFORM = [indicator_files, warehouse_models, baseline_audit, published_snapshot]
+TRANSFORM = [indicator_files, survey_files, warehouse_models, baseline_audit, published_snapshot]
 
 publish_job = dg.define_asset_job(
     "publish",

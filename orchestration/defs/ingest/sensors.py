@@ -2,10 +2,11 @@
 
 Uploads come through the dashboards' agency page, `accueil upload`, or files dropped in
 $ACCUEIL_HOME/inbox/ named like the generator's, {AGENCY}_{YYYY}Q{n}.xlsx or .zip (and
-agencies.xlsx).  An inbox file goes through the same door as `accueil upload` (stored,
-validated, reported) and is then moved out of the inbox.  One run takes everything
-waiting; its run key is made of the waiting uploads' ids and content hashes, so the same
-set is never requested twice and a file seen twice is never loaded twice.
+agencies.xlsx, and client feedback files {AGENCY}_{SURVEY}_{YYYY}Q{n}.csv or .xlsx).  An
+inbox file goes through the same door as `accueil upload` (stored, validated, reported) and
+is then moved out of the inbox.  One run takes everything waiting; its run key is made of
+the waiting uploads' ids and content hashes, so the same set is never requested twice and a
+file seen twice is never loaded twice.
 """
 
 import os
@@ -18,11 +19,14 @@ import dagster as dg
 from accueil import config, control, publication
 from accueil.ingest.names import AGENCY_IN_FILE_NAME, InvalidName
 from accueil.ingest.submit import submit_agencies, submit_extract
+from accueil.ingest.survey import submit_survey
 from accueil.quarters import Quarter
 from orchestration.build import ORIGIN_TAG
 from orchestration.defs.jobs import publish_job
 
 INBOX_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_(?P<quarter>\d{{4}}Q[1-4])\.(xlsx|zip)$")
+# A client feedback file, named as the generator names them: {AGENCY}_{SURVEY}_{YYYY}Q{n}.csv or .xlsx.
+SURVEY_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_[A-Za-z0-9][A-Za-z0-9.-]*_\d{{4}}Q[1-4]\.(csv|xlsx)$")
 
 
 def sweep_inbox(log) -> list[str]:
@@ -38,8 +42,10 @@ def sweep_inbox(log) -> list[str]:
                 submission = submit_agencies(path, user="inbox")
             elif match := INBOX_NAME.match(path.name):
                 submission = submit_extract(path, match["agency"], Quarter.parse(match["quarter"]), user="inbox")
+            elif match := SURVEY_NAME.match(path.name):
+                submission = submit_survey(path, match["agency"], user="inbox")
             else:
-                raise InvalidName(f"{path.name!r} is not named AGENCY_YYYYQn.xlsx")
+                raise InvalidName(f"{path.name!r} is not named AGENCY_YYYYQn.xlsx or AGENCY_SURVEY_YYYYQn.csv")
         except ValueError as exc:  # InvalidName, NotAFile, a quarter that is no calendar quarter
             target = inbox / "unrecognised"
             target.mkdir(exist_ok=True)

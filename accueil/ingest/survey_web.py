@@ -1,0 +1,48 @@
+"""A client feedback file from the dashboards' agency page: the same door as `accueil survey upload`.
+
+As for an extract (accueil.ingest.web): the bytes the browser sent are written under their own
+name to a private temporary folder and go through accueil.ingest.survey, after the viewer's
+right to upload for that agency is checked with the access layer's rule.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from accueil.access.policy import AccessDenied, Viewer
+from accueil.ingest.web import PROBLEM_COLUMNS, UploadResult
+
+
+def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang: str) -> UploadResult:
+    """Validate and register a survey file for `agency` through the same code path as the command line."""
+    from accueil.ingest.survey import submit_survey as submit
+
+    agency = agency.strip().upper()
+    if not viewer.may_upload(agency):
+        raise AccessDenied(f"{viewer.name} ({viewer.role}) may not upload for {agency}")
+    with tempfile.TemporaryDirectory(prefix="accueil-survey-") as folder:
+        path = Path(folder) / Path(file_name).name
+        path.write_bytes(data)
+        submission = submit(path, agency, viewer.name, lang)
+    problems = []
+    if submission.outcome is not None:
+        for p in submission.outcome.report.listed():
+            what, fix = p.text(lang)
+            problems.append((p.severity, p.sheet or "", p.row, p.column or "", what, fix))
+    upload, report = submission.upload, submission.report_html
+    return UploadResult(
+        upload_id=upload.upload_id,
+        file_name=upload.file_name,
+        status=upload.status,
+        accepted=submission.accepted,
+        duplicate=submission.duplicate,
+        errors=upload.errors,
+        warnings=upload.warnings,
+        received_at=upload.received_at,
+        problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
+        report_html=report.read_bytes() if report and report.exists() else None,
+        headline=f"{upload.subject} {upload.quarter}".strip() or None,
+    )
