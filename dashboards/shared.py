@@ -6,6 +6,7 @@ connection of its own.
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from dataclasses import dataclass
@@ -112,6 +113,12 @@ def quarter(value: str) -> str:
     return i18n.quarter(value, lang())
 
 
+def period_label(value) -> str:
+    """A period in the page's language: a quarter as 2025 Q3 / 2025 T3, a year as itself."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return quarter(text) if re.fullmatch(r"\d{4}Q[1-4]", text) else text
+
+
 def agency_names() -> dict[str, str]:
     agencies = fetch("catalog.agencies")
     names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True))
@@ -133,7 +140,8 @@ class Col:
     """One column of a shown table: where its value comes from, its header (a label key) and its kind.
 
     kind: text, int, number1, percent, money, days, date, timestamp; interval and interval_days take
-    (low, high) as source and show a percentage or a number of days.
+    (low, high) as source and show a percentage or a number of days; status takes an indicator's
+    status code and shows it as a coloured, translated label (an HTML table, see show_table).
     hidden: the name of a boolean column that marks this cell as suppressed (default: the row's `suppressed`).
     """
 
@@ -147,6 +155,7 @@ class Col:
 # docs/measures.md, "Who each rate covers": under this coverage a rate covers few of its clients.
 FEW_COVERED = 0.5
 COVERAGE = "coverage"  # the mark of a table that shows coverage: its legend says what it means
+STATUS = "status"  # a column kind: an indicator's status, shown as a coloured label
 
 
 def coverage_cols() -> list[Col]:
@@ -158,6 +167,8 @@ def coverage_cols() -> list[Col]:
 
 
 def _format(value, kind: str, lg: str) -> str:
+    if kind == STATUS:
+        return i18n.t(f"status.{value}", lg)
     if kind == COVERAGE:
         few = value is not None and value == value and value < FEW_COVERED
         return i18n.percent(value, lg) + (f" — {i18n.t('common.few_covered', lg)}" if few else "")
@@ -212,7 +223,7 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
                 value = row[col.source]
                 text = SUPPRESSED if hidden else _format(value, col.kind, lg)
                 raw.append(None if hidden else value)
-            if text in (SUPPRESSED, i18n.MISSING) and col.kind != "text":
+            if text in (SUPPRESSED, i18n.MISSING, i18n.NOT_SET) and col.kind != "text":
                 marks.add(text)
             if col.kind == COVERAGE:
                 marks.add(COVERAGE)
@@ -228,21 +239,92 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
     return shown.reset_index(drop=True), csv.reset_index(drop=True), marks
 
 
-def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | None = None) -> pd.DataFrame:
+def show_table(
+    frame: pd.DataFrame,
+    cols: list[Col],
+    key: str,
+    caption: str | None = None,
+    as_html: bool = False,
+    marks: set[str] | None = None,
+) -> pd.DataFrame:
     """Show a table with its CSV download and, when it uses them, the legend of its marks.
 
+    as_html: a plain HTML table that wraps its text to the page's width, for the tables people
+    must read whole at a glance (a scorecard): Streamlit's grid is drawn on a canvas and scrolls
+    sideways when its columns do not fit, which cut the status off at 1280 pixels.
+    marks: marks the caller's own text columns use (render_table only sees its formatted kinds).
     The caption is plain text (it may name an agency): it is escaped here, whole."""
     lg = lang()
-    shown, csv, marks = render_table(frame, cols, lg)
+    shown, csv, used = render_table(frame, cols, lg)
     if caption:
         st.markdown(f"**{md(caption)}**")
     if frame.empty:
         st.info(tr("common.no_rows"))
+    elif as_html:
+        st.html(html_table(shown, frame, cols, key))
     else:
         st.dataframe(shown, hide_index=True, width="stretch")
     download(csv, key)
-    legend(marks)
+    legend(used | (marks or set()))
     return shown
+
+
+# Colour says which way an indicator went; the label says it too, in words, for whoever cannot
+# tell the colours apart or prints in grey.  Contrast of each text on its background is above 7:1.
+STATUS_STYLE = {
+    "improved": ("#e3f2e6", "#14532d"),
+    "worsened": ("#fbe4e2", "#7f1d1d"),
+    "no_clear_change": ("#eceff3", "#1f2937"),
+    "no_baseline": ("#fdf3d7", "#5b4300"),
+}
+
+TABLE_CSS = (
+    "<style>"
+    "table.accueil-table{width:100%;border-collapse:collapse;table-layout:auto;font-size:0.9rem}"
+    "table.accueil-table th,table.accueil-table td{border-bottom:1px solid #e5e7eb;padding:0.3rem 0.45rem;"
+    "text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "table.accueil-table th{font-weight:600;background:#f8fafc}"
+    "table.accueil-table td.accueil-number{text-align:right;white-space:nowrap}"
+    "table.accueil-table td.accueil-status{white-space:nowrap;font-weight:600}"
+    "table.accueil-table td.accueil-status span{display:inline-block;padding:0.1rem 0.5rem;border-radius:0.8rem}"
+    + "".join(
+        f"table.accueil-table td.accueil-status-{code} span{{background:{bg};color:{fg}}}"
+        for code, (bg, fg) in STATUS_STYLE.items()
+    )
+    + "</style>"
+)
+
+_NUMBER_KINDS = {"int", "number1", "percent", "percent_of_100", "money", "days", COVERAGE}
+
+
+def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: str) -> str:
+    """The shown table as HTML, every cell and header escaped: names come from agencies and catalogues.
+
+    A status cell carries its code as a class (its colour) and its label in a span; numbers are
+    right-aligned and never wrap, and long text wraps, so the table fits the page's width."""
+    codes = {
+        header: list(frame[col.source]) for col, header in zip(cols, shown.columns, strict=True) if col.kind == STATUS
+    }
+    kinds = {header: col.kind for col, header in zip(cols, shown.columns, strict=True)}
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in shown.columns)
+    body = []
+    for position in range(len(shown)):
+        cells = []
+        for header in shown.columns:
+            text = html.escape(str(shown[header].iloc[position]))
+            if header in codes:
+                status = re.sub(r"[^a-z_]", "", str(codes[header][position]))
+                cells.append(f'<td class="accueil-status accueil-status-{status}"><span>{text}</span></td>')
+            elif kinds[header] in _NUMBER_KINDS:
+                cells.append(f'<td class="accueil-number">{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    return (
+        f'{TABLE_CSS}<table class="accueil-table" data-table="{name}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
@@ -270,10 +352,18 @@ def legend(marks: set[str]) -> None:
         lines.append(tr("common.suppressed_legend", mark=SUPPRESSED, threshold=access.suppression_threshold()))
     if i18n.MISSING in marks:
         lines.append(tr("common.missing_legend", mark=i18n.MISSING))
+    if i18n.NOT_SET in marks:
+        lines.append(tr("common.not_set_legend", mark=i18n.NOT_SET))
     if COVERAGE in marks:
         lines.append(tr("common.coverage_legend", share=i18n.percent(FEW_COVERED, lang(), 0)))
     if lines:
         st.caption("  \n".join(lines))
+
+
+def period_axis(labels: list[str], title: str, field: str = "when") -> alt.X:
+    """An x axis of periods as the page names them (2025 Q1 / 2025 T1), in the order given, every
+    label shown level: one quarter format everywhere, and no date axis ticking weeks in English."""
+    return alt.X(f"{field}:O", sort=list(dict.fromkeys(labels)), title=title, axis=alt.Axis(labelAngle=0))
 
 
 def interval_chart(

@@ -16,6 +16,7 @@ import string
 import subprocess
 import sys
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -307,30 +308,176 @@ def test_funders_in_french(home):
     assert at.sidebar.radio(key="lang").value == "fr"
 
 
-def test_council_scorecard(home):
+class _Tables(HTMLParser):
+    """The HTML tables a page shows (shared.html_table), read back as text with their cells' classes,
+    and every tag the HTML holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self.tags: set[str] = set()
+        self._cell: list[str] | None = None
+        self._classes = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        attrs = dict(attrs)
+        if tag == "style":
+            self._in_style = True
+        elif tag == "table":
+            self.tables.append({"name": attrs.get("data-table"), "headers": [], "rows": [], "classes": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+            self.tables[-1]["classes"].append([])
+        elif tag in ("td", "th"):
+            self._cell, self._classes = [], attrs.get("class") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+        elif tag in ("td", "th") and self._cell is not None:
+            text = "".join(self._cell)
+            if tag == "th":
+                self.tables[-1]["headers"].append(text)
+            else:
+                self.tables[-1]["rows"][-1].append(text)
+                self.tables[-1]["classes"][-1].append(self._classes)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._in_style:
+            self._cell.append(data)
+
+
+HTML_TAGS = {"style", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "p", "ul", "li", "strong", "a"}
+
+
+def html_elements(at: AppTest) -> list[str]:
+    return [node.proto.body for node in at._tree if getattr(node, "type", None) == "html"]
+
+
+def html_tables(at: AppTest) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Every HTML table on the page: (its text, its cells' classes), with its headers as columns."""
+    found = []
+    for body in html_elements(at):
+        parser = _Tables()
+        parser.feed(body)
+        for t in parser.tables:
+            rows = [r for r in t["rows"] if r]
+            classes = [c for c in t["classes"] if c]
+            found.append((pd.DataFrame(rows, columns=t["headers"]), pd.DataFrame(classes, columns=t["headers"])))
+    return found
+
+
+STATUS_EN = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no_clear_change": "No clear change",
+    "no_baseline": "No baseline",
+}
+STATUS_FR = {
+    "improved": "Amélioration",
+    "worsened": "Détérioration",
+    "no_clear_change": "Pas de changement net",
+    "no_baseline": "Aucune référence",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_council_scorecard(home, lang):
     present = not snapshot(
         home,
         "select 1 from information_schema.tables"
         " where table_schema = 'marts' and table_name = 'fct_indicator_progress'",
     ).empty
-    at = open_page("council")
+    at = open_page("council", lang)
     if not present:
+        at.sidebar.radio(key="lang").set_value("en").run()
         assert "indicators are not loaded yet" in at.info[0].value
         at.sidebar.radio(key="lang").set_value("fr").run()
         assert "indicateurs de collectivité accueillante ne sont pas encore chargés" in at.info[0].value
         return
     latest = snapshot(
         home,
-        "select p.*, d.name_en from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
-        " where is_latest order by indicator_code",
+        "select p.*, d.name_en, d.name_fr, d.characteristic_number from marts.fct_indicator_progress p"
+        " join marts.dim_indicator d"
+        " using (indicator_code) where is_latest order by indicator_code",
     )
-    geography = at.selectbox(key="c_geo__en").value
+    labels = STATUS_EN if lang == "en" else STATUS_FR
+    geography = at.selectbox(key=f"c_geo__{lang}").value
     mine = latest.loc[latest["geography_code"] == geography]
     statuses = {m.label: m.value for m in at.metric}
-    for status, label in (("improved", "Improved"), ("worsened", "Worsened"), ("no_clear_change", "No clear change")):
-        assert statuses[label] == str(int((mine["status"] == status).sum()))
-    names = pd.concat([f.value for f in at.dataframe if "Indicator" in f.value.columns])
-    assert set(mine["name_en"]) == set(names["Indicator"])
+    for status, label in labels.items():
+        assert statuses[label] == whole((mine["status"] == status).sum(), lang)
+    # Every indicator of the geography is a row, its status a coloured label in words, never hidden
+    # (a suppressed value still has a status), with the denominator beside the value.
+    status_header, name_column = ("Status", "name_en") if lang == "en" else ("Situation", "name_fr")
+    tables = [(t, c) for t, c in html_tables(at) if status_header in t.columns]
+    assert len(tables) == mine["characteristic_number"].nunique()
+    shown = pd.concat([t for t, _ in tables], ignore_index=True)
+    classes = pd.concat([c for _, c in tables], ignore_index=True)
+    assert len(shown) == len(mine)
+    by_name = {name: status for name, status in zip(mine[name_column], mine["status"], strict=True)}
+    for position, cell in enumerate(shown.iloc[:, 0]):
+        name = next(n for n in by_name if cell.startswith(f"{n} ("))
+        assert shown[status_header].iloc[position] == labels[by_name[name]]
+        assert f"accueil-status-{by_name[name]}" in classes[status_header].iloc[position]
+    assert ("Denominator" if lang == "en" else "Dénominateur") in shown.columns
+    # A missing baseline or target is "not set" (—), with its own legend.
+    if mine["baseline_value"].isna().any():
+        assert "—" in set(shown["Baseline" if lang == "en" else "Valeur de référence"])
+        assert ("— not set" if lang == "en" else "— non fixé") in captions(at)
+
+
+def test_the_command_line_counts_statuses_as_the_page_does(home, capsys):
+    """`accueil demo` ends with each geography's status counts: the page's, for the same geography."""
+    from accueil.indicators.commands import demo_summary
+
+    demo_summary()
+    printed = capsys.readouterr().out
+    latest = snapshot(home, "select geography_code, status from marts.fct_indicator_progress where is_latest")
+    at = open_page("council")
+    on_page = {m.label: m.value for m in at.metric}
+    geography = at.selectbox(key="c_geo__en").value
+    for code, statuses in latest.groupby("geography_code"):
+        (line,) = [x for x in printed.splitlines() if x.startswith("Latest status") and f"({code}):" in x]
+        counts = statuses["status"].value_counts()
+        expected = ", ".join(f"{int(counts.get(s, 0))} {label.lower()}" for s, label in STATUS_EN.items())
+        assert line.endswith(f": {expected}."), (line, expected)
+        if code == geography:
+            assert [on_page[label] for label in STATUS_EN.values()] == [str(int(counts.get(s, 0))) for s in STATUS_EN]
+
+
+def test_the_scorecard_shows_the_change_that_decided_the_status(home):
+    """Service reach, 0.859 against 0.894 (a ratio shown at two decimals), must not read as a change
+    of -0.0 or -0.03 under a threshold it passed: the page shows it at the decimals that decide it,
+    worked out here from the snapshot's values with Decimal, not with the page's helper."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    at = open_page("council")
+    latest = snapshot(
+        home,
+        "select p.*, d.name_en from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+        " where is_latest and geography_code = ? and change_since_baseline is not null",
+        at.selectbox(key="c_geo__en").value,
+    )
+    shown = pd.concat([t for t, _ in html_tables(at) if "Status" in t.columns], ignore_index=True)
+    checked = 0
+    for row in latest.itertuples():
+        (cell,) = [c for c in shown["Change since baseline"][shown["Indicator"].str.startswith(f"{row.name_en} (")]]
+        number = Decimal(re.sub(r"[^0-9.\-]", "", cell.replace("points", "")))
+        change = Decimal(str(row.change_since_baseline))
+        # The shown change is the true one rounded at the shown decimals...
+        places = Decimal(1).scaleb(number.as_tuple().exponent)
+        assert abs(number - change) <= places / 2 + Decimal("1e-9"), (row.indicator_code, cell, change)
+        # ...is not zero, and passes the threshold exactly when the true change does.
+        assert number != 0, (row.indicator_code, cell)
+        threshold = Decimal(str(row.change_threshold)).quantize(places, rounding=ROUND_HALF_EVEN)
+        if row.status in ("improved", "worsened"):
+            assert abs(number) > threshold, (row.indicator_code, cell, threshold)
+        checked += 1
+    assert checked >= 5
 
 
 def test_agency_page_history_outputs_and_data_quality(home, sample_region):
@@ -524,6 +671,8 @@ def _markdown_texts(at: AppTest) -> list[tuple[str, str]]:
 
     for node in at._tree:
         proto = getattr(node, "proto", None)
+        if getattr(node, "type", None) == "html":  # HTML, not Markdown: _assert_shown_as_text reads it
+            continue
         if proto is not None and hasattr(proto, "DESCRIPTOR"):
             walk(MessageToDict(proto, preserving_proto_field_name=True), getattr(node, "type", "?"))
     return found
@@ -542,7 +691,13 @@ def _assert_shown_as_text(at: AppTest, page: str) -> list[str]:
             assert not re.search(r"(?<!\\)" + re.escape(fragment), text), (page, element, fragment, text)
         rendered = renderer.render(text)
         assert "<img" not in rendered and "<a " not in rendered, (page, element, rendered)
-    return [text for _, text in texts]
+    # The HTML the pages write themselves (tables, the rejection report) holds only their own tags:
+    # a name's markup is escaped text inside a cell.
+    for body in html_elements(at):
+        parser = _Tables()
+        parser.feed(body)
+        assert parser.tags <= HTML_TAGS, (page, parser.tags - HTML_TAGS)
+    return [text for _, text in texts] + [html.unescape(b) for b in html_elements(at)]
 
 
 WORD_JOINER = "\u2060"
@@ -632,6 +787,8 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     # The characteristic is a heading, escaped; the geography and indicator names are selectbox
     # options, which Streamlit shows as plain text: given as they are.
     assert any(_as_shown(h.value).endswith(f". {HOSTILE}") for h in at.subheader)
+    # The indicator's name is a cell of the scorecard's HTML table, as text.
+    assert any(cell.startswith(f"{HOSTILE} (") for t, _ in html_tables(at) for cell in t.iloc[:, 0])
     assert HOSTILE in at.selectbox(key="c_geo__en").options
     assert HOSTILE in at.selectbox(key="c_indicator__en").options
 

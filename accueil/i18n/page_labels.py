@@ -30,6 +30,7 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "council.status": {"en": "Status", "fr": "Situation"},
     "council.unit": {"en": "Unit", "fr": "Unité"},
     "council.direction": {"en": "Better when", "fr": "Mieux lorsque"},
+    "council.indicator_note": {"en": "{unit}; better if {direction}", "fr": "{unit} ; mieux si {direction}"},
     "council.higher": {"en": "higher", "fr": "plus élevé"},
     "council.lower": {"en": "lower", "fr": "plus bas"},
     "council.source": {"en": "Source", "fr": "Source"},
