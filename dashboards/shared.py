@@ -141,7 +141,9 @@ class Col:
 
     kind: text, int, number1, percent, money, days, date, timestamp; interval and interval_days take
     (low, high) as source and show a percentage or a number of days; status takes an indicator's
-    status code and shows it as a coloured, translated label (an HTML table, see show_table).
+    status code and shows it as a coloured, translated label (an HTML table, see show_table);
+    rate_n and rate_n_days take (rate, low, high, denominator) and show the rate with its
+    denominator, and its interval under it, in one cell, so that no rate is read without them.
     hidden: the name of a boolean column that marks this cell as suppressed (default: the row's `suppressed`).
     """
 
@@ -213,7 +215,19 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
         cells, raw_low, raw_high, raw = [], [], [], []
         for _, row in frame.iterrows():
             hidden = _is_hidden(row, col)
-            if col.kind in ("interval", "interval_days"):
+            if col.kind in ("rate_n", "rate_n_days"):
+                rate, low, high, n = (row[c] for c in col.source)
+                kind = "percent" if col.kind == "rate_n" else "number"
+                value = i18n.percent(rate, lg) if kind == "percent" else i18n.number(rate, lg)
+                text = (
+                    SUPPRESSED
+                    if hidden
+                    else f"{value} (n = {i18n.number(n, lg)})\n{i18n.interval(low, high, lg, kind)}"
+                    if not pd.isna(rate)
+                    else i18n.MISSING
+                )
+                raw.append([None] * 4 if hidden else [rate, low, high, n])
+            elif col.kind in ("interval", "interval_days"):
                 low, high = (row[col.source[0]], row[col.source[1]])
                 kind = "percent" if col.kind == "interval" else "number"
                 text = SUPPRESSED if hidden else i18n.interval(low, high, lg, kind)
@@ -229,7 +243,14 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
                 marks.add(COVERAGE)
             cells.append(text)
         shown[header] = cells
-        if col.kind in ("interval", "interval_days"):
+        if col.kind in ("rate_n", "rate_n_days"):
+            parts = list(zip(*raw, strict=True)) if raw else [[], [], [], []]
+            low_high = ("bas", "haut") if lg == "fr" else ("low", "high")
+            csv[header] = list(parts[0])
+            csv[f"{header} ({low_high[0]})"] = list(parts[1])
+            csv[f"{header} ({low_high[1]})"] = list(parts[2])
+            csv[f"{header} ({i18n.t('common.denominator', lg)})"] = list(parts[3])
+        elif col.kind in ("interval", "interval_days"):
             csv[f"{header} ({'bas' if lg == 'fr' else 'low'})"] = raw_low
             csv[f"{header} ({'haut' if lg == 'fr' else 'high'})"] = raw_high
         else:
@@ -282,9 +303,10 @@ TABLE_CSS = (
     "<style>"
     "table.accueil-table{width:100%;border-collapse:collapse;table-layout:auto;font-size:0.9rem}"
     "table.accueil-table th,table.accueil-table td{border-bottom:1px solid #e5e7eb;padding:0.3rem 0.45rem;"
-    "text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "text-align:left;vertical-align:top;overflow-wrap:break-word}"
     "table.accueil-table th{font-weight:600;background:#f8fafc}"
     "table.accueil-table td.accueil-number{text-align:right;white-space:nowrap}"
+    "table.accueil-table th{position:sticky;top:0}"
     "table.accueil-table td.accueil-status{white-space:nowrap;font-weight:600}"
     "table.accueil-table td.accueil-status span{display:inline-block;padding:0.1rem 0.5rem;border-radius:0.8rem}"
     + "".join(
@@ -294,7 +316,7 @@ TABLE_CSS = (
     + "</style>"
 )
 
-_NUMBER_KINDS = {"int", "number1", "percent", "percent_of_100", "money", "days", COVERAGE}
+_NUMBER_KINDS = {"int", "number1", "percent", "percent_of_100", "money", "days", COVERAGE, "rate_n", "rate_n_days"}
 
 
 def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: str) -> str:
@@ -311,7 +333,7 @@ def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: s
     for position in range(len(shown)):
         cells = []
         for header in shown.columns:
-            text = html.escape(str(shown[header].iloc[position]))
+            text = html.escape(str(shown[header].iloc[position])).replace("\n", "<br>")
             if header in codes:
                 status = re.sub(r"[^a-z_]", "", str(codes[header][position]))
                 cells.append(f'<td class="accueil-status accueil-status-{status}"><span>{text}</span></td>')
@@ -374,35 +396,61 @@ def interval_chart(
     kind: str = "percent",
     reference: float | None = None,
     reference_label: str | None = None,
+    color: str | None = None,
+    color_title: str | None = None,
 ) -> None:
-    """Point estimates with their 95% intervals, one row per category, in the order given (never ranked)."""
+    """Point estimates with their 95% intervals, one row per category, in the order given (never ranked).
+
+    Every mark is labelled where it is drawn: each row's name on the axis (never thinned out), its
+    value in the page's language beside its interval, the reference line's value on the line, and a
+    legend for the colour when one is given (color: a column, color_title: its name)."""
+    lg = lang()
     data = frame.loc[~frame["suppressed"].fillna(False).astype(bool) & frame["rate"].notna()].copy()
     if data.empty:
         return
     scale = 100.0 if kind == "percent" else 1.0
     unit = "%" if kind == "percent" else tr("unit.days")
+    data["value_label"] = [
+        i18n.percent(v, lg) if kind == "percent" else i18n.number(v, lg) for v in data["rate"].astype(float)
+    ]
+    data["interval_label"] = [
+        i18n.interval(lo, hi, lg, "percent" if kind == "percent" else "number")
+        for lo, hi in zip(data["ci_low"], data["ci_high"], strict=True)
+    ]
+    data["n_label"] = [i18n.number(n, lg) for n in data["denominator"]]
     for column in ("rate", "ci_low", "ci_high"):
         data[column] = data[column].astype(float) * scale
-    data["label"] = data[category]
+    labels = [str(v) for v in data[category]]
+    # Two categories that read the same would share one row of the chart, marks over each other.
+    repeated = {v for v in labels if labels.count(v) > 1}
+    data["label"] = [f"{v} ({i + 1})" if v in repeated else v for i, v in enumerate(labels)]
     order = list(data["label"])
     axis_title = f"{tr('common.rate')} ({unit})" if kind == "percent" else f"{tr('common.median_days')}"
-    y = alt.Y("label:N", sort=order, title=category_title)
+    y = alt.Y("label:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=400, labelOverlap=False))
+    tooltip = [
+        alt.Tooltip("label:N", title=category_title),
+        alt.Tooltip("value_label:N", title=axis_title),
+        alt.Tooltip("interval_label:N", title=tr("common.interval")),
+        alt.Tooltip("n_label:N", title=tr("common.denominator")),
+    ]
     base = alt.Chart(data)
-    bars = base.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q")
-    points = base.mark_point(filled=True, size=60).encode(
-        y=y,
-        x="rate:Q",
-        tooltip=[
-            alt.Tooltip("label:N", title=category_title),
-            alt.Tooltip("rate:Q", title=axis_title, format=".1f"),
-            alt.Tooltip("ci_low:Q", format=".1f"),
-            alt.Tooltip("ci_high:Q", format=".1f"),
-            alt.Tooltip("denominator:Q", title=tr("common.denominator")),
-        ],
+    point_encoding = {"y": y, "x": "rate:Q", "tooltip": tooltip}
+    if color:
+        point_encoding["color"] = alt.Color(
+            f"{color}:N", title=color_title or color, legend=alt.Legend(orient="bottom", labelLimit=400)
+        )
+    bars = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", tooltip=tooltip
     )
-    layers = [bars, points]
+    points = base.mark_point(filled=True, size=60).encode(**point_encoding)
+    values = base.mark_text(align="left", dx=6, fontSize=11).encode(y=y, x="ci_high:Q", text="value_label:N")
+    layers = [bars, points, values]
     if reference is not None and reference == reference:
         rule = pd.DataFrame({"x": [reference * scale], "label": [reference_label or ""]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q", tooltip=["label:N"]))
-    chart = alt.layer(*layers).properties(title=title, height=max(120, 28 * len(order)))
+        line = alt.Chart(rule).encode(x="x:Q")
+        layers.append(line.mark_rule(strokeDash=[4, 4], color="gray").encode(tooltip=["label:N"]))
+        layers.append(
+            line.mark_text(align="left", dx=4, baseline="top", y=2, color="gray", fontSize=11).encode(text="label:N")
+        )
+    chart = alt.layer(*layers).properties(title=title, height=max(140, 32 * len(order) + 30))
     st.altair_chart(chart, width="stretch")

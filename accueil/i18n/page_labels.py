@@ -30,6 +30,10 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "council.status": {"en": "Status", "fr": "Situation"},
     "council.unit": {"en": "Unit", "fr": "Unité"},
     "council.direction": {"en": "Better when", "fr": "Mieux lorsque"},
+    "funders.rate_cell": {
+        "en": "Each outcome: its rate with its denominator (n), and its 95% interval under it.",
+        "fr": "Chaque résultat : son taux avec son dénominateur (n), et son intervalle à 95 % en dessous.",
+    },
     "council.indicator_note": {"en": "{unit}; better if {direction}", "fr": "{unit} ; mieux si {direction}"},
     "council.higher": {"en": "higher", "fr": "plus élevé"},
     "council.lower": {"en": "lower", "fr": "plus bas"},
