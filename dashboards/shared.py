@@ -388,6 +388,30 @@ def period_axis(labels: list[str], title: str, field: str = "when") -> alt.X:
     return alt.X(f"{field}:O", sort=list(dict.fromkeys(labels)), title=title, axis=alt.Axis(labelAngle=0))
 
 
+def period_bar_chart(frame: pd.DataFrame, value: str, value_title: str, title: str | None = None) -> None:
+    """One bar per period, in the order given, each with its value written on it in the page's
+    language, on an axis of the page's quarters (period_axis); frame has `period` and `value`."""
+    lg = lang()
+    data = frame[["period", value]].copy()
+    data["when"] = [period_label(p) for p in data["period"]]
+    data["value_label"] = [i18n.number(v, lg) for v in data[value]]
+    base = alt.Chart(data).encode(
+        x=period_axis(list(data["when"]), tr("common.period")),
+        y=alt.Y(f"{value}:Q", title=value_title),
+    )
+    bars = base.mark_bar().encode(
+        tooltip=[
+            alt.Tooltip("when:N", title=tr("common.period")),
+            alt.Tooltip("value_label:N", title=value_title),
+        ]
+    )
+    labels = base.mark_text(dy=-6, fontSize=11, baseline="bottom").encode(text="value_label:N")
+    chart = alt.layer(bars, labels)
+    if title:
+        chart = chart.properties(title=title)
+    st.altair_chart(chart, width="stretch")
+
+
 def interval_chart(
     frame: pd.DataFrame,
     category: str,
@@ -452,5 +476,7 @@ def interval_chart(
         layers.append(
             line.mark_text(align="left", dx=4, baseline="top", y=2, color="gray", fontSize=11).encode(text="label:N")
         )
-    chart = alt.layer(*layers).properties(title=title, height=max(140, 32 * len(order) + 30))
+    # A step per row, not a height for the whole chart: the axis, title and legend then never eat
+    # into the rows (a fixed height squeezed four groups onto one row).
+    chart = alt.layer(*layers).properties(title=title, height=alt.Step(30))
     st.altair_chart(chart, width="stretch")

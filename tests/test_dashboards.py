@@ -276,7 +276,7 @@ def test_funders_gba_intersection_and_community_size(home):
     assert line["Rate"] == pct(gar.rate) and line["Denominator"] == whole(gar.denominator)
 
     cross = rates.loc[rates["breakdown"] == "gender_x_immigration_category"].set_index("breakdown_value")
-    matrix = next(f.value for f in at.dataframe if "Government-assisted refugee" in f.value.columns)
+    matrix = table(at, "Gender", "Government-assisted refugee").set_index("Gender")
     woman_gar = cross.loc["woman|gar"]
     expected = "x" if woman_gar.suppressed else f"{pct(woman_gar.rate)} (n = {whole(woman_gar.denominator)})"
     assert matrix.loc["Woman", "Government-assisted refugee"] == expected
@@ -288,6 +288,15 @@ def test_funders_gba_intersection_and_community_size(home):
         line = sizes.loc[(sizes["Outcome"] == "Language gain, any skill") & (sizes["Community size"] == label)]
         row = size_rates.loc[size_rates["breakdown_value"] == code].iloc[0]
         assert line["Rate"].iloc[0] == ("x" if row.suppressed else pct(row.rate)), label
+    # Every chart labels what it draws: its rows' values as text, and community size in a legend.
+    specs = chart_specs(at)
+    assert len(specs) == 3
+    for spec in specs:
+        assert_every_mark_labelled(spec)
+    shown_groups = [v for spec in specs for v in chart_texts(spec)]
+    assert pct(gar.rate) in shown_groups
+    legends = [layer["encoding"]["color"] for spec in specs for layer in spec["layer"] if "color" in layer["encoding"]]
+    assert [c["title"] for c in legends] == ["Community size"]
 
 
 def test_funders_in_french(home):
@@ -357,6 +366,46 @@ class _Tables(HTMLParser):
 
 
 HTML_TAGS = {"style", "br", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "p", "ul", "li", "strong", "a"}
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs of the page's Altair charts, each data set read back as a frame under _rows."""
+    import json
+
+    import pyarrow as pa
+
+    specs = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        spec["_rows"] = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+        specs.append(spec)
+    return specs
+
+
+def _data_name(spec: dict, layer: dict) -> str | None:
+    return layer.get("data", spec.get("data", {})).get("name")
+
+
+def chart_texts(spec: dict) -> list[str]:
+    """Every text a chart's text layers draw, read from their data."""
+    found = []
+    for layer in spec.get("layer", [spec]):
+        if layer.get("mark", {}).get("type", layer.get("mark")) != "text":
+            continue
+        field = layer["encoding"]["text"]["field"]
+        found += [str(v) for v in spec["_rows"][_data_name(spec, layer)][field]]
+    return found
+
+
+def assert_every_mark_labelled(spec: dict) -> None:
+    """A chart labels every mark it draws: each point, line or rule layer has a text layer on the same
+    data (its values written beside it), or is a reference line whose own text layer names it."""
+    layers = spec.get("layer", [spec])
+    kinds = [layer.get("mark", {}).get("type", layer.get("mark")) for layer in layers]
+    assert "text" in kinds, kinds
+    drawn = {_data_name(spec, layer) for layer, kind in zip(layers, kinds, strict=True) if kind != "text"}
+    written = {_data_name(spec, layer) for layer, kind in zip(layers, kinds, strict=True) if kind == "text"}
+    assert drawn <= written, (drawn, written)
 
 
 def html_elements(at: AppTest) -> list[str]:
@@ -557,14 +606,24 @@ def test_journeys_flows_completion_and_waiting(home):
         "select referring_agency_code, receiving_agency_code from intermediate.int_referrals where not is_same_agency",
     )
     counts = referrals.value_counts().rename("n").reset_index()
-    matrix = table(at, "AG002")
+    matrix = table(at, "AG002").set_index("Referring agency")
     big = counts.loc[counts["n"] >= 20].iloc[0]
     assert matrix.loc[big.referring_agency_code, big.receiving_agency_code] == whole(big.n)
     small = counts.loc[counts["n"] < 10]
     for row in small.itertuples():
         assert matrix.loc[row.referring_agency_code, row.receiving_agency_code] == "x"
     assert len(at.get("plotly_chart")) == 1
-    assert "Referrals between agencies" in at.get("plotly_chart")[0].proto.spec
+    assert any(m.value.startswith("**Referrals between agencies") for m in at.markdown)
+    # One colour per agency on both sides of the flow chart, and every agency a colour of its own.
+    import json
+
+    (sankey,) = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    colours = dict(zip(sankey["node"]["label"], sankey["node"]["color"], strict=True))
+    both = {label[:-2] for label in colours if label.endswith(" →")} & {
+        label[2:] for label in colours if label.startswith("→ ")
+    }
+    assert both and all(colours[f"{a} →"] == colours[f"→ {a}"] for a in both)
+    assert len({colours[f"{a} →"] for a in both}) == len(both)
 
     completion = snapshot(
         home,

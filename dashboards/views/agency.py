@@ -14,6 +14,7 @@ from shared import (
     lang,
     md,
     outcome_name,
+    period_bar_chart,
     periods,
     quarter,
     select,
@@ -233,11 +234,7 @@ outputs = fetch("outputs.agency", agency=agency)
 outputs["quarter"] = outputs["period"].map(quarter)
 visible = outputs.loc[~outputs["suppressed"].astype(bool)]
 if not visible.empty:
-    st.bar_chart(
-        visible.set_index("quarter")["clients_served"].rename(tr("funders.clients_served")),
-        x_label=tr("common.period"),
-        y_label=tr("common.clients"),
-    )
+    period_bar_chart(visible, "clients_served", tr("funders.clients_served"))
     st.caption(tr("agency.outputs_chart"))
 show_table(
     outputs,

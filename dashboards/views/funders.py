@@ -11,6 +11,7 @@ from shared import (
     coverage_cols,
     download,
     fetch,
+    html_table,
     interval_chart,
     legend,
     md,
@@ -240,7 +241,9 @@ else:
     cross["cell"] = cross.apply(_cell, axis=1)
     matrix = cross.pivot(index="gender", columns="category", values="cell").fillna(i18n.MISSING)
     matrix.index.name = tr("breakdown.gender")
-    st.dataframe(matrix, width="stretch")
+    # Every immigration category side by side, wrapped to the page: no column scrolled out of sight.
+    matrix = matrix.reset_index()
+    st.html(html_table(matrix, matrix, [Col(c, c, translated=True) for c in matrix.columns], "intersection"))
     rates = cross.assign(rate=cross["rate"].mask(cross["suppressed"].astype(bool))).pivot(
         index="gender", columns="category", values="rate"
     )
