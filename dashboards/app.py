@@ -55,6 +55,8 @@ PAGES = {
     "submissions": ("submissions.py", "page.submissions", ("council", "admin")),
     "map": ("service_map.py", "page.map", ("agency", "funder", "council", "admin")),
     "audit": ("audit.py", "page.audit", ("admin",)),
+    # What the rejection reports' fixes refer to: reference text for whoever prepares an extract.
+    "help": ("help.py", "page.help", ("agency", "funder", "council", "admin")),
 }
 
 st.session_state.pop(VIEWER, None)  # whatever an earlier run left, this run decides again

@@ -78,7 +78,13 @@ def select(container, label: str, options: list, key: str, format_func=str, inde
     # Labels are worked out now, in this run's language: Streamlit may call format_func later,
     # outside the run, where the session (and so the language) is not at hand.
     labels = {option: format_func(option) for option in options}
-    value = container.selectbox(label, options, index=index, format_func=labels.__getitem__, key=f"{key}__{lang()}")
+    widget = f"{key}__{lang()}"
+    if widget in st.session_state and st.session_state[widget] in options:
+        # A callback set this widget's value (the agency page's proposed quarter): giving an index
+        # too would make Streamlit warn that the widget had a default and a value set at once.
+        value = container.selectbox(label, options, format_func=labels.__getitem__, key=widget)
+    else:
+        value = container.selectbox(label, options, index=index, format_func=labels.__getitem__, key=widget)
     st.session_state[key] = value
     return value
 
@@ -288,6 +294,12 @@ def show_table(
     download(csv, key)
     legend(used | (marks or set()))
     return shown
+
+
+def reference_table(frame: pd.DataFrame, cols: list[Col], key: str) -> None:
+    """Reference text (the help page's), as an HTML table that wraps to the page: no CSV, no legend."""
+    shown, _, _ = render_table(frame, cols, lang())
+    st.html(html_table(shown, frame, cols, key))
 
 
 # Colour says which way an indicator went; the label says it too, in words, for whoever cannot

@@ -42,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page.journeys": {"en": "Client journeys", "fr": "Parcours des clients"},
     "page.map": {"en": "Service map", "fr": "Carte des services"},
     "page.audit": {"en": "Audit log", "fr": "Journal d'audit"},
+    "page.help": {"en": "Help: the extract's columns", "fr": "Aide : colonnes de l'extrait"},
     # sign-in
     "signin.title": {"en": "Sign in to Accueil", "fr": "Connexion à Accueil"},
     "signin.intro": {

@@ -93,7 +93,7 @@ if result is not None:
     if result.duplicate:
         st.info(
             tr(
-                "agency.duplicate",
+                "agency.duplicate_rejected" if result.status == "rejected" else "agency.duplicate",
                 when=i18n.timestamp(result.received_at, lg),
                 upload_id=result.upload_id,
                 status=status,
@@ -105,10 +105,12 @@ if result is not None:
         )
     else:
         st.error(tr("agency.rejected", file=md(result.file_name), errors=result.errors))
-        if result.headline:  # uploaded as another quarter than its dates: said once, before any row error
-            st.error(md(result.headline))
-    if not result.problems.empty:
-        problems = result.problems.copy()
+    headline = result.headline_in(lg)  # the report, in the page's language, whichever it was sent in
+    if headline and not result.accepted:  # uploaded as another quarter than its dates: said once, first
+        st.error(md(headline))
+    problems = result.problems_in(lg)
+    if not problems.empty:
+        problems = problems.copy()
         problems["severity"] = [tr(f"agency.{s}") for s in problems["severity"]]
         show_table(
             problems,
@@ -122,7 +124,10 @@ if result is not None:
             ],
             key=f"report_{result.upload_id}",
             caption=tr("agency.report"),
+            as_html=True,
         )
+        # The help page the fixes point to, served by these dashboards, in the page's language.
+        st.markdown(f"[{tr('agency.help_link')}](help?lang={lg})")
     if result.report_html:
         st.download_button(
             tr("agency.report_html"),
