@@ -591,12 +591,72 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     at.button(key="a_submit").click().run()
     assert at.error and _as_shown(at.error[0].value).startswith(f"Rejeté : {bad.name} compte ")
     report = table(at, "Gravité", "Feuille", "Ligne", "Colonne", "Problème")
-    problem = report.loc[report["Colonne"] == "postal_fsa"].iloc[0]
+    # The column by the label the workbook shows, read here from the contract's own file.
+    labels = _contract_labels()
+    problem = report.loc[report["Colonne"] == labels[("Client Profile", "postal_fsa")]["fr"]].iloc[0]
     assert problem["Feuille"] == "Client Profile" and problem["Ligne"] == "4"
     assert "mis en quarantaine" in problem["Problème"]
+    assert not report["Colonne"].isin(["postal_fsa"]).any()
+    assert not any("docs/" in text or "seeds/" in text for text in report["Comment corriger"])
+    # A help page the clerk can open, linked from the report, in her language.
+    assert any("(help?lang=fr)" in m.value for m in at.markdown)
     with sqlite3.connect(writable_home / "control.sqlite") as con:
         statuses = [s for (s,) in con.execute("select status from uploads where agency_cd = 'AG003' order by 1")]
     assert statuses.count("accepted") == 1 and statuses.count("rejected") == 1
+
+    # Switched to English, the same report is shown in English.
+    at.sidebar.radio(key="lang").set_value("en").run()
+    report_en = table(at, "Severity", "Sheet", "Row", "Column", "Problem")
+    assert len(report_en) == len(report)
+    assert labels[("Client Profile", "postal_fsa")]["en"] in set(report_en["Column"])
+    assert any("quarantined" in text for text in report_en["Problem"])
+
+    # The same rejected file sent again: its errors again, not "nothing to do".
+    at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
+    at.button(key="a_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "and rejected: its errors are below again" in _as_shown(at.info[0].value)
+    again = table(at, "Severity", "Sheet", "Row", "Column", "Problem")
+    assert again.equals(report_en)
+
+
+def _contract_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """(sheet, machine name) -> the workbook's label in English and French, from the contract's YAML."""
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        (sheet["name"], c["name"]): {"en": c["label_en"], "fr": c["label_fr"]}
+        for sheet in raw["sheets"]
+        for c in sheet["columns"]
+    }
+
+
+def test_a_code_list_error_gives_the_valid_values(writable_home, sample_region, tmp_path):
+    """A speaking CLB level of 13 is refused with every valid value, as the workbook's drop-down offers them
+    (the seed's labels, read here), and the column named by its label."""
+    import csv
+
+    region, _ = sample_region
+    rows = read_rows(region / "AG004_2025Q4.xlsx")
+    set_cell(rows, "Language Assessment", "speaking_CLB_level_id", 0, "13")
+    bad = write_rows(tmp_path / "AG004_2025Q4.xlsx", rows)
+    with (Path(__file__).resolve().parents[1] / "seeds" / "icare_code_values.csv").open(encoding="utf-8") as f:
+        levels = [r for r in csv.DictReader(f) if r["code_list"] == "clb_listening_speaking"]
+    labels = _contract_labels()[("Language Assessment", "speaking_CLB_level_id")]
+    for lang, words in (("en", ("Column", "How to fix it")), ("fr", ("Colonne", "Comment corriger"))):
+        at = open_page("agency", lang=lang)
+        choose(at, "a_agency", "AG004", lang=lang)
+        at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
+        at.button(key="a_submit").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        report = table(at, *words)
+        (fix,) = report.loc[report[words[0]] == labels[lang], words[1]]
+        named = [r[f"label_{lang}"] for r in levels if not r["code"].isdigit()]
+        numbers = sorted(int(r["code"]) for r in levels if r["code"].isdigit())
+        assert all(name in fix for name in named), fix
+        assert f"{numbers[0]} {'à' if lang == 'fr' else 'to'} {numbers[-1]}" in fix, fix
 
 
 def test_journeys_flows_completion_and_waiting(home):
@@ -883,3 +943,30 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     at = open_page("agency", user="ana")
     _assert_shown_as_text(at, "agency, as its user")
     assert _as_shown(at.subheader[0].value) == f"AG001 — {HOSTILE}"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_help_page_lists_every_column_by_its_label_with_what_it_accepts(home, lang):
+    """The page the rejection reports point to: every sheet and column of the contract (read here from
+    its YAML), by the workbook's label in the page's language, with what each accepts."""
+    import yaml
+
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml").read_text(encoding="utf-8")
+    )
+    at = open_page("help", lang)
+    assert at.title[0].value == ("Help: the extract's columns" if lang == "en" else "Aide : colonnes de l'extrait")
+    tables = [t for t, _ in html_tables(at)]
+    label_header = "Column (as the workbook labels it)" if lang == "en" else "Colonne (libellé du classeur)"
+    accepts = "Accepts" if lang == "en" else "Valeurs acceptées"
+    sheets = [t for t in tables if label_header in t.columns]
+    assert len(sheets) == len(raw["sheets"])
+    for sheet, shown in zip(raw["sheets"], sheets, strict=True):
+        assert list(shown[label_header]) == [c[f"label_{lang}"] for c in sheet["columns"]]
+    assessment = sheets[[s["name"] for s in raw["sheets"]].index("Language Assessment")]
+    speaking = assessment.loc[
+        assessment[label_header] == _contract_labels()[("Language Assessment", "speaking_CLB_level_id")][lang]
+    ]
+    assert ("1 to 12" if lang == "en" else "1 à 12") in speaking[accepts].iloc[0]
+    identifiers = next(t for t in tables if len(t.columns) == 2)
+    assert set(identifiers.iloc[:, 0]) == {i["name"] for i in raw["direct_identifiers"]}

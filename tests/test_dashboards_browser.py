@@ -227,7 +227,7 @@ def test_the_service_in_chromium(service, tmp_path):
         # Back to the page asked for, showing her own agency whatever the link said.
         expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
         nav = clerk.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(4)
+        expect(nav.get_by_role("link")).to_have_count(5)
         expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
         expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
         # Meanwhile the partnership renames her agency with markup in the name: pages must show it as text.

@@ -31,11 +31,11 @@ from tests.test_dashboards import (
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
-ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "service_map", "audit")
+ALL_PAGES = ("council", "funders", "agency", "journeys", "submissions", "service_map", "audit", "help")
 OFFERED = {
-    "agency": {"council", "agency", "journeys", "service_map"},
-    "funder": {"council", "funders", "journeys", "service_map"},
-    "council": {"council", "funders", "journeys", "submissions", "service_map"},
+    "agency": {"council", "agency", "journeys", "service_map", "help"},
+    "funder": {"council", "funders", "journeys", "service_map", "help"},
+    "council": {"council", "funders", "journeys", "submissions", "service_map", "help"},
     "admin": set(ALL_PAGES),
 }
 TITLES = {
@@ -46,6 +46,7 @@ TITLES = {
     "submissions": "Submissions",
     "service_map": "Service map",
     "audit": "Audit log",
+    "help": "Help: the extract's columns",
 }
 INJECTIONS = [
     "' or '1'='1",

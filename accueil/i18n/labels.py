@@ -151,6 +151,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "{mark} non fixé : le conseil n'a fixé ni référence ni cible pour cet indicateur, il n'y a donc"
         " rien à comparer.",
     },
+    "uploader.button": {"en": "Choose a file", "fr": "Choisir un fichier"},
+    "uploader.limit": {"en": "{size} MB per file • {types}", "fr": "{size} Mo par fichier • {types}"},
     "common.no_rows": {"en": "Nothing to show for this selection.", "fr": "Rien à afficher pour cette sélection."},
     # An outcome's outside benchmark (seeds/outcome_catalogue.csv): its source, value and target.
     "common.benchmark": {

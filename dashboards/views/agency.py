@@ -11,6 +11,7 @@ from shared import (
     agency_label,
     coverage_cols,
     fetch,
+    file_uploader,
     lang,
     md,
     outcome_name,
@@ -71,7 +72,7 @@ def _propose_quarter() -> None:
         st.session_state["a_quarter"] = st.session_state[f"a_quarter__{lg}"] = proposed
 
 
-upload = st.file_uploader(tr("agency.file"), type=["xlsx", "zip"], key="a_file", on_change=_propose_quarter)
+upload = file_uploader(tr("agency.file"), ["xlsx", "zip"], key="a_file", on_change=_propose_quarter)
 period = select(
     st, tr("agency.quarter"), choices, index=choices.index(str(following)), format_func=quarter, key="a_quarter"
 )
