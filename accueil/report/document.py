@@ -132,7 +132,8 @@ class Report:
             for p in self.listed():
                 what, fix = p.text(lang)
                 writer.writerow(
-                    [h[p.severity], p.sheet or "", p.row or "", _column(p, lang), p.value or "", p.rule, what, fix]
+                    # The machine name here, beside the rule's: the CSV is read by tools as well as people.
+                    [h[p.severity], p.sheet or "", p.row or "", p.column or "", p.value or "", p.rule, what, fix]
                 )
 
     def write_html(self, path: Path, lang: str) -> None:
