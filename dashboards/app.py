@@ -92,7 +92,9 @@ with st.sidebar:
     st.caption(tr("app.uploads_in_snapshot", count=i18n.number(info.extracts, st.session_state["lang"])))
 
 try:
-    page.run()
+    # One audit row per view of a page, not one per query it reads (accueil.access.audit.page_view).
+    with access.page_view(viewer, page.url_path or "council"):
+        page.run()
 except access.AccessDenied as exc:
     # The access layer refused: a crafted parameter or a page a role should not reach.
     st.error(tr("app.denied", reason=md(str(exc))))

@@ -8,6 +8,7 @@ files, and formatted here with plain Python, not with the dashboards' helpers.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -584,6 +585,16 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     assert at.success and _as_shown(at.success[0].value).startswith(f"Accepted: {good.name} is upload ")
     history = table(at, "Upload", "Quarter", "File", "Status")
     assert history["Status"].iloc[0] == "Accepted"
+    # Which upload counts for each quarter: the one the published snapshot holds (its manifest, read
+    # here), and the new correction from the next build on; every other, no.
+    manifest = json.loads((writable_home / "published" / "manifest.json").read_text(encoding="utf-8"))
+    published = {int(row[3]) for row in manifest["uploads"] if row}
+    counts = dict(zip(history["Upload"], history["Counts for its quarter"], strict=True))
+    newest = history["Upload"].iloc[0]
+    assert counts.pop(newest) == "From the next build, instead of the published one"
+    for upload, said in counts.items():
+        assert said == ("Yes: in the published figures" if int(upload) in published else "No"), (upload, said)
+    assert list(counts.values()).count("Yes: in the published figures") == len(history) - 1
 
     at = open_page("agency", lang="fr")
     choose(at, "a_agency", "AG003", lang="fr")

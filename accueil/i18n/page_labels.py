@@ -87,6 +87,13 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "help.type.agency_code": {"en": "an agency code", "fr": "un code d'organisme"},
     "help.type.course_code": {"en": "a course code", "fr": "un code de cours"},
     "help.type.quarter": {"en": "a quarter (YYYYQn)", "fr": "un trimestre (AAAAQn)"},
+    "agency.counts": {"en": "Counts for its quarter", "fr": "Compte pour son trimestre"},
+    "agency.counts.published": {"en": "Yes: in the published figures", "fr": "Oui : dans les chiffres publiés"},
+    "agency.counts.next": {
+        "en": "From the next build, instead of the published one",
+        "fr": "À la prochaine construction, à la place de celui publié",
+    },
+    "agency.counts.no": {"en": "No", "fr": "Non"},
     "council.indicator_note": {"en": "{unit}; better if {direction}", "fr": "{unit} ; mieux si {direction}"},
     "council.higher": {"en": "higher", "fr": "plus élevé"},
     "council.lower": {"en": "lower", "fr": "plus bas"},

@@ -216,6 +216,7 @@ else:
     shown = history.assign(
         status_label=[tr(f"upload.{s}") for s in history["status"]],
         state_label=[tr(f"publication.{s}") for s in history["state"]],
+        counts_label=[tr(f"agency.counts.{c}") for c in history["counts"]],
         quarter_label=[quarter(q) for q in history["quarter"]],
     )
     show_table(
@@ -228,6 +229,7 @@ else:
             Col("received_by", "agency.by"),
             Col("status_label", "agency.status"),
             Col("state_label", "agency.state"),
+            Col("counts_label", "agency.counts"),
             Col("errors", "agency.errors", "int", hidden=None),
             Col("warnings", "agency.warnings", "int", hidden=None),
         ],

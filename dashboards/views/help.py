@@ -45,9 +45,7 @@ def _required(column) -> str:
 st.header(tr("help.identifiers"))
 st.write(tr("help.identifiers_intro"))
 reasons = contract.direct_identifiers_fr if lg == "fr" else contract.direct_identifiers
-identifiers = pd.DataFrame(
-    [(name, why) for name, why in reasons.items()], columns=["column", "why"]
-)
+identifiers = pd.DataFrame([(name, why) for name, why in reasons.items()], columns=["column", "why"])
 reference_table(identifiers, [Col("column", "help.machine_name"), Col("why", "help.why")], "identifiers")
 
 st.header(tr("help.sheets"))

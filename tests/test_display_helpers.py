@@ -1,7 +1,8 @@
-"""How many decimals the scorecard shows a change at, and how it counts statuses (accueil.indicators.display).
+"""Pure presentation helpers, checked on hand-worked cases: how many decimals the scorecard shows a
+change at and how it counts statuses (accueil.indicators.display), and an audit row's detail as a line.
 
-Pure functions, checked on hand-worked cases; the page itself is checked on the sample snapshot in
-tests/test_dashboards.py (test_the_scorecard_shows_the_change_that_decided_the_status).
+The pages themselves are checked on the sample snapshot in tests/test_dashboards.py
+(test_the_scorecard_shows_the_change_that_decided_the_status) and tests/test_dashboards_roles.py.
 """
 
 from __future__ import annotations
@@ -31,3 +32,12 @@ def test_status_counts_name_every_status():
     counts = status_counts(["improved", "improved", "no_baseline"])
     assert counts == {"improved": 2, "worsened": 0, "no_clear_change": 0, "no_baseline": 1}
     assert status_sentence(counts) == "2 improved, 0 worsened, 0 no clear change, 1 no baseline"
+
+
+def test_an_audit_detail_reads_as_a_line():
+    from accueil.access.audit import readable_detail
+
+    detail = '{"role": "agency", "agency": "AG002", "params": {"agency": "AG002"}, "queries": ["a.b", "c.d"]}'
+    assert readable_detail(detail) == "role: agency · agency: AG002 · params: agency AG002 · queries: a.b, c.d"
+    assert readable_detail("not json") == "not json"
+    assert readable_detail(None) == ""
