@@ -346,6 +346,9 @@ TABLE_CSS = (
     "table.accueil-table th{font-weight:600;background:#f8fafc}"
     "table.accueil-table td.accueil-number{text-align:right;white-space:nowrap}"
     "table.accueil-table th{position:sticky;top:0}"
+    # A long text (a detail, a fix) may break anywhere, so that one unbroken token (a file's hash)
+    # cannot push the table past the page's edge; short ones keep their words whole.
+    "table.accueil-table td.accueil-long{overflow-wrap:anywhere}"
     "table.accueil-table td.accueil-status{white-space:nowrap;font-weight:600}"
     "table.accueil-table td.accueil-status span{display:inline-block;padding:0.1rem 0.5rem;border-radius:0.8rem}"
     + "".join(
@@ -355,6 +358,7 @@ TABLE_CSS = (
     + "</style>"
 )
 
+LONG_TEXT = 40  # characters: a text cell longer than this may break anywhere (TABLE_CSS)
 _NUMBER_KINDS = {"int", "number1", "percent", "percent_of_100", "money", "days", COVERAGE, "rate_n", "rate_n_days"}
 
 
@@ -378,6 +382,8 @@ def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: s
                 cells.append(f'<td class="accueil-status accueil-status-{status}"><span>{text}</span></td>')
             elif kinds[header] in _NUMBER_KINDS:
                 cells.append(f'<td class="accueil-number">{text}</td>')
+            elif len(text) > LONG_TEXT:
+                cells.append(f'<td class="accueil-long">{text}</td>')
             else:
                 cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

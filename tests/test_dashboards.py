@@ -314,7 +314,11 @@ def test_funders_in_french(home):
     assert region.clients_served >= 1000  # so that the thousands separator is exercised
     assert line["Clients servis"] == whole(region.clients_served, "fr")
     assert NBSP in line["Clients servis"]
-    assert line["Progrès linguistique, au moins une compétence"] == pct(region.language_gain_any_rate, "fr")
+    # The rate in French, with its denominator (n) and, under it, its interval.
+    rate, n = region.language_gain_any_rate, region.language_gain_any_denominator
+    low, high = region.language_gain_any_ci_low, region.language_gain_any_ci_high
+    expected = f"{pct(rate, 'fr')} (n = {whole(n, 'fr')})\n{pct(low, 'fr')} – {pct(high, 'fr')}"
+    assert line["Progrès linguistique, au moins une compétence"] == expected
     assert line["Coût par client servi"].endswith(f"{NBSP}$")
     assert at.selectbox(key="f_quarter__fr").value == latest
     assert f"{latest[:4]} T{latest[-1]}" in at.selectbox(key="f_quarter__fr").options
@@ -633,15 +637,32 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
 
 def _contract_labels() -> dict[tuple[str, str], dict[str, str]]:
     """(sheet, machine name) -> the workbook's label in English and French, from the contract's YAML."""
-    import yaml
 
-    path = Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = _contract_yaml()
     return {
         (sheet["name"], c["name"]): {"en": c["label_en"], "fr": c["label_fr"]}
         for sheet in raw["sheets"]
         for c in sheet["columns"]
     }
+
+
+def _contract_yaml() -> dict:
+    """The extract contract's YAML, its shared column groups (`include: NAME`) spelled out in place."""
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = raw.get("blocks", {})
+    for sheet in raw["sheets"]:
+        spelled = [
+            c for entry in sheet["columns"] for c in (groups[entry["include"]] if "include" in entry else [entry])
+        ]
+        # A later definition of a column (the profile's own postal_fsa) replaces the block's, in its place.
+        by_name: dict[str, dict] = {}
+        for column in spelled:
+            by_name[column["name"]] = column
+        sheet["columns"] = list(by_name.values())
+    return raw
 
 
 def test_a_code_list_error_gives_the_valid_values(writable_home, sample_region, tmp_path):
@@ -960,11 +981,7 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
 def test_the_help_page_lists_every_column_by_its_label_with_what_it_accepts(home, lang):
     """The page the rejection reports point to: every sheet and column of the contract (read here from
     its YAML), by the workbook's label in the page's language, with what each accepts."""
-    import yaml
-
-    raw = yaml.safe_load(
-        (Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml").read_text(encoding="utf-8")
-    )
+    raw = _contract_yaml()
     at = open_page("help", lang)
     assert at.title[0].value == ("Help: the extract's columns" if lang == "en" else "Aide : colonnes de l'extrait")
     tables = [t for t, _ in html_tables(at)]
