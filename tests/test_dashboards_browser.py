@@ -154,7 +154,7 @@ ENGLISH_WORDS = {
 # Proper nouns and names that are the same in both languages: the sample's agency and site names,
 # the iCARE workbook's sheet names, the language switch's own "English".
 ALLOWED_ENGLISH = re.compile(
-    r"English|Crossroads|Newcomer Association|Bridges|Maple|Lakeshore|Services? \d+|Hub \d+|Society \d+"
+    r"English|CC BY|GeoNames|Crossroads|Newcomer Association|Bridges|Maple|Lakeshore|Services? \d+|Hub \d+|Society \d+"
     r"|Association \d+|Client Profile|Needs Assessment&Referrals|Info&Orien|Employment|Community Connections"
     r"|LT Course Setup|LT Client Enrol|LT Client Exit|Language Assessment|Outcome Follow-up|Site services"
     r"|[A-Za-z0-9_]+_[A-Za-z0-9_]+|\S+\.(?:xlsx|zip|csv)"
@@ -162,13 +162,15 @@ ALLOWED_ENGLISH = re.compile(
 
 
 def english_on_a_french_page(page) -> list[str]:
-    """English interface words in what the page shows (icons' ligature names left out)."""
+    """English interface words in what the page shows: icons' ligature names left out, and the audit
+    log's records, which are the log's own codes and keys (upload_rejected, upload:12, agency: AG005)."""
     text = page.evaluate(
         "() => { const out = [];"
         " for (const id of ['stMain', 'stSidebar']) {"
         '  const e = document.querySelector(`[data-testid="${id}"]`); if (!e) continue;'
         "  const copy = e.cloneNode(true);"
-        '  copy.querySelectorAll(\'[data-testid="stIconMaterial"], [translate="no"], style\').forEach(x => x.remove());'
+        "  copy.querySelectorAll('[data-testid=stIconMaterial], [translate=no], style,"
+        "   table[data-table=audit_log] tbody').forEach(x => x.remove());"
         "  document.body.appendChild(copy); out.push(copy.innerText); copy.remove(); }"
         " return out.join('\\n') }"
     )
