@@ -145,7 +145,8 @@ def periods() -> list[str]:
 class Col:
     """One column of a shown table: where its value comes from, its header (a label key) and its kind.
 
-    kind: text, int, number1, percent, money, days, date, timestamp; interval and interval_days take
+    kind: text, int, number1, percent, money, days, date, timestamp, period (a quarter in the page's
+    language); interval and interval_days take
     (low, high) as source and show a percentage or a number of days; status takes an indicator's
     status code and shows it as a coloured, translated label (an HTML table, see show_table);
     rate_n and rate_n_days take (rate, low, high, denominator) and show the rate with its
@@ -175,6 +176,9 @@ def coverage_cols() -> list[Col]:
 
 
 def _format(value, kind: str, lg: str) -> str:
+    if kind == "period":  # 2025Q3 as the page names quarters (2025 T3); a year as itself
+        text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        return i18n.quarter(text, lg) if re.fullmatch(r"\d{4}Q[1-4]", text) else text
     if kind == STATUS:
         return i18n.t(f"status.{value}", lg)
     if kind == COVERAGE:

@@ -175,7 +175,9 @@ def english_on_a_french_page(page) -> list[str]:
         " return out.join('\\n') }"
     )
     text = ALLOWED_ENGLISH.sub(" ", text)
-    return sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS})
+    # An English quarter (2025Q1) where French writes 2025 T1 counts too: one quarter format everywhere.
+    quarters = set(re.findall(r"\b\d{4}Q[1-4]\b", text))
+    return sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS} | quarters)
 
 
 def assert_status_cells_whole(page) -> int:
