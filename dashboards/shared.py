@@ -353,6 +353,7 @@ TABLE_CSS = (
     # A long text (a detail, a fix) may break anywhere, so that one unbroken token (a file's hash)
     # cannot push the table past the page's edge; short ones keep their words whole.
     "table.accueil-table td.accueil-long{overflow-wrap:anywhere}"
+    "table.accueil-table td.accueil-nowrap{white-space:nowrap}"
     "table.accueil-table td.accueil-status{white-space:nowrap;font-weight:600}"
     "table.accueil-table td.accueil-status span{display:inline-block;padding:0.1rem 0.5rem;border-radius:0.8rem}"
     + "".join(
@@ -386,6 +387,8 @@ def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: s
                 cells.append(f'<td class="accueil-status accueil-status-{status}"><span>{text}</span></td>')
             elif kinds[header] in _NUMBER_KINDS:
                 cells.append(f'<td class="accueil-number">{text}</td>')
+            elif kinds[header] in ("date", "timestamp", "period"):
+                cells.append(f'<td class="accueil-nowrap">{text}</td>')
             elif len(text) > LONG_TEXT:
                 cells.append(f'<td class="accueil-long">{text}</td>')
             else:
