@@ -458,10 +458,9 @@ def period_bar_chart(frame: pd.DataFrame, value: str, value_title: str, title: s
         ]
     )
     labels = base.mark_text(dy=-6, fontSize=11, baseline="bottom").encode(text="value_label:N")
-    chart = alt.layer(bars, labels)
     if title:
-        chart = chart.properties(title=title)
-    st.altair_chart(chart, width="stretch")
+        st.markdown(f"**{md(title)}**")
+    st.altair_chart(alt.layer(bars, labels), width="stretch")
 
 
 def interval_chart(
@@ -530,5 +529,7 @@ def interval_chart(
         )
     # A step per row, not a height for the whole chart: the axis, title and legend then never eat
     # into the rows (a fixed height squeezed four groups onto one row).
-    chart = alt.layer(*layers).properties(title=title, height=alt.Step(30))
+    chart = alt.layer(*layers).properties(height=alt.Step(30))
+    # The title is the page's own text above the chart: Vega cuts a title wider than the chart off.
+    st.markdown(f"**{md(title)}**")
     st.altair_chart(chart, width="stretch")

@@ -207,7 +207,8 @@ if codes:
             layers.append(
                 reference_chart.mark_text(align="left", x=4, dy=-6, color="gray", fontSize=11).encode(text="what:N")
             )
-    st.altair_chart(alt.layer(*layers).properties(title=title), width="stretch")
+    st.markdown(f"**{md(title)}**")  # above the chart, whole: Vega cuts a long title off
+    st.altair_chart(alt.layer(*layers), width="stretch")
     columns = [
         Col("when", "council.period_axis"),
         Col("value", "council.value", "number1"),
