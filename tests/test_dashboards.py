@@ -257,7 +257,7 @@ def test_funders_compare_agencies_with_intervals_and_mark_suppressed_cells(home)
     assert f"Suppressed (not shown on the chart): {hidden}" in captions(at)
     assert "x suppressed" in captions(at)
     # The chart's title is the page's own text above it (Vega cut long titles off).
-    titles = [m.value for m in at.markdown]
+    titles = [_as_shown(m.value) for m in at.markdown]
     assert any("Employed at follow" in t and "95% interval by agency" in t for t in titles), titles
 
 
