@@ -615,7 +615,8 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     assert not report["Colonne"].isin(["postal_fsa"]).any()
     assert not any("docs/" in text or "seeds/" in text for text in report["Comment corriger"])
     # A help page the clerk can open, linked from the report, in her language.
-    assert any("(help?lang=fr)" in m.value for m in at.markdown)
+    (link,) = at.get("page_link")
+    assert (link.proto.page, link.proto.query_string) == ("help", "lang=fr") and link.proto.label.startswith("Aide :")
     with sqlite3.connect(writable_home / "control.sqlite") as con:
         statuses = [s for (s,) in con.execute("select status from uploads where agency_cd = 'AG003' order by 1")]
     assert statuses.count("accepted") == 1 and statuses.count("rejected") == 1

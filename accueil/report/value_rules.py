@@ -71,11 +71,11 @@ VALUE_RULES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "code_not_in_list": {
         "en": (
-            "'{value}' is not a value of the list '{codelist}'.",
+            "'{value}' is not one of the values '{column}' accepts.",
             "Use one of the values of this column's drop-down: {valid} (the dashboards' Help page lists them).",
         ),
         "fr": (
-            "« {value} » n'est pas une valeur de la liste « {codelist} ».",
+            "« {value} » n'est pas une des valeurs qu'accepte « {column} ».",
             "Utilisez l'une des valeurs de la liste déroulante de cette colonne : {valid} (la page Aide des "
             "tableaux de bord les énumère).",
         ),

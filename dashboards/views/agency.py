@@ -30,6 +30,8 @@ from accueil.contract import extract_contract
 from accueil.ingest.web import UploadResult, propose_quarter, submit_extract
 from accueil.quarters import Quarter
 
+HELP_PAGE = "views/help.py"  # as app.py registers it (dashboards/app.py, PAGES)
+
 st.title(tr("page.agency"))
 st.write(tr("agency.intro"))
 lg = lang()
@@ -128,7 +130,7 @@ if result is not None:
             as_html=True,
         )
         # The help page the fixes point to, served by these dashboards, in the page's language.
-        st.markdown(f"[{tr('agency.help_link')}](help?lang={lg})")
+        st.page_link(HELP_PAGE, label=tr("agency.help_link"), icon=":material/help:", query_params={"lang": lg})
     if result.report_html:
         st.download_button(
             tr("agency.report_html"),
