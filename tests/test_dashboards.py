@@ -596,7 +596,7 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     published = {int(row[3]) for row in manifest["uploads"] if row}
     counts = dict(zip(history["Upload"], history["Counts for its quarter"], strict=True))
     newest = history["Upload"].iloc[0]
-    assert counts.pop(newest) == "From the next build, instead of the published one"
+    assert counts.pop(newest) == "From the next build, in place of the current figures"
     for upload, said in counts.items():
         assert said == ("Yes: in the published figures" if int(upload) in published else "No"), (upload, said)
     assert list(counts.values()).count("Yes: in the published figures") == len(history) - 1

@@ -90,8 +90,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "agency.counts": {"en": "Counts for its quarter", "fr": "Compte pour son trimestre"},
     "agency.counts.published": {"en": "Yes: in the published figures", "fr": "Oui : dans les chiffres publiés"},
     "agency.counts.next": {
-        "en": "From the next build, instead of the published one",
-        "fr": "À la prochaine construction, à la place de celui publié",
+        "en": "From the next build, in place of the current figures",
+        "fr": "À la prochaine construction, à la place des chiffres actuels",
     },
     "agency.counts.no": {"en": "No", "fr": "Non"},
     "council.indicator_note": {"en": "{unit}; better if {direction}", "fr": "{unit} ; mieux si {direction}"},
