@@ -42,7 +42,15 @@ def demo(fresh: bool, no_serve: bool, port: int) -> None:
             f"Generating the sample region ({options.agencies} agencies, {options.quarters} quarters, "
             f"about {options.clients:,} clients) into {target} ..."
         )
-        run(options)
+        from tqdm import tqdm
+
+        with tqdm(unit="file", desc="writing extracts", disable=None) as bar:
+
+            def written(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            run(options, written)
     truth = json.loads(truth_file.read_text())
     click.echo(
         f"Sample region: {len(truth['files'])} extracts for quarters {truth['quarters'][0]} to "

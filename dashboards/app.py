@@ -59,6 +59,8 @@ PAGES = {
     "report": ("report.py", "page.report", ("agency", "funder", "council", "admin")),
     "map": ("service_map.py", "page.map", ("agency", "funder", "council", "admin")),
     "audit": ("audit.py", "page.audit", ("admin",)),
+    # What the rejection reports' fixes refer to: reference text for whoever prepares an extract.
+    "help": ("help.py", "page.help", ("agency", "funder", "council", "admin")),
 }
 
 st.session_state.pop(VIEWER, None)  # whatever an earlier run left, this run decides again
@@ -94,7 +96,9 @@ with st.sidebar:
     st.caption(tr("app.uploads_in_snapshot", count=i18n.number(info.extracts, st.session_state["lang"])))
 
 try:
-    page.run()
+    # One audit row per view of a page, not one per query it reads (accueil.access.audit.page_view).
+    with access.page_view(viewer, page.url_path or "council"):
+        page.run()
 except access.AccessDenied as exc:
     # The access layer refused: a crafted parameter or a page a role should not reach.
     st.error(tr("app.denied", reason=md(str(exc))))

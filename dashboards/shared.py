@@ -6,6 +6,7 @@ connection of its own.
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from dataclasses import dataclass
@@ -77,7 +78,13 @@ def select(container, label: str, options: list, key: str, format_func=str, inde
     # Labels are worked out now, in this run's language: Streamlit may call format_func later,
     # outside the run, where the session (and so the language) is not at hand.
     labels = {option: format_func(option) for option in options}
-    value = container.selectbox(label, options, index=index, format_func=labels.__getitem__, key=f"{key}__{lang()}")
+    widget = f"{key}__{lang()}"
+    if widget in st.session_state and st.session_state[widget] in options:
+        # A callback set this widget's value (the agency page's proposed quarter): giving an index
+        # too would make Streamlit warn that the widget had a default and a value set at once.
+        value = container.selectbox(label, options, format_func=labels.__getitem__, key=widget)
+    else:
+        value = container.selectbox(label, options, index=index, format_func=labels.__getitem__, key=widget)
     st.session_state[key] = value
     return value
 
@@ -112,6 +119,12 @@ def quarter(value: str) -> str:
     return i18n.quarter(value, lang())
 
 
+def period_label(value) -> str:
+    """A period in the page's language: a quarter as 2025 Q3 / 2025 T3, a year as itself."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return quarter(text) if re.fullmatch(r"\d{4}Q[1-4]", text) else text
+
+
 def agency_names() -> dict[str, str]:
     agencies = fetch("catalog.agencies")
     names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True))
@@ -132,8 +145,12 @@ def periods() -> list[str]:
 class Col:
     """One column of a shown table: where its value comes from, its header (a label key) and its kind.
 
-    kind: text, int, number1, percent, money, days, date, timestamp; interval and interval_days take
-    (low, high) as source and show a percentage or a number of days.
+    kind: text, int, number1, percent, money, days, date, timestamp, period (a quarter in the page's
+    language); interval and interval_days take
+    (low, high) as source and show a percentage or a number of days; status takes an indicator's
+    status code and shows it as a coloured, translated label (an HTML table, see show_table);
+    rate_n and rate_n_days take (rate, low, high, denominator) and show the rate with its
+    denominator, and its interval under it, in one cell, so that no rate is read without them.
     hidden: the name of a boolean column that marks this cell as suppressed (default: the row's `suppressed`).
     """
 
@@ -147,6 +164,7 @@ class Col:
 # docs/measures.md, "Who each rate covers": under this coverage a rate covers few of its clients.
 FEW_COVERED = 0.5
 COVERAGE = "coverage"  # the mark of a table that shows coverage: its legend says what it means
+STATUS = "status"  # a column kind: an indicator's status, shown as a coloured label
 
 
 def coverage_cols() -> list[Col]:
@@ -158,6 +176,11 @@ def coverage_cols() -> list[Col]:
 
 
 def _format(value, kind: str, lg: str) -> str:
+    if kind == "period":  # 2025Q3 as the page names quarters (2025 T3); a year as itself
+        text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        return i18n.quarter(text, lg) if re.fullmatch(r"\d{4}Q[1-4]", text) else text
+    if kind == STATUS:
+        return i18n.t(f"status.{value}", lg)
     if kind == COVERAGE:
         few = value is not None and value == value and value < FEW_COVERED
         return i18n.percent(value, lg) + (f" — {i18n.t('common.few_covered', lg)}" if few else "")
@@ -202,7 +225,19 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
         cells, raw_low, raw_high, raw = [], [], [], []
         for _, row in frame.iterrows():
             hidden = _is_hidden(row, col)
-            if col.kind in ("interval", "interval_days"):
+            if col.kind in ("rate_n", "rate_n_days"):
+                rate, low, high, n = (row[c] for c in col.source)
+                kind = "percent" if col.kind == "rate_n" else "number"
+                value = i18n.percent(rate, lg) if kind == "percent" else i18n.number(rate, lg)
+                text = (
+                    SUPPRESSED
+                    if hidden
+                    else f"{value} (n = {i18n.number(n, lg)})\n{i18n.interval(low, high, lg, kind)}"
+                    if not pd.isna(rate)
+                    else i18n.MISSING
+                )
+                raw.append([None] * 4 if hidden else [rate, low, high, n])
+            elif col.kind in ("interval", "interval_days"):
                 low, high = (row[col.source[0]], row[col.source[1]])
                 kind = "percent" if col.kind == "interval" else "number"
                 text = SUPPRESSED if hidden else i18n.interval(low, high, lg, kind)
@@ -212,13 +247,20 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
                 value = row[col.source]
                 text = SUPPRESSED if hidden else _format(value, col.kind, lg)
                 raw.append(None if hidden else value)
-            if text in (SUPPRESSED, i18n.MISSING) and col.kind != "text":
+            if text in (SUPPRESSED, i18n.MISSING, i18n.NOT_SET) and col.kind != "text":
                 marks.add(text)
             if col.kind == COVERAGE:
                 marks.add(COVERAGE)
             cells.append(text)
         shown[header] = cells
-        if col.kind in ("interval", "interval_days"):
+        if col.kind in ("rate_n", "rate_n_days"):
+            parts = list(zip(*raw, strict=True)) if raw else [[], [], [], []]
+            low_high = ("bas", "haut") if lg == "fr" else ("low", "high")
+            csv[header] = list(parts[0])
+            csv[f"{header} ({low_high[0]})"] = list(parts[1])
+            csv[f"{header} ({low_high[1]})"] = list(parts[2])
+            csv[f"{header} ({i18n.t('common.denominator', lg)})"] = list(parts[3])
+        elif col.kind in ("interval", "interval_days"):
             csv[f"{header} ({'bas' if lg == 'fr' else 'low'})"] = raw_low
             csv[f"{header} ({'haut' if lg == 'fr' else 'high'})"] = raw_high
         else:
@@ -228,21 +270,135 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
     return shown.reset_index(drop=True), csv.reset_index(drop=True), marks
 
 
-def show_table(frame: pd.DataFrame, cols: list[Col], key: str, caption: str | None = None) -> pd.DataFrame:
+def show_table(
+    frame: pd.DataFrame,
+    cols: list[Col],
+    key: str,
+    caption: str | None = None,
+    as_html: bool = False,
+    marks: set[str] | None = None,
+) -> pd.DataFrame:
     """Show a table with its CSV download and, when it uses them, the legend of its marks.
 
+    as_html: a plain HTML table that wraps its text to the page's width, for the tables people
+    must read whole at a glance (a scorecard): Streamlit's grid is drawn on a canvas and scrolls
+    sideways when its columns do not fit, which cut the status off at 1280 pixels.
+    marks: marks the caller's own text columns use (render_table only sees its formatted kinds).
     The caption is plain text (it may name an agency): it is escaped here, whole."""
     lg = lang()
-    shown, csv, marks = render_table(frame, cols, lg)
+    shown, csv, used = render_table(frame, cols, lg)
     if caption:
         st.markdown(f"**{md(caption)}**")
     if frame.empty:
         st.info(tr("common.no_rows"))
+    elif as_html:
+        st.html(html_table(shown, frame, cols, key))
     else:
         st.dataframe(shown, hide_index=True, width="stretch")
     download(csv, key)
-    legend(marks)
+    legend(used | (marks or set()))
     return shown
+
+
+def file_uploader(label: str, types: list[str], key: str, on_change=None):
+    """st.file_uploader with its own words (its button, its size and type line) in the page's language.
+
+    Streamlit writes "Upload" and "50MB per file" in English whatever the page's language, and has no
+    option for them (streamlit/streamlit#13500): a stylesheet hides its words and shows ours in their
+    place, on the same elements, so the widget itself, its drop zone and its button are unchanged."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    kinds = ", ".join(t.upper() for t in types)
+    button = _css_text(tr("uploader.button"))
+    line = _css_text(tr("uploader.limit", size=i18n.number(limit, lang()), types=kinds))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p{{display:none}}'
+        f'{zone} button [data-testid="stMarkdownContainer"]::after{{content:"{button}"}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{display:none}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after{{content:"{line}";font-size:0.875rem}}'
+        "</style>"
+    )
+    return st.file_uploader(label, type=types, key=key, on_change=on_change)
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string's content: quotes, backslashes and angle brackets escaped as CSS escapes."""
+    return "".join(f"\\{ord(c):06x}" if c in '"\\<>' or ord(c) < 32 else c for c in text)
+
+
+def reference_table(frame: pd.DataFrame, cols: list[Col], key: str) -> None:
+    """Reference text (the help page's), as an HTML table that wraps to the page: no CSV, no legend."""
+    shown, _, _ = render_table(frame, cols, lang())
+    st.html(html_table(shown, frame, cols, key))
+
+
+# Colour says which way an indicator went; the label says it too, in words, for whoever cannot
+# tell the colours apart or prints in grey.  Contrast of each text on its background is above 7:1.
+STATUS_STYLE = {
+    "improved": ("#e3f2e6", "#14532d"),
+    "worsened": ("#fbe4e2", "#7f1d1d"),
+    "no_clear_change": ("#eceff3", "#1f2937"),
+    "no_baseline": ("#fdf3d7", "#5b4300"),
+}
+
+TABLE_CSS = (
+    "<style>"
+    "table.accueil-table{width:100%;border-collapse:collapse;table-layout:auto;font-size:0.9rem}"
+    "table.accueil-table th,table.accueil-table td{border-bottom:1px solid #e5e7eb;padding:0.3rem 0.45rem;"
+    "text-align:left;vertical-align:top;overflow-wrap:break-word}"
+    "table.accueil-table th{font-weight:600;background:#f8fafc}"
+    "table.accueil-table td.accueil-number{text-align:right;white-space:nowrap}"
+    "table.accueil-table th{position:sticky;top:0}"
+    # A long text (a detail, a fix) may break anywhere, so that one unbroken token (a file's hash)
+    # cannot push the table past the page's edge; short ones keep their words whole.
+    "table.accueil-table td.accueil-long{overflow-wrap:anywhere}"
+    "table.accueil-table td.accueil-nowrap{white-space:nowrap}"
+    "table.accueil-table td.accueil-status{white-space:nowrap;font-weight:600}"
+    "table.accueil-table td.accueil-status span{display:inline-block;padding:0.1rem 0.5rem;border-radius:0.8rem}"
+    + "".join(
+        f"table.accueil-table td.accueil-status-{code} span{{background:{bg};color:{fg}}}"
+        for code, (bg, fg) in STATUS_STYLE.items()
+    )
+    + "</style>"
+)
+
+LONG_TEXT = 40  # characters: a text cell longer than this may break anywhere (TABLE_CSS)
+_NUMBER_KINDS = {"int", "number1", "percent", "percent_of_100", "money", "days", COVERAGE, "rate_n", "rate_n_days"}
+
+
+def html_table(shown: pd.DataFrame, frame: pd.DataFrame, cols: list[Col], key: str) -> str:
+    """The shown table as HTML, every cell and header escaped: names come from agencies and catalogues.
+
+    A status cell carries its code as a class (its colour) and its label in a span; numbers are
+    right-aligned and never wrap, and long text wraps, so the table fits the page's width."""
+    codes = {
+        header: list(frame[col.source]) for col, header in zip(cols, shown.columns, strict=True) if col.kind == STATUS
+    }
+    kinds = {header: col.kind for col, header in zip(cols, shown.columns, strict=True)}
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in shown.columns)
+    body = []
+    for position in range(len(shown)):
+        cells = []
+        for header in shown.columns:
+            text = html.escape(str(shown[header].iloc[position])).replace("\n", "<br>")
+            if header in codes:
+                status = re.sub(r"[^a-z_]", "", str(codes[header][position]))
+                cells.append(f'<td class="accueil-status accueil-status-{status}"><span>{text}</span></td>')
+            elif kinds[header] in _NUMBER_KINDS:
+                cells.append(f'<td class="accueil-number">{text}</td>')
+            elif kinds[header] in ("date", "timestamp", "period"):
+                cells.append(f'<td class="accueil-nowrap">{text}</td>')
+            elif len(text) > LONG_TEXT:
+                cells.append(f'<td class="accueil-long">{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    return (
+        f'{TABLE_CSS}<table class="accueil-table" data-table="{name}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
@@ -270,10 +426,41 @@ def legend(marks: set[str]) -> None:
         lines.append(tr("common.suppressed_legend", mark=SUPPRESSED, threshold=access.suppression_threshold()))
     if i18n.MISSING in marks:
         lines.append(tr("common.missing_legend", mark=i18n.MISSING))
+    if i18n.NOT_SET in marks:
+        lines.append(tr("common.not_set_legend", mark=i18n.NOT_SET))
     if COVERAGE in marks:
         lines.append(tr("common.coverage_legend", share=i18n.percent(FEW_COVERED, lang(), 0)))
     if lines:
         st.caption("  \n".join(lines))
+
+
+def period_axis(labels: list[str], title: str, field: str = "when") -> alt.X:
+    """An x axis of periods as the page names them (2025 Q1 / 2025 T1), in the order given, every
+    label shown level: one quarter format everywhere, and no date axis ticking weeks in English."""
+    return alt.X(f"{field}:O", sort=list(dict.fromkeys(labels)), title=title, axis=alt.Axis(labelAngle=0))
+
+
+def period_bar_chart(frame: pd.DataFrame, value: str, value_title: str, title: str | None = None) -> None:
+    """One bar per period, in the order given, each with its value written on it in the page's
+    language, on an axis of the page's quarters (period_axis); frame has `period` and `value`."""
+    lg = lang()
+    data = frame[["period", value]].copy()
+    data["when"] = [period_label(p) for p in data["period"]]
+    data["value_label"] = [i18n.number(v, lg) for v in data[value]]
+    base = alt.Chart(data).encode(
+        x=period_axis(list(data["when"]), tr("common.period")),
+        y=alt.Y(f"{value}:Q", title=value_title),
+    )
+    bars = base.mark_bar().encode(
+        tooltip=[
+            alt.Tooltip("when:N", title=tr("common.period")),
+            alt.Tooltip("value_label:N", title=value_title),
+        ]
+    )
+    labels = base.mark_text(dy=-6, fontSize=11, baseline="bottom").encode(text="value_label:N")
+    if title:
+        st.markdown(f"**{md(title)}**")
+    st.altair_chart(alt.layer(bars, labels), width="stretch")
 
 
 def interval_chart(
@@ -284,35 +471,65 @@ def interval_chart(
     kind: str = "percent",
     reference: float | None = None,
     reference_label: str | None = None,
+    color: str | None = None,
+    color_title: str | None = None,
 ) -> None:
-    """Point estimates with their 95% intervals, one row per category, in the order given (never ranked)."""
+    """Point estimates with their 95% intervals, one row per category, in the order given (never ranked).
+
+    Every mark is labelled where it is drawn: each row's name on the axis (never thinned out), its
+    value in the page's language beside its interval, the reference line's value on the line, and a
+    legend for the colour when one is given (color: a column, color_title: its name)."""
+    lg = lang()
     data = frame.loc[~frame["suppressed"].fillna(False).astype(bool) & frame["rate"].notna()].copy()
     if data.empty:
         return
     scale = 100.0 if kind == "percent" else 1.0
     unit = "%" if kind == "percent" else tr("unit.days")
+    data["value_label"] = [
+        i18n.percent(v, lg) if kind == "percent" else i18n.number(v, lg) for v in data["rate"].astype(float)
+    ]
+    data["interval_label"] = [
+        i18n.interval(lo, hi, lg, "percent" if kind == "percent" else "number")
+        for lo, hi in zip(data["ci_low"], data["ci_high"], strict=True)
+    ]
+    data["n_label"] = [i18n.number(n, lg) for n in data["denominator"]]
     for column in ("rate", "ci_low", "ci_high"):
         data[column] = data[column].astype(float) * scale
-    data["label"] = data[category]
+    labels = [str(v) for v in data[category]]
+    # Two categories that read the same would share one row of the chart, marks over each other.
+    repeated = {v for v in labels if labels.count(v) > 1}
+    data["label"] = [f"{v} ({i + 1})" if v in repeated else v for i, v in enumerate(labels)]
     order = list(data["label"])
     axis_title = f"{tr('common.rate')} ({unit})" if kind == "percent" else f"{tr('common.median_days')}"
-    y = alt.Y("label:N", sort=order, title=category_title)
+    y = alt.Y("label:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=400, labelOverlap=False))
+    tooltip = [
+        alt.Tooltip("label:N", title=category_title),
+        alt.Tooltip("value_label:N", title=axis_title),
+        alt.Tooltip("interval_label:N", title=tr("common.interval")),
+        alt.Tooltip("n_label:N", title=tr("common.denominator")),
+    ]
     base = alt.Chart(data)
-    bars = base.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q")
-    points = base.mark_point(filled=True, size=60).encode(
-        y=y,
-        x="rate:Q",
-        tooltip=[
-            alt.Tooltip("label:N", title=category_title),
-            alt.Tooltip("rate:Q", title=axis_title, format=".1f"),
-            alt.Tooltip("ci_low:Q", format=".1f"),
-            alt.Tooltip("ci_high:Q", format=".1f"),
-            alt.Tooltip("denominator:Q", title=tr("common.denominator")),
-        ],
+    point_encoding = {"y": y, "x": "rate:Q", "tooltip": tooltip}
+    if color:
+        point_encoding["color"] = alt.Color(
+            f"{color}:N", title=color_title or color, legend=alt.Legend(orient="bottom", labelLimit=400)
+        )
+    bars = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", tooltip=tooltip
     )
-    layers = [bars, points]
+    points = base.mark_point(filled=True, size=60).encode(**point_encoding)
+    values = base.mark_text(align="left", dx=6, fontSize=11).encode(y=y, x="ci_high:Q", text="value_label:N")
+    layers = [bars, points, values]
     if reference is not None and reference == reference:
         rule = pd.DataFrame({"x": [reference * scale], "label": [reference_label or ""]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q", tooltip=["label:N"]))
-    chart = alt.layer(*layers).properties(title=title, height=max(120, 28 * len(order)))
+        line = alt.Chart(rule).encode(x="x:Q")
+        layers.append(line.mark_rule(strokeDash=[4, 4], color="gray").encode(tooltip=["label:N"]))
+        layers.append(
+            line.mark_text(align="left", dx=4, baseline="top", y=2, color="gray", fontSize=11).encode(text="label:N")
+        )
+    # A step per row, not a height for the whole chart: the axis, title and legend then never eat
+    # into the rows (a fixed height squeezed four groups onto one row).
+    chart = alt.layer(*layers).properties(height=alt.Step(30))
+    # The title is the page's own text above the chart: Vega cuts a title wider than the chart off.
+    st.markdown(f"**{md(title)}**")
     st.altair_chart(chart, width="stretch")

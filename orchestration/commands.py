@@ -5,11 +5,17 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 
 def build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False, full_refresh: bool = False):
-    """`run_build` with a line saying what it does and a bar for the extracts it loads."""
+    """`run_build` with a line saying what it does, a bar for the extracts it loads, and one for
+    dbt's models and tests as dbt finishes them (read from its log: dagster-dbt runs dbt in this
+    process and its output goes to the log file, not the terminal)."""
+    import threading
+
     from tqdm import tqdm
 
     from orchestration.build import run_build
@@ -20,7 +26,11 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
         if transform
         else "Loading the waiting uploads (--load-only: no dbt build)."
     )
-    with tqdm(unit="extract", desc="loading extracts", disable=None) as bar:
+    # Both bars are made here, before the build sends standard error to its log file.
+    with (
+        tqdm(unit="extract", desc="loading extracts", disable=None) as bar,
+        tqdm(unit="node", desc="dbt models and tests", disable=None if transform else True) as dbt_bar,
+    ):
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -29,9 +39,52 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
         def waiting() -> None:
             click.echo("Another build is running for this home (the service, or another `accueil build`): waiting ...")
 
-        return run_build(
-            progress, publish=publish, transform=transform, wait=wait, on_wait=waiting, full_refresh=full_refresh
+        finished = threading.Event()
+        watcher = threading.Thread(
+            target=_watch_dbt_log, args=(dbt_log_path(), dbt_bar, finished), name="dbt-progress", daemon=True
         )
+        watcher.start()
+        try:
+            return run_build(
+                progress, publish=publish, transform=transform, wait=wait, on_wait=waiting, full_refresh=full_refresh
+            )
+        finally:
+            finished.set()
+            watcher.join(timeout=5)
+
+
+# dbt's line for a node it finished: "12 of 488 OK created sql table model ...", "13 of 488 PASS ...".
+_DBT_DONE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b", re.MULTILINE)
+
+
+def dbt_progress(text: str) -> tuple[int, int] | None:
+    """(nodes finished, nodes in the run) from dbt's output so far; None before dbt starts its nodes.
+    Hooks count as runs of their own ("1 of 1"): the largest run is the models' and tests'."""
+    found = [(int(done), int(total)) for done, total in _DBT_DONE.findall(text)]
+    if not found:
+        return None
+    total = max(t for _, t in found)
+    return sum(1 for _, t in found if t == total), total
+
+
+def _watch_dbt_log(path, bar, finished) -> None:
+    """Update `bar` from dbt's log every half second until `finished`.  The log is rewritten by each
+    build: the last build's, older than this one, is not read."""
+    import time
+
+    started = time.time() - 1
+    while not finished.wait(0.5):
+        try:
+            if path.stat().st_mtime < started:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = dbt_progress(text)
+        if found:
+            done, total = found
+            bar.total = total
+            bar.update(done - bar.n)
 
 
 @click.command()

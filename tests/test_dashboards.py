@@ -8,6 +8,7 @@ files, and formatted here with plain Python, not with the dashboards' helpers.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import string
 import subprocess
 import sys
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -123,12 +125,13 @@ def choose(at: AppTest, key: str, value, lang: str = "en") -> AppTest:
 
 
 def table(at: AppTest, *headers: str) -> pd.DataFrame:
-    """The first table on the page whose columns include every header given."""
-    for frame in at.dataframe:
-        value = frame.value
+    """The first table on the page whose columns include every header given: a Streamlit grid, or
+    one of the HTML tables the pages draw for tables read at a glance (shared.html_table)."""
+    frames = [f.value for f in at.dataframe] + [t for t, _ in html_tables(at)]
+    for value in frames:
         if all(h in value.columns for h in headers):
             return value
-    raise AssertionError(f"no table with {headers}: {[list(f.value.columns) for f in at.dataframe]}")
+    raise AssertionError(f"no table with {headers}: {[list(f.columns) for f in frames]}")
 
 
 def pct(value: float, lang: str = "en") -> str:
@@ -174,11 +177,14 @@ def test_funders_show_outputs_beside_outcomes_as_in_the_snapshot(home):
             if pd.isna(flag):
                 assert cell == "…"  # nothing attributed: not available, and not a zero either
             elif flag:
-                assert cell == "x" and line[f"{name} — Denominator"] == "x"
+                assert cell == "x"
                 seen["x"] += 1
             else:
-                assert cell == pct(getattr(row, f"{outcome}_rate"))
-                assert line[f"{name} — Denominator"] == whole(getattr(row, f"{outcome}_denominator"))
+                # The rate with its denominator, and its interval under it, in one cell.
+                rate, low, high, n = (
+                    getattr(row, f"{outcome}_{p}") for p in ("rate", "ci_low", "ci_high", "denominator")
+                )
+                assert cell == f"{pct(rate)} (n = {whole(n)})\n{pct(low)} – {pct(high)}", cell
                 seen["rate"] += 1
     assert seen["rate"] > 20
     if seen["x"]:
@@ -250,8 +256,9 @@ def test_funders_compare_agencies_with_intervals_and_mark_suppressed_cells(home)
     hidden = ", ".join(cells.loc[cells["suppressed"], "agency_code"])
     assert f"Suppressed (not shown on the chart): {hidden}" in captions(at)
     assert "x suppressed" in captions(at)
-    titles = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert any("Employed at follow-up" in t and "95% interval by agency (%)" in t for t in titles)
+    # The chart's title is the page's own text above it (Vega cut long titles off).
+    titles = [_as_shown(m.value) for m in at.markdown]
+    assert any("Employed at follow" in t and "95% interval by agency" in t for t in titles), titles
 
 
 def test_funders_gba_intersection_and_community_size(home):
@@ -271,7 +278,7 @@ def test_funders_gba_intersection_and_community_size(home):
     assert line["Rate"] == pct(gar.rate) and line["Denominator"] == whole(gar.denominator)
 
     cross = rates.loc[rates["breakdown"] == "gender_x_immigration_category"].set_index("breakdown_value")
-    matrix = next(f.value for f in at.dataframe if "Government-assisted refugee" in f.value.columns)
+    matrix = table(at, "Gender", "Government-assisted refugee").set_index("Gender")
     woman_gar = cross.loc["woman|gar"]
     expected = "x" if woman_gar.suppressed else f"{pct(woman_gar.rate)} (n = {whole(woman_gar.denominator)})"
     assert matrix.loc["Woman", "Government-assisted refugee"] == expected
@@ -283,6 +290,15 @@ def test_funders_gba_intersection_and_community_size(home):
         line = sizes.loc[(sizes["Outcome"] == "Language gain, any skill") & (sizes["Community size"] == label)]
         row = size_rates.loc[size_rates["breakdown_value"] == code].iloc[0]
         assert line["Rate"].iloc[0] == ("x" if row.suppressed else pct(row.rate)), label
+    # Every chart labels what it draws: its rows' values as text, and community size in a legend.
+    specs = chart_specs(at)
+    assert len(specs) == 3
+    for spec in specs:
+        assert_every_mark_labelled(spec)
+    shown_groups = [v for spec in specs for v in chart_texts(spec)]
+    assert pct(gar.rate) in shown_groups
+    legends = [layer["encoding"]["color"] for spec in specs for layer in spec["layer"] if "color" in layer["encoding"]]
+    assert [c["title"] for c in legends] == ["Community size"]
 
 
 def test_funders_in_french(home):
@@ -299,7 +315,11 @@ def test_funders_in_french(home):
     assert region.clients_served >= 1000  # so that the thousands separator is exercised
     assert line["Clients servis"] == whole(region.clients_served, "fr")
     assert NBSP in line["Clients servis"]
-    assert line["Progrès linguistique, au moins une compétence"] == pct(region.language_gain_any_rate, "fr")
+    # The rate in French, with its denominator (n) and, under it, its interval.
+    rate, n = region.language_gain_any_rate, region.language_gain_any_denominator
+    low, high = region.language_gain_any_ci_low, region.language_gain_any_ci_high
+    expected = f"{pct(rate, 'fr')} (n = {whole(n, 'fr')})\n{pct(low, 'fr')} – {pct(high, 'fr')}"
+    assert line["Progrès linguistique, au moins une compétence"] == expected
     assert line["Coût par client servi"].endswith(f"{NBSP}$")
     assert at.selectbox(key="f_quarter__fr").value == latest
     assert f"{latest[:4]} T{latest[-1]}" in at.selectbox(key="f_quarter__fr").options
@@ -307,30 +327,218 @@ def test_funders_in_french(home):
     assert at.sidebar.radio(key="lang").value == "fr"
 
 
-def test_council_scorecard(home):
+class _Tables(HTMLParser):
+    """The HTML tables a page shows (shared.html_table), read back as text with their cells' classes,
+    and every tag the HTML holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self.tags: set[str] = set()
+        self._cell: list[str] | None = None
+        self._classes = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        attrs = dict(attrs)
+        if tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+        if tag == "style":
+            self._in_style = True
+        elif tag == "table":
+            self.tables.append({"name": attrs.get("data-table"), "headers": [], "rows": [], "classes": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+            self.tables[-1]["classes"].append([])
+        elif tag in ("td", "th"):
+            self._cell, self._classes = [], attrs.get("class") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+        elif tag in ("td", "th") and self._cell is not None:
+            text = "".join(self._cell)
+            if tag == "th":
+                self.tables[-1]["headers"].append(text)
+            else:
+                self.tables[-1]["rows"][-1].append(text)
+                self.tables[-1]["classes"][-1].append(self._classes)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._in_style:
+            self._cell.append(data)
+
+
+HTML_TAGS = {"style", "br", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "p", "ul", "li", "strong", "a"}
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs of the page's Altair charts, each data set read back as a frame under _rows."""
+    import json
+
+    import pyarrow as pa
+
+    specs = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        spec["_rows"] = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+        specs.append(spec)
+    return specs
+
+
+def _data_name(spec: dict, layer: dict) -> str | None:
+    return layer.get("data", spec.get("data", {})).get("name")
+
+
+def chart_texts(spec: dict) -> list[str]:
+    """Every text a chart's text layers draw, read from their data."""
+    found = []
+    for layer in spec.get("layer", [spec]):
+        if layer.get("mark", {}).get("type", layer.get("mark")) != "text":
+            continue
+        field = layer["encoding"]["text"]["field"]
+        found += [str(v) for v in spec["_rows"][_data_name(spec, layer)][field]]
+    return found
+
+
+def assert_every_mark_labelled(spec: dict) -> None:
+    """A chart labels every mark it draws: each point, line or rule layer has a text layer on the same
+    data (its values written beside it), or is a reference line whose own text layer names it."""
+    layers = spec.get("layer", [spec])
+    kinds = [layer.get("mark", {}).get("type", layer.get("mark")) for layer in layers]
+    assert "text" in kinds, kinds
+    drawn = {_data_name(spec, layer) for layer, kind in zip(layers, kinds, strict=True) if kind != "text"}
+    written = {_data_name(spec, layer) for layer, kind in zip(layers, kinds, strict=True) if kind == "text"}
+    assert drawn <= written, (drawn, written)
+
+
+def html_elements(at: AppTest) -> list[str]:
+    return [node.proto.body for node in at._tree if getattr(node, "type", None) == "html"]
+
+
+def html_tables(at: AppTest) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Every HTML table on the page: (its text, its cells' classes), with its headers as columns."""
+    found = []
+    for body in html_elements(at):
+        parser = _Tables()
+        parser.feed(body)
+        for t in parser.tables:
+            rows = [r for r in t["rows"] if r]
+            classes = [c for c in t["classes"] if c]
+            found.append((pd.DataFrame(rows, columns=t["headers"]), pd.DataFrame(classes, columns=t["headers"])))
+    return found
+
+
+STATUS_EN = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no_clear_change": "No clear change",
+    "no_baseline": "No baseline",
+}
+STATUS_FR = {
+    "improved": "Amélioration",
+    "worsened": "Détérioration",
+    "no_clear_change": "Pas de changement net",
+    "no_baseline": "Aucune référence",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_council_scorecard(home, lang):
     present = not snapshot(
         home,
         "select 1 from information_schema.tables"
         " where table_schema = 'marts' and table_name = 'fct_indicator_progress'",
     ).empty
-    at = open_page("council")
+    at = open_page("council", lang)
     if not present:
+        at.sidebar.radio(key="lang").set_value("en").run()
         assert "indicators are not loaded yet" in at.info[0].value
         at.sidebar.radio(key="lang").set_value("fr").run()
         assert "indicateurs de collectivité accueillante ne sont pas encore chargés" in at.info[0].value
         return
     latest = snapshot(
         home,
-        "select p.*, d.name_en from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
-        " where is_latest order by indicator_code",
+        "select p.*, d.name_en, d.name_fr, d.characteristic_number from marts.fct_indicator_progress p"
+        " join marts.dim_indicator d"
+        " using (indicator_code) where is_latest order by indicator_code",
     )
-    geography = at.selectbox(key="c_geo__en").value
+    labels = STATUS_EN if lang == "en" else STATUS_FR
+    geography = at.selectbox(key=f"c_geo__{lang}").value
     mine = latest.loc[latest["geography_code"] == geography]
     statuses = {m.label: m.value for m in at.metric}
-    for status, label in (("improved", "Improved"), ("worsened", "Worsened"), ("no_clear_change", "No clear change")):
-        assert statuses[label] == str(int((mine["status"] == status).sum()))
-    names = pd.concat([f.value for f in at.dataframe if "Indicator" in f.value.columns])
-    assert set(mine["name_en"]) == set(names["Indicator"])
+    for status, label in labels.items():
+        assert statuses[label] == whole((mine["status"] == status).sum(), lang)
+    # Every indicator of the geography is a row, its status a coloured label in words, never hidden
+    # (a suppressed value still has a status), with the denominator beside the value.
+    status_header, name_column = ("Status", "name_en") if lang == "en" else ("Situation", "name_fr")
+    tables = [(t, c) for t, c in html_tables(at) if status_header in t.columns]
+    assert len(tables) == mine["characteristic_number"].nunique()
+    shown = pd.concat([t for t, _ in tables], ignore_index=True)
+    classes = pd.concat([c for _, c in tables], ignore_index=True)
+    assert len(shown) == len(mine)
+    by_name = {name: status for name, status in zip(mine[name_column], mine["status"], strict=True)}
+    for position, cell in enumerate(shown.iloc[:, 0]):
+        name = next(n for n in by_name if cell.startswith(f"{n} ("))
+        assert shown[status_header].iloc[position] == labels[by_name[name]]
+        assert f"accueil-status-{by_name[name]}" in classes[status_header].iloc[position]
+    assert ("Denominator" if lang == "en" else "Dénominateur") in shown.columns
+    # A missing baseline or target is "not set" (—), with its own legend.
+    if mine["baseline_value"].isna().any():
+        assert "—" in set(shown["Baseline" if lang == "en" else "Valeur de référence"])
+        assert ("— not set" if lang == "en" else "— non fixé") in captions(at)
+
+
+def test_the_command_line_counts_statuses_as_the_page_does(home, capsys):
+    """`accueil demo` ends with each geography's status counts: the page's, for the same geography."""
+    from accueil.indicators.commands import demo_summary
+
+    demo_summary()
+    printed = capsys.readouterr().out
+    latest = snapshot(home, "select geography_code, status from marts.fct_indicator_progress where is_latest")
+    at = open_page("council")
+    on_page = {m.label: m.value for m in at.metric}
+    geography = at.selectbox(key="c_geo__en").value
+    for code, statuses in latest.groupby("geography_code"):
+        (line,) = [x for x in printed.splitlines() if x.startswith("Latest status") and f"({code}):" in x]
+        counts = statuses["status"].value_counts()
+        expected = ", ".join(f"{int(counts.get(s, 0))} {label.lower()}" for s, label in STATUS_EN.items())
+        assert line.endswith(f": {expected}."), (line, expected)
+        if code == geography:
+            assert [on_page[label] for label in STATUS_EN.values()] == [str(int(counts.get(s, 0))) for s in STATUS_EN]
+
+
+def test_the_scorecard_shows_the_change_that_decided_the_status(home):
+    """Service reach, 0.859 against 0.894 (a ratio shown at two decimals), must not read as a change
+    of -0.0 or -0.03 under a threshold it passed: the page shows it at the decimals that decide it,
+    worked out here from the snapshot's values with Decimal, not with the page's helper."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    at = open_page("council")
+    latest = snapshot(
+        home,
+        "select p.*, d.name_en from marts.fct_indicator_progress p join marts.dim_indicator d using (indicator_code)"
+        " where is_latest and geography_code = ? and change_since_baseline is not null",
+        at.selectbox(key="c_geo__en").value,
+    )
+    shown = pd.concat([t for t, _ in html_tables(at) if "Status" in t.columns], ignore_index=True)
+    checked = 0
+    for row in latest.itertuples():
+        (cell,) = [c for c in shown["Change since baseline"][shown["Indicator"].str.startswith(f"{row.name_en} (")]]
+        number = Decimal(re.sub(r"[^0-9.\-]", "", cell.replace("points", "")))
+        change = Decimal(str(row.change_since_baseline))
+        # The shown change is the true one rounded at the shown decimals...
+        places = Decimal(1).scaleb(number.as_tuple().exponent)
+        assert abs(number - change) <= places / 2 + Decimal("1e-9"), (row.indicator_code, cell, change)
+        # ...is not zero, and passes the threshold exactly when the true change does.
+        assert number != 0, (row.indicator_code, cell)
+        threshold = Decimal(str(row.change_threshold)).quantize(places, rounding=ROUND_HALF_EVEN)
+        if row.status in ("improved", "worsened"):
+            assert abs(number) > threshold, (row.indicator_code, cell, threshold)
+        checked += 1
+    assert checked >= 5
 
 
 def test_agency_page_history_outputs_and_data_quality(home, sample_region):
@@ -382,6 +590,16 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     assert at.success and _as_shown(at.success[0].value).startswith(f"Accepted: {good.name} is upload ")
     history = table(at, "Upload", "Quarter", "File", "Status")
     assert history["Status"].iloc[0] == "Accepted"
+    # Which upload counts for each quarter: the one the published snapshot holds (its manifest, read
+    # here), and the new correction from the next build on; every other, no.
+    manifest = json.loads((writable_home / "published" / "manifest.json").read_text(encoding="utf-8"))
+    published = {int(row[3]) for row in manifest["uploads"] if row}
+    counts = dict(zip(history["Upload"], history["Counts for its quarter"], strict=True))
+    newest = history["Upload"].iloc[0]
+    assert counts.pop(newest) == "From the next build, in place of the current figures"
+    for upload, said in counts.items():
+        assert said == ("Yes: in the published figures" if int(upload) in published else "No"), (upload, said)
+    assert list(counts.values()).count("Yes: in the published figures") == len(history) - 1
 
     at = open_page("agency", lang="fr")
     choose(at, "a_agency", "AG003", lang="fr")
@@ -389,12 +607,90 @@ def test_agency_uploads_a_good_and_a_bad_extract(writable_home, sample_region, t
     at.button(key="a_submit").click().run()
     assert at.error and _as_shown(at.error[0].value).startswith(f"Rejeté : {bad.name} compte ")
     report = table(at, "Gravité", "Feuille", "Ligne", "Colonne", "Problème")
-    problem = report.loc[report["Colonne"] == "postal_fsa"].iloc[0]
+    # The column by the label the workbook shows, read here from the contract's own file.
+    labels = _contract_labels()
+    problem = report.loc[report["Colonne"] == labels[("Client Profile", "postal_fsa")]["fr"]].iloc[0]
     assert problem["Feuille"] == "Client Profile" and problem["Ligne"] == "4"
     assert "mis en quarantaine" in problem["Problème"]
+    assert not report["Colonne"].isin(["postal_fsa"]).any()
+    assert not any("docs/" in text or "seeds/" in text for text in report["Comment corriger"])
+    # A help page the clerk can open, linked from the report, in her language.
+    (link,) = at.get("page_link")
+    assert (link.proto.page, link.proto.query_string) == ("help", "lang=fr") and link.proto.label.startswith("Aide :")
     with sqlite3.connect(writable_home / "control.sqlite") as con:
         statuses = [s for (s,) in con.execute("select status from uploads where agency_cd = 'AG003' order by 1")]
     assert statuses.count("accepted") == 1 and statuses.count("rejected") == 1
+
+    # Switched to English, the same report is shown in English.
+    at.sidebar.radio(key="lang").set_value("en").run()
+    report_en = table(at, "Severity", "Sheet", "Row", "Column", "Problem")
+    assert len(report_en) == len(report)
+    assert labels[("Client Profile", "postal_fsa")]["en"] in set(report_en["Column"])
+    assert any("quarantined" in text for text in report_en["Problem"])
+
+    # The same rejected file sent again: its errors again, not "nothing to do".
+    at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
+    at.button(key="a_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "and rejected: its errors are below again" in _as_shown(at.info[0].value)
+    again = table(at, "Severity", "Sheet", "Row", "Column", "Problem")
+    assert again.equals(report_en)
+
+
+def _contract_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """(sheet, machine name) -> the workbook's label in English and French, from the contract's YAML."""
+
+    raw = _contract_yaml()
+    return {
+        (sheet["name"], c["name"]): {"en": c["label_en"], "fr": c["label_fr"]}
+        for sheet in raw["sheets"]
+        for c in sheet["columns"]
+    }
+
+
+def _contract_yaml() -> dict:
+    """The extract contract's YAML, its shared column groups (`include: NAME`) spelled out in place."""
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "accueil" / "contract" / "extract_v1.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = raw.get("blocks", {})
+    for sheet in raw["sheets"]:
+        spelled = [
+            c for entry in sheet["columns"] for c in (groups[entry["include"]] if "include" in entry else [entry])
+        ]
+        # A later definition of a column (the profile's own postal_fsa) replaces the block's, in its place.
+        by_name: dict[str, dict] = {}
+        for column in spelled:
+            by_name[column["name"]] = column
+        sheet["columns"] = list(by_name.values())
+    return raw
+
+
+def test_a_code_list_error_gives_the_valid_values(writable_home, sample_region, tmp_path):
+    """A speaking CLB level of 13 is refused with every valid value, as the workbook's drop-down offers them
+    (the seed's labels, read here), and the column named by its label."""
+    import csv
+
+    region, _ = sample_region
+    rows = read_rows(region / "AG004_2025Q4.xlsx")
+    set_cell(rows, "Language Assessment", "speaking_CLB_level_id", 0, "13")
+    bad = write_rows(tmp_path / "AG004_2025Q4.xlsx", rows)
+    with (Path(__file__).resolve().parents[1] / "seeds" / "icare_code_values.csv").open(encoding="utf-8") as f:
+        levels = [r for r in csv.DictReader(f) if r["code_list"] == "clb_listening_speaking"]
+    labels = _contract_labels()[("Language Assessment", "speaking_CLB_level_id")]
+    for lang, words in (("en", ("Column", "How to fix it")), ("fr", ("Colonne", "Comment corriger"))):
+        at = open_page("agency", lang=lang)
+        choose(at, "a_agency", "AG004", lang=lang)
+        at.file_uploader(key="a_file").set_value((bad.name, bad.read_bytes(), "application/octet-stream")).run()
+        at.button(key="a_submit").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        report = table(at, *words)
+        (fix,) = report.loc[report[words[0]] == labels[lang], words[1]]
+        named = [r[f"label_{lang}"] for r in levels if not r["code"].isdigit()]
+        numbers = sorted(int(r["code"]) for r in levels if r["code"].isdigit())
+        assert all(name in fix for name in named), fix
+        assert f"{numbers[0]} {'à' if lang == 'fr' else 'to'} {numbers[-1]}" in fix, fix
 
 
 def test_journeys_flows_completion_and_waiting(home):
@@ -404,14 +700,24 @@ def test_journeys_flows_completion_and_waiting(home):
         "select referring_agency_code, receiving_agency_code from intermediate.int_referrals where not is_same_agency",
     )
     counts = referrals.value_counts().rename("n").reset_index()
-    matrix = table(at, "AG002")
+    matrix = table(at, "AG002").set_index("Referring agency")
     big = counts.loc[counts["n"] >= 20].iloc[0]
     assert matrix.loc[big.referring_agency_code, big.receiving_agency_code] == whole(big.n)
     small = counts.loc[counts["n"] < 10]
     for row in small.itertuples():
         assert matrix.loc[row.referring_agency_code, row.receiving_agency_code] == "x"
     assert len(at.get("plotly_chart")) == 1
-    assert "Referrals between agencies" in at.get("plotly_chart")[0].proto.spec
+    assert any(m.value.startswith("**Referrals between agencies") for m in at.markdown)
+    # One colour per agency on both sides of the flow chart, and every agency a colour of its own.
+    import json
+
+    (sankey,) = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    colours = dict(zip(sankey["node"]["label"], sankey["node"]["color"], strict=True))
+    both = {label[:-2] for label in colours if label.endswith(" →")} & {
+        label[2:] for label in colours if label.startswith("→ ")
+    }
+    assert both and all(colours[f"{a} →"] == colours[f"→ {a}"] for a in both)
+    assert len({colours[f"{a} →"] for a in both}) == len(both)
 
     completion = snapshot(
         home,
@@ -524,6 +830,8 @@ def _markdown_texts(at: AppTest) -> list[tuple[str, str]]:
 
     for node in at._tree:
         proto = getattr(node, "proto", None)
+        if getattr(node, "type", None) == "html":  # HTML, not Markdown: _assert_shown_as_text reads it
+            continue
         if proto is not None and hasattr(proto, "DESCRIPTOR"):
             walk(MessageToDict(proto, preserving_proto_field_name=True), getattr(node, "type", "?"))
     return found
@@ -542,7 +850,13 @@ def _assert_shown_as_text(at: AppTest, page: str) -> list[str]:
             assert not re.search(r"(?<!\\)" + re.escape(fragment), text), (page, element, fragment, text)
         rendered = renderer.render(text)
         assert "<img" not in rendered and "<a " not in rendered, (page, element, rendered)
-    return [text for _, text in texts]
+    # The HTML the pages write themselves (tables, the rejection report) holds only their own tags:
+    # a name's markup is escaped text inside a cell.
+    for body in html_elements(at):
+        parser = _Tables()
+        parser.feed(body)
+        assert parser.tags <= HTML_TAGS, (page, parser.tags - HTML_TAGS)
+    return [text for _, text in texts] + [html.unescape(b) for b in html_elements(at)]
 
 
 WORD_JOINER = "\u2060"
@@ -632,6 +946,8 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     # The characteristic is a heading, escaped; the geography and indicator names are selectbox
     # options, which Streamlit shows as plain text: given as they are.
     assert any(_as_shown(h.value).endswith(f". {HOSTILE}") for h in at.subheader)
+    # The indicator's name is a cell of the scorecard's HTML table, as text.
+    assert any(cell.startswith(f"{HOSTILE} (") for t, _ in html_tables(at) for cell in t.iloc[:, 0])
     assert HOSTILE in at.selectbox(key="c_geo__en").options
     assert HOSTILE in at.selectbox(key="c_indicator__en").options
 
@@ -661,3 +977,26 @@ def test_markup_in_names_is_shown_as_text_on_every_page(hostile_home):
     at = open_page("agency", user="ana")
     _assert_shown_as_text(at, "agency, as its user")
     assert _as_shown(at.subheader[0].value) == f"AG001 — {HOSTILE}"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_help_page_lists_every_column_by_its_label_with_what_it_accepts(home, lang):
+    """The page the rejection reports point to: every sheet and column of the contract (read here from
+    its YAML), by the workbook's label in the page's language, with what each accepts."""
+    raw = _contract_yaml()
+    at = open_page("help", lang)
+    assert at.title[0].value == ("Help: the extract's columns" if lang == "en" else "Aide : colonnes de l'extrait")
+    tables = [t for t, _ in html_tables(at)]
+    label_header = "Column (as the workbook labels it)" if lang == "en" else "Colonne (libellé du classeur)"
+    accepts = "Accepts" if lang == "en" else "Valeurs acceptées"
+    sheets = [t for t in tables if label_header in t.columns]
+    assert len(sheets) == len(raw["sheets"])
+    for sheet, shown in zip(raw["sheets"], sheets, strict=True):
+        assert list(shown[label_header]) == [c[f"label_{lang}"] for c in sheet["columns"]]
+    assessment = sheets[[s["name"] for s in raw["sheets"]].index("Language Assessment")]
+    speaking = assessment.loc[
+        assessment[label_header] == _contract_labels()[("Language Assessment", "speaking_CLB_level_id")][lang]
+    ]
+    assert ("1 to 12" if lang == "en" else "1 à 12") in speaking[accepts].iloc[0]
+    identifiers = next(t for t in tables if len(t.columns) == 2)
+    assert set(identifiers.iloc[:, 0]) == {i["name"] for i in raw["direct_identifiers"]}

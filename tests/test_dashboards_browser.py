@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -28,6 +29,7 @@ from tests.service_process import Service
 from tests.workbooks import mutate, read_rows, set_cell, write_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
+VIEWPORT = {"width": 1280, "height": 900}  # the narrow laptop screen the pages must fit
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "docs" / "screenshots"
 
@@ -92,16 +94,16 @@ def _go(page, title: str) -> None:
     _settle(page)
 
 
-def _settle(page, seconds: float = 180) -> None:
-    """Wait until Streamlit has finished running the script: its 'running' status absent on three
-    checks in a row, half a second apart (a run that has not started yet shows none either)."""
+def _settle(page, seconds: float = 180, quiet_runs: int = 3, step_ms: int = 500) -> None:
+    """Wait until Streamlit has finished running the script: its 'running' status absent on
+    `quiet_runs` checks in a row, `step_ms` apart (a run that has not started yet shows none either)."""
     page.wait_for_load_state("networkidle")
     running = "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')"
     quiet, waited = 0, 0.0
-    while quiet < 3:
+    while quiet < quiet_runs:
         quiet = 0 if page.evaluate(running) else quiet + 1
-        page.wait_for_timeout(500)
-        waited += 0.5
+        page.wait_for_timeout(step_ms)
+        waited += step_ms / 1000
         assert waited < seconds, "the page kept running"
 
 
@@ -143,40 +145,124 @@ def _expected_outputs(path: Path) -> tuple[int, int]:
     return records["client_key"].nunique(), len(records)
 
 
-def _service_map_as_every_role(browser, url: str) -> None:
-    """The service map, as each role, in English and French, with every request that leaves the
-    machine refused: it draws from what Streamlit serves (Vega-Lite), with no tile server."""
+def full_screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as that
+    block for the shot (a full-page screenshot of the window alone shows its first screen)."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return Math.ceil(m ? m.scrollHeight : document.body.scrollHeight) }"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), 16000)})
+    page.wait_for_timeout(200)  # the charts redraw at the new size
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+# Words of the interface that are English and not French: none may be on a French page.
+ENGLISH_WORDS = {
+    "the", "and", "with", "per", "of", "from", "by", "upload", "uploads", "download", "browse", "drag",
+    "drop", "status", "quarter", "quarters", "rows", "agency", "agencies", "improved", "worsened",
+    "baseline", "target", "signed", "nothing", "show", "chart", "period", "value", "suppressed",
+    "available", "help", "files", "served", "outcome", "outcomes", "referrals", "waiting",
+}  # fmt: skip
+# Proper nouns and names that are the same in both languages: the sample's agency and site names,
+# the iCARE workbook's sheet names, the language switch's own "English".
+ALLOWED_ENGLISH = re.compile(
+    r"English|CC BY|GeoNames|Crossroads|Newcomer Association|Bridges|Maple|Lakeshore|Services? \d+|Hub \d+|Society \d+"
+    r"|Association \d+|Client Profile|Needs Assessment&Referrals|Info&Orien|Employment|Community Connections"
+    r"|LT Course Setup|LT Client Enrol|LT Client Exit|Language Assessment|Outcome Follow-up|Site services"
+    r"|[A-Za-z0-9_]+_[A-Za-z0-9_]+|\S+\.(?:xlsx|zip|csv)"
+)
+
+
+def english_on_a_french_page(page) -> list[str]:
+    """English interface words in what the page shows: icons' ligature names left out, and the audit
+    log's records, which are the log's own codes and keys (upload_rejected, upload:12, agency: AG005)."""
+    text = page.evaluate(
+        "() => { const out = [];"
+        " for (const id of ['stMain', 'stSidebar']) {"
+        '  const e = document.querySelector(`[data-testid="${id}"]`); if (!e) continue;'
+        "  const copy = e.cloneNode(true);"
+        "  copy.querySelectorAll('[data-testid=stIconMaterial], [translate=no], style,"
+        "   table[data-table=audit_log] tbody').forEach(x => x.remove());"
+        "  document.body.appendChild(copy); out.push(copy.innerText); copy.remove(); }"
+        " return out.join('\\n') }"
+    )
+    text = ALLOWED_ENGLISH.sub(" ", text)
+    # An English quarter (2025Q1) where French writes 2025 T1 counts too: one quarter format everywhere.
+    quarters = set(re.findall(r"\b\d{4}Q[1-4]\b", text))
+    return sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS} | quarters)
+
+
+def assert_status_cells_whole(page) -> int:
+    """Every status label is drawn whole inside the window: its cell does not clip it, and no
+    table reaches past the window's right edge (so status, value, baseline and denominator show
+    without scrolling sideways).  Returns how many status cells there are."""
+    found = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth;"
+        " const cells = [...document.querySelectorAll('td.accueil-status')].map(c => {"
+        "  const s = c.querySelector('span') || c; const r = s.getBoundingClientRect();"
+        "  const whole = s.scrollWidth <= s.clientWidth + 1 && c.scrollWidth <= c.clientWidth + 1;"
+        "  return [c.innerText, whole, r.right <= w]; });"
+        " const tables = [...document.querySelectorAll('table.accueil-table')].map("
+        "  t => [t.dataset.table, Math.round(t.getBoundingClientRect().right), w]);"
+        " return {cells, tables} }"
+    )
+    assert all(whole and inside for _, whole, inside in found["cells"]), found["cells"]
+    assert all(right <= width + 1 for _, right, width in found["tables"]), (page.url, found["tables"])
+    return len(found["cells"])
+
+
+def _tour(browser, url: str, user: str, shots: Path) -> dict[str, int]:
+    """Every page this user is offered, in English then French, at 1280 pixels: a full-page screenshot
+    of each, status labels whole, charts drawn, no English on a French page, and no request that
+    leaves the machine (the service map draws from what Streamlit serves, with no tile server).
+    Returns the status cells seen per page and language."""
     from playwright.sync_api import expect
 
-    for user in ("root", "ana", "fay", "cam"):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside: list[str] = []
+    context = browser.new_context(viewport=VIEWPORT)
+    outside: list[str] = []
 
-        def refuse(route, outside=outside):
-            if route.request.url.startswith(url):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
+    def refuse(route, outside=outside):
+        if route.request.url.startswith(url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
 
-        context.route("**/*", refuse)
-        page = context.new_page()
-        page.goto(f"{url}/map")
-        _sign_in(page, user)
-        expect(page.get_by_role("heading", name="Service map")).to_be_visible()
-        expect(page.get_by_role("heading", name="Access gaps")).to_be_visible()
-        expect(page.locator(".vega-embed").first).to_be_visible()
-        page.get_by_text("Français").click()
-        _settle(page)
-        expect(page.get_by_role("heading", name="Carte des services")).to_be_visible()
-        expect(page.get_by_role("heading", name="Répertoire des services")).to_be_visible()
-        expect(page.locator(".vega-embed").first).to_be_visible()
-        if user == "fay":
-            page.get_by_text("English").click()
+    context.route("**/*", refuse)
+    page = context.new_page()
+    page.goto(f"{url}/")
+    _sign_in(page, user)
+    seen: dict[str, int] = {}
+    for lang, switch in (("en", None), ("fr", "Français")):
+        if switch:
+            page.get_by_text(switch).click()
             _settle(page)
-            page.screenshot(path=str(SHOTS / "service-map.png"), full_page=True)
-        assert outside == [], outside
-        context.close()
+        nav = page.get_by_test_id("stSidebarNav").get_by_role("link")
+        names = [nav.nth(i).inner_text() for i in range(nav.count())]
+        for name in names:
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+            # Each page's title is its name in the navigation: once it shows, the page's run has begun,
+            # and a shorter quiet spell tells that it has ended.
+            expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
+            _settle(page, quiet_runs=2, step_ms=300)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            slug = urlsplit(page.url).path.strip("/") or "council"
+            if slug == "council":  # its tables come after the figures: there before their cells are read
+                expect(page.locator("td.accueil-status").first).to_be_visible()
+            if page.locator(".vega-embed").count():
+                expect(page.locator(".vega-embed").first).to_be_visible()
+            seen[f"{slug}-{lang}"] = assert_status_cells_whole(page)
+            if lang == "fr":
+                english = english_on_a_french_page(page)
+                assert not english, (user, slug, english)
+            full_screenshot(page, shots / f"{user}-{slug}-{lang}.png")
+            if (user, slug, lang) == ("root", "help", "fr"):  # the README's: its first screen
+                page.screenshot(path=str(SHOTS / "help-fr.png"))
+    assert outside == [], outside
+    context.close()
+    return seen
 
 
 def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
@@ -188,7 +274,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
     url = running.url
     good = _next_quarter(tmp_path)
     rows = read_rows(good)
-    set_cell(rows, "Client Profile", "postal_fsa", 0, "L2R 3M4")
+    set_cell(rows, "Language Assessment", "speaking_CLB_level_id", 0, "13")  # levels go from 1 to 12
     (tmp_path / "bad").mkdir()
     bad = write_rows(tmp_path / "bad" / good.name, rows)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -198,7 +284,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
     expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        admin = browser.new_context(viewport={"width": 1400, "height": 1000})
+        admin = browser.new_context(viewport=VIEWPORT)
         page = admin.new_page()
 
         page.goto(f"{url}/")  # no session: the sign-in page, which comes back here
@@ -210,7 +296,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         expect(page.get_by_text("Wrong user name or password.")).to_be_visible()
         _sign_in(page, "root")
         expect(page.get_by_role("heading", name="Council scorecard")).to_be_visible()
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        expect(page.locator("table.accueil-table").first).to_be_visible()
         _settle(page)
         expect(page.get_by_text("Page not found")).to_have_count(0)
         # Client voice, needs met and francophones served in French (issue 20)
@@ -219,14 +305,15 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         # Client feedback (issue 20): the region's answers to the sample's survey files.
         expect(page.get_by_role("heading", name="Client feedback")).to_be_visible()
         expect(page.get_by_text("All questions (All agencies, ")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "council.png"), full_page=True)
+        assert assert_status_cells_whole(page) > 0
+        full_screenshot(page, SHOTS / "council.png")
 
         _go(page, "Client journeys")
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
         # The whole page, not its first section: on a loaded machine the charts come in last.
         expect(page.get_by_role("heading", name="From arrival to first service")).to_be_visible()
         expect(page.locator(".js-plotly-plot").first).to_be_visible()
-        page.screenshot(path=str(SHOTS / "journeys.png"), full_page=True)
+        full_screenshot(page, SHOTS / "journeys.png")
 
         # A reload, and a typed link in French, keep the session (the cookie, not the tab's state).
         page.reload()
@@ -247,13 +334,13 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         partnership_as_every_role(browser, url, sample_warehouse[0])
 
         # The agency clerk, in a browser of her own, follows a link to another agency's page.
-        clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        clerk = browser.new_context(viewport=VIEWPORT).new_page()
         clerk.goto(f"{url}/agency?agency=AG002")
         _sign_in(clerk, "ana")
         # Back to the page asked for, showing her own agency whatever the link said.
         expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
         nav = clerk.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(6)
+        expect(nav.get_by_role("link")).to_have_count(7)
         expect(nav.get_by_role("link", name="Funders: outcomes and outputs")).to_have_count(0)
         expect(clerk.get_by_text("AG005 — ").first).to_be_visible()
         # Meanwhile the partnership renames her agency with markup in the name: pages must show it as text.
@@ -280,7 +367,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         expect(clerk.locator('a[href^="javascript"]')).to_have_count(0)
         assert clerk.evaluate("() => window.pwned") is None
         clerk.get_by_text("Published on").scroll_into_view_if_needed()
-        clerk.screenshot(path=str(SHOTS / "agency.png"), full_page=True)
+        full_screenshot(clerk, SHOTS / "agency.png")
         # Her figures now include the new quarter (tables are drawn on a canvas: the section's title is text).
         checked = clerk.get_by_test_id("stSelectbox").filter(has_text="Quarter checked")
         checked.click()
@@ -305,6 +392,20 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         clerk.get_by_role("button", name="Valider et soumettre").click()
         expect(clerk.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
         _settle(clerk)
+        # The report names the column by the workbook's French label, gives every valid level (a range
+        # for the numbers), and links to a help page this service serves, in French.
+        report = clerk.locator("table.accueil-table").filter(has_text="Comment corriger")
+        expect(report.get_by_text("NCLC – expression orale", exact=True)).to_be_visible()
+        expect(report.get_by_text("S.O., Preuves insuffisantes, Pré-NCLC, 1 à 12")).to_be_visible()
+        expect(report.get_by_text("docs/")).to_have_count(0)
+        assert english_on_a_french_page(clerk) == []
+        full_screenshot(clerk, SHOTS / "agency-fr-rejected.png")
+        clerk.get_by_role("link", name="Aide : les colonnes de chaque feuille").click()
+        _settle(clerk)
+        expect(clerk.get_by_role("heading", name="Aide : colonnes de l'extrait")).to_be_visible()
+        expect(clerk.locator("table.accueil-table").filter(has_text="speaking_CLB_level_id").first).to_be_visible()
+        clerk.go_back()
+        _settle(clerk)
         # Her clients' feedback beside the region's, and a survey file with free text, refused whole.
         expect(clerk.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
         expect(clerk.get_by_text("Votre clientèle à côté de celle de la région")).to_be_visible()
@@ -313,11 +414,10 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         clerk.get_by_role("button", name="Transmettre le fichier du sondage").click()
         expect(clerk.get_by_text("AG005_EXIT_comments.csv est refusé")).to_be_visible(timeout=120_000)
         _settle(clerk)
-        clerk.screenshot(path=str(SHOTS / "agency-fr-rejected.png"), full_page=True)
 
         # A funder, following a bookmarked link, finds the new quarter on the funders' page,
         # chosen by default as the latest.
-        funder = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        funder = browser.new_context(viewport=VIEWPORT).new_page()
         funder.goto(f"{url}/funders")
         _sign_in(funder, "fay")
         expect(funder.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
@@ -327,7 +427,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
             funder.get_by_role("heading", name="Needs met beside the services that should have met them")
         ).to_be_visible()
         _settle(funder)
-        funder.screenshot(path=str(SHOTS / "funders.png"), full_page=True)
+        full_screenshot(funder, SHOTS / "funders.png")
         # The renamed agency's programs: its name, markup and all, is the table's caption, as text.
         funder.get_by_test_id("stSelectbox").filter(has_text="Agency").click()
         funder.keyboard.type("AG005")
@@ -342,19 +442,29 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         expect(
             funder.get_by_role("heading", name="Besoins comblés et services qui devaient y répondre")
         ).to_be_visible()
-        funder.screenshot(path=str(SHOTS / "funders-fr.png"), full_page=True)
+        full_screenshot(funder, SHOTS / "funders-fr.png")
 
-        _service_map_as_every_role(browser, url)
+        # Every page of every role, in both languages, at 1280 pixels (screenshots beside the test's files).
+        tour = tmp_path / "screenshots"
+        tour.mkdir()
+        seen = {user: _tour(browser, url, user, tour) for user in ("root", "ana", "fay", "cam")}
+        assert all(seen[user]["council-en"] > 0 and seen[user]["council-fr"] > 0 for user in seen), seen
+        assert set(seen["ana"]) == {
+            f"{p}-{lg}"
+            for p in ("council", "agency", "journeys", "followups", "report", "map", "help")
+            for lg in ("en", "fr")
+        }
+        shutil.copy2(tour / "fay-map-en.png", SHOTS / "service-map.png")
 
         _go(page, "Audit log")
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        expect(page.locator("table.accueil-table").first).to_be_visible()
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="upload_rejected").click()
         _settle(page)
         # The two rejections: the bad extract and the survey file with free text.
         expect(page.get_by_text("Rows: 2", exact=True)).to_be_visible()
-        page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
+        full_screenshot(page, SHOTS / "audit.png")
 
         # Sign-out ends the session: the page says so, and a reload asks to sign in.
         clerk.reload()

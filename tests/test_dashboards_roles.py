@@ -41,11 +41,12 @@ ALL_PAGES = (
     "report",
     "service_map",
     "audit",
+    "help",
 )
 OFFERED = {
-    "agency": {"council", "agency", "journeys", "followups", "report", "service_map"},
-    "funder": {"council", "funders", "journeys", "report", "service_map"},
-    "council": {"council", "funders", "journeys", "submissions", "followups", "report", "service_map"},
+    "agency": {"council", "agency", "journeys", "followups", "report", "service_map", "help"},
+    "funder": {"council", "funders", "journeys", "report", "service_map", "help"},
+    "council": {"council", "funders", "journeys", "submissions", "followups", "report", "service_map", "help"},
     "admin": set(ALL_PAGES),
 }
 TITLES = {
@@ -58,6 +59,7 @@ TITLES = {
     "report": "Quarterly report",
     "service_map": "Service map",
     "audit": "Audit log",
+    "help": "Help: the extract's columns",
 }
 INJECTIONS = [
     "' or '1'='1",
@@ -179,6 +181,11 @@ def test_each_role_sees_its_pages_and_its_data_and_nothing_more(home, name):
     views = [r for r in _audit(home, "client_data_viewed") if r["actor"] == name]
     if role in ("agency", "admin"):
         assert {json.loads(r["detail"])["params"]["agency"] for r in views} == {agency or "AG002"}
+        # One row per view of a page, naming every query it read, not one row per query.
+        assert views and all(r["target"].startswith("page:") for r in views), [r["target"] for r in views]
+        assert all(len(json.loads(r["detail"])["queries"]) > 1 for r in views)
+        pages = [r["target"] for r in views]
+        assert len(pages) == len(set(pages)), pages  # re-runs of the same view within the window: one row
     else:
         assert views == []
 

@@ -305,8 +305,9 @@ def test_formula_and_invisible_identifiers_are_row_errors(home, region, tmp_path
     assert shown == ["AG001-IO<U+202E>0000004"], "an invisible character is shown, never repeated"
     assert not (config.accepted_dir() / str(submission.upload.upload_id)).exists()
     (first,) = [p for p in errors if p.row == 4 and p.sheet == "Info&Orien" and p.rule == "type_identifier"]
-    assert first.text("en")[0].startswith("'+cmd|' /C calc'!A0' is not a valid record_id: an identifier is")
-    assert first.text("fr")[0].startswith("« +cmd|' /C calc'!A0 » n'est pas un record_id valide")
+    # The column as the workbook labels it (accueil/contract/extract_v1.yaml), not its machine name.
+    assert first.text("en")[0].startswith("'+cmd|' /C calc'!A0' is not a valid Record ID: an identifier is")
+    assert first.text("fr")[0].startswith("« +cmd|' /C calc'!A0 » n'est pas un Identifiant de l'enregistrement valide")
 
 
 @pytest.mark.parametrize(
@@ -631,7 +632,7 @@ def test_nul_in_an_identifier_is_refused_through_the_command(home, region, tmp_p
     path = hf.with_cells(
         region / "AG001_2024Q1.xlsx", tmp_path / "nul.xlsx", [("Info&Orien", "record_id", 0, "AG001\x00IO")]
     )
-    _, _, rows = _rejected_by_command(path, home, "AG001", "2024Q1", "en", "is not a valid record_id")
+    _, _, rows = _rejected_by_command(path, home, "AG001", "2024Q1", "en", "is not a valid Record ID")
     assert _where(rows, "type_identifier") == {("Info&Orien", "4", "record_id")}
     assert [r[4] for r in rows[1:] if r[5] == "type_identifier"] == ["AG001<U+0000>IO"]
 
@@ -663,20 +664,22 @@ def test_implausible_years_of_birth_and_arrival_dates_are_row_errors(home, regio
         "AG001",
         "2024Q1",
         "fr",
-        "« 1900 » n'est pas une valeur plausible de client_birth_year : dans ce fichier, elle doit aller de "
+        "« 1900 » n'est pas une valeur plausible de Année de naissance : dans ce fichier, elle doit aller de "
         "1914 à 2024.",
-        "client_birth_year n'est pas avant l'année du trimestre − 110, et pas après le dernier jour du trimestre",
+        "Année de naissance n'est pas avant l'année du trimestre − 110, et pas après le dernier jour du trimestre",
     )
     found = {(p[2], p[3]) for p in rows[1:] if p[5] == "out_of_bounds" and p[1] == "Client Profile"}
     assert {(str(4 + index), column) for index, column, *_ in BOUNDS_CELLS} <= found, found
     outcome = validate_extract(path.read_bytes(), file_name="years.xlsx", agency="AG001", quarter=Q1)
     bounded = {(p.row, p.column): p for p in outcome.report.errors if p.rule == "out_of_bounds"}
+    labels = {"client_birth_year": "Year of birth", "arrival_dt": "Date of arrival in Canada (YYYY-MM-DD)"}
     for index, column, value, earliest, latest in BOUNDS_CELLS:
         (english, fix) = bounded[(4 + index, column)].text("en")
-        assert english == f"'{value}' is not a plausible {column}: in this file it must be from {earliest} to {latest}."
+        label = labels[column]  # the workbook's label (accueil/contract/extract_v1.yaml)
+        assert english == f"'{value}' is not a plausible {label}: in this file it must be from {earliest} to {latest}."
     assert fix == (
-        "Correct it in your system: arrival_dt is not before 1950-01-01 or `client_birth_year`, and not after the "
-        "quarter's last day."
+        "Correct it in your system: Date of arrival in Canada (YYYY-MM-DD) is not before 1950-01-01 or "
+        "`client_birth_year`, and not after the quarter's last day."
     )
     # The bounds are the contract's, and the page generated from it shows them.
     page = (Path(__file__).parents[1] / "docs" / "extract-contract.md").read_text(encoding="utf-8")

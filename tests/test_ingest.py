@@ -314,7 +314,7 @@ def test_french_report_for_a_french_agency(at_home, region, tmp_path):
     submission = submit_extract(bad, "AG001", QUARTER, user="test", lang="fr")
     page = submission.report_html.read_text(encoding="utf-8")
     text = html.unescape(page)
-    assert 'lang="fr"' in page and "Rejeté" in text and "« Webinaire » n'est pas une valeur de la liste" in text
+    assert 'lang="fr"' in page and "Rejeté" in text and "« Webinaire » n'est pas une des valeurs qu'accepte" in text
     assert "Comment corriger" in text
 
 

@@ -33,6 +33,8 @@ _LAZY = {
     "audit_log": "audit",
     "audit_actions": "audit",
     "record_export": "audit",
+    "page_view": "audit",
+    "readable_detail": "audit",
     "upload_history": "uploads",
     "submission_status": "submissions",
 }
@@ -60,6 +62,8 @@ __all__ = [
     "audit_log",
     "fetch",
     "has_table",
+    "page_view",
+    "readable_detail",
     "record_export",
     "scan_snapshot",
     "snapshot_info",

@@ -12,9 +12,13 @@ and a row per re-run would bury the views that matter.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import pandas as pd
 
@@ -54,9 +58,68 @@ def _first_in_window(key: tuple) -> bool:
         return True
 
 
+# The views of client-level data made by the page being run, gathered to be recorded as one row.
+_page_views: ContextVar[list | None] = ContextVar("accueil_page_views", default=None)
+
+
+@contextmanager
+def page_view(viewer: Viewer, page: str) -> Iterator[None]:
+    """One audit row for one view of a page: a page reads a dozen named queries of one agency's
+    client-level data on every run, and a row per query buried the views in the log (about ten
+    `client_data_viewed` per view of the agency page).  The row names the page, the queries and
+    their parameters; it is written when the run ends, however it ends, once per viewer, page,
+    queries and parameters within the window."""
+    views: list[tuple[str, dict, str]] = []
+    token = _page_views.set(views)
+    try:
+        yield
+    finally:
+        _page_views.reset(token)
+        if views:
+            _record_page_view(viewer, page, views)
+
+
+def _record_page_view(viewer: Viewer, page: str, views: list[tuple[str, dict, str]]) -> None:
+    queries = sorted({query for query, _, _ in views})
+    found: dict[str, set[str]] = {}
+    for _, params, _ in views:
+        for key, value in params.items():
+            found.setdefault(key, set()).add(str(value))
+    params = {key: sorted(values)[0] if len(values) == 1 else sorted(values) for key, values in sorted(found.items())}
+    snapshot = views[-1][2]
+    key = ("page", viewer, page, tuple(queries), json.dumps(params, sort_keys=True), snapshot)
+    if _first_in_window(key):
+        record(viewer, "client_data_viewed", f"page:{page}", params=params, queries=queries, snapshot=snapshot)
+
+
 def record_client_view(viewer: Viewer, query: str, params: dict, snapshot: str) -> None:
+    views = _page_views.get()
+    if views is not None:  # during a page's run: recorded with the page's other views, when it ends
+        views.append((query, dict(params), snapshot))
+        return
     if _first_in_window(("view", viewer, query, tuple(sorted(params.items())), snapshot)):
         record(viewer, "client_data_viewed", f"query:{query}", params=params, snapshot=snapshot)
+
+
+def readable_detail(detail: str | None) -> str:
+    """An audit row's detail (JSON) as a line a person reads: `key: value` pairs, lists joined."""
+    if not detail:
+        return ""
+    try:
+        found = json.loads(detail)
+    except ValueError:
+        return str(detail)
+    if not isinstance(found, dict):
+        return str(found)
+
+    def shown(value) -> str:
+        if isinstance(value, dict):
+            return ", ".join(f"{k} {shown(v)}" for k, v in value.items())
+        if isinstance(value, list):
+            return ", ".join(shown(v) for v in value)
+        return "" if value is None else str(value)
+
+    return " · ".join(f"{key}: {shown(value)}" for key, value in found.items() if value not in (None, "", [], {}))
 
 
 def record_blanked(viewer: Viewer, query: str, params: dict, snapshot: str, findings: list) -> None:

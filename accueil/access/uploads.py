@@ -34,7 +34,7 @@ def upload_history(viewer: Viewer, agency: str) -> pd.DataFrame:
     viewer.check("agency", {"agency": agency})
     path = control.path()
     if not path.exists():
-        return pd.DataFrame(columns=[*_HISTORY_COLUMNS, "state", "published_at", "build_error"])
+        return pd.DataFrame(columns=[*_HISTORY_COLUMNS, "state", "published_at", "build_error", "counts"])
     con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         rows = con.execute(
@@ -52,4 +52,23 @@ def upload_history(viewer: Viewer, agency: str) -> pd.DataFrame:
     ]
     history["published_at"] = [shown.at if state == "published" else None for state in history["state"]]
     history["build_error"] = [build.error if state == "failed" and build else None for state in history["state"]]
+    history["counts"] = counting(history)
     return history
+
+
+def counting(history: pd.DataFrame) -> list[str]:
+    """Which upload counts for each quarter: "published" for the one in the published figures,
+    "next" for the newest accepted one not published yet (the next build loads it instead:
+    accueil.publication.unpublished takes the newest per agency and quarter), "no" for every other.
+
+    history: upload_id, quarter, state (upload_history's)."""
+    pending = {"waiting", "building", "failed"}
+    newest = (
+        history.loc[history["state"].isin(pending)].groupby("quarter")["upload_id"].max().to_dict()
+        if not history.empty
+        else {}
+    )
+    return [
+        "published" if state == "published" else "next" if newest.get(quarter) == upload else "no"
+        for upload, quarter, state in zip(history["upload_id"], history["quarter"], history["state"], strict=True)
+    ]

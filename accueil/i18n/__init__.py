@@ -19,6 +19,7 @@ from accueil.i18n.codes import (
 from accueil.i18n.formats import (
     LOCALES,
     MISSING,
+    NOT_SET,
     SUPPRESSED,
     day,
     interval,
@@ -38,6 +39,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "LOCALES",
     "MISSING",
+    "NOT_SET",
     "OUTCOMES",
     "PUBLICATION_STATES",
     "STATUSES",

@@ -21,6 +21,7 @@ LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 # Statistics Canada's symbol for a value suppressed to meet confidentiality requirements.
 SUPPRESSED = "x"
 MISSING = "…"  # not available: no unit was counted in the cell (distinct from suppressed)
+NOT_SET = "—"  # nobody set this value (an indicator's baseline or target): not a count at all
 
 
 def _is_missing(value) -> bool:

@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page.journeys": {"en": "Client journeys", "fr": "Parcours des clients"},
     "page.map": {"en": "Service map", "fr": "Carte des services"},
     "page.audit": {"en": "Audit log", "fr": "Journal d'audit"},
+    "page.help": {"en": "Help: the extract's columns", "fr": "Aide : colonnes de l'extrait"},
     # sign-in
     "signin.title": {"en": "Sign in to Accueil", "fr": "Connexion à Accueil"},
     "signin.intro": {
@@ -142,9 +143,19 @@ LABELS: dict[str, dict[str, str]] = {
         "petite cellule ne puisse pas être déduite d'un total (contrôle de la divulgation). Jamais un zéro.",
     },
     "common.missing_legend": {
-        "en": "{mark} not available: nothing was counted in the cell.",
-        "fr": "{mark} non disponible : rien n'a été compté dans la cellule.",
+        "en": "{mark} not available: there is no value for this cell (nothing was counted, or its source"
+        " publishes none).",
+        "fr": "{mark} non disponible : cette cellule n'a pas de valeur (rien n'a été compté, ou sa source"
+        " n'en publie pas).",
     },
+    "common.not_set_legend": {
+        "en": "{mark} not set: the council has set no baseline or target for this indicator, so there is"
+        " nothing to compare with.",
+        "fr": "{mark} non fixé : le conseil n'a fixé ni référence ni cible pour cet indicateur, il n'y a donc"
+        " rien à comparer.",
+    },
+    "uploader.button": {"en": "Choose a file", "fr": "Choisir un fichier"},
+    "uploader.limit": {"en": "{size} MB per file • {types}", "fr": "{size} Mo par fichier • {types}"},
     "common.no_rows": {"en": "Nothing to show for this selection.", "fr": "Rien à afficher pour cette sélection."},
     # An outcome's outside benchmark (seeds/outcome_catalogue.csv): its source, value and target.
     "common.benchmark": {

@@ -30,6 +30,71 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "council.status": {"en": "Status", "fr": "Situation"},
     "council.unit": {"en": "Unit", "fr": "Unité"},
     "council.direction": {"en": "Better when", "fr": "Mieux lorsque"},
+    "funders.rate_cell": {
+        "en": "Each outcome: its rate with its denominator (n), and its 95% interval under it.",
+        "fr": "Chaque résultat : son taux avec son dénominateur (n), et son intervalle à 95 % en dessous.",
+    },
+    "agency.duplicate_rejected": {
+        "en": "This file was already received on {when} as upload {upload_id} and rejected: its errors are below "
+        "again. Correct them and send the corrected file.",
+        "fr": "Ce fichier a déjà été reçu le {when} (téléversement {upload_id}) et rejeté : ses erreurs sont de "
+        "nouveau ci-dessous. Corrigez-les et envoyez le fichier corrigé.",
+    },
+    "agency.help_link": {
+        "en": "Help: every sheet's columns and the values each accepts",
+        "fr": "Aide : les colonnes de chaque feuille et les valeurs que chacune accepte",
+    },
+    "help.intro": {
+        "en": "What the agency extract holds: each sheet of the iCARE workbook, its columns by the label the "
+        "workbook shows (and the machine name under it), whether each must be filled in, and the values each "
+        'accepts. A rejection report\'s "How to fix it" refers to this page.',
+        "fr": "Ce que contient l'extrait d'un organisme : chaque feuille du classeur iCARE, ses colonnes sous le "
+        "libellé qu'affiche le classeur (et le nom technique en dessous), si chacune doit être remplie et les "
+        "valeurs que chacune accepte. La colonne « Comment corriger » d'un rapport de rejet renvoie à cette page.",
+    },
+    "help.identifiers": {
+        "en": "Never in a file: direct identifiers",
+        "fr": "Jamais dans un fichier : identifiants directs",
+    },
+    "help.identifiers_intro": {
+        "en": "An extract holding any of these columns is quarantined, whole: run `accueil anonymise` on it first.",
+        "fr": "Un extrait qui contient l'une de ces colonnes est mis en quarantaine en entier : passez-le d'abord "
+        "par `accueil anonymise`.",
+    },
+    "help.sheets": {"en": "Sheets and columns", "fr": "Feuilles et colonnes"},
+    "help.column": {"en": "Column (as the workbook labels it)", "fr": "Colonne (libellé du classeur)"},
+    "help.machine_name": {"en": "Machine name", "fr": "Nom technique"},
+    "help.required": {"en": "Must be filled in", "fr": "Obligatoire"},
+    "help.accepts": {"en": "Accepts", "fr": "Valeurs acceptées"},
+    "help.description": {"en": "What it is", "fr": "Ce que c'est"},
+    "help.why": {"en": "Why it is refused", "fr": "Pourquoi elle est refusée"},
+    "help.yes": {"en": "yes", "fr": "oui"},
+    "help.required_with": {"en": "when {column} is filled in", "fr": "lorsque {column} est rempli"},
+    "help.range": {"en": "from {low} to {high}", "fr": "de {low} à {high}"},
+    "help.max_length": {"en": "at most {count} characters", "fr": "au plus {count} caractères"},
+    "help.type.client_key": {"en": "64 hexadecimal characters", "fr": "64 caractères hexadécimaux"},
+    "help.type.record_id": {"en": "text, unique in the sheet", "fr": "texte, unique dans la feuille"},
+    "help.type.year": {"en": "a year (YYYY)", "fr": "une année (AAAA)"},
+    "help.type.fsa": {"en": "a forward sortation area (A9A)", "fr": "une région de tri d'acheminement (A9A)"},
+    "help.type.date": {"en": "a date (YYYY-MM-DD)", "fr": "une date (AAAA-MM-JJ)"},
+    "help.type.code": {"en": "a code", "fr": "un code"},
+    "help.type.integer": {"en": "a whole number", "fr": "un nombre entier"},
+    "help.type.decimal": {"en": "a number", "fr": "un nombre"},
+    "help.type.text": {
+        "en": "text on one line, not beginning with = + - @",
+        "fr": "texte sur une ligne, sans = + - @ au début",
+    },
+    "help.type.agency_code": {"en": "an agency code", "fr": "un code d'organisme"},
+    "help.type.course_code": {"en": "a course code", "fr": "un code de cours"},
+    "help.type.quarter": {"en": "a quarter (YYYYQn)", "fr": "un trimestre (AAAAQn)"},
+    "agency.counts": {"en": "Counts for its quarter", "fr": "Compte pour son trimestre"},
+    "agency.counts.published": {"en": "Yes: in the published figures", "fr": "Oui : dans les chiffres publiés"},
+    "agency.counts.next": {
+        "en": "From the next build, in place of the current figures",
+        "fr": "À la prochaine construction, à la place des chiffres actuels",
+    },
+    "agency.counts.no": {"en": "No", "fr": "Non"},
+    "council.indicator_note": {"en": "{unit}; better if {direction}", "fr": "{unit} ; mieux si {direction}"},
     "council.higher": {"en": "higher", "fr": "plus élevé"},
     "council.lower": {"en": "lower", "fr": "plus bas"},
     "council.source": {"en": "Source", "fr": "Source"},

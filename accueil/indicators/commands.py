@@ -124,6 +124,7 @@ def demo_load_observations(target: Path) -> None:
 def demo_summary() -> None:
     """The computed indicators' latest quarter against their baseline, and every indicator's status."""
     from accueil.access.snapshot import connect
+    from accueil.indicators.display import status_counts, status_sentence
 
     with connect() as con:
         rows = con.execute(
@@ -131,10 +132,13 @@ def demo_summary() -> None:
             "from marts.fct_indicator_progress where is_latest and computed_by = 'warehouse' order by indicator_code"
         ).fetchall()
         statuses = con.execute(
-            "select status, count(*) from marts.fct_indicator_progress where is_latest group by 1 order by 1"
+            "select geography_code, any_value(geography_name_en), list(status) from marts.fct_indicator_progress"
+            " where is_latest group by 1 order by 1"
         ).fetchall()
     click.echo("Welcoming-community indicators computed by the warehouse, latest quarter against the baseline:")
     for code, period, value, margin, unit, baseline, status in rows:
         shown = "suppressed" if value is None else f"{value:,.2f} ± {margin or 0:,.2f} {unit}"
         click.echo(f"  {code:<40} {period:<7} {shown:<26} baseline {baseline or '-':<7} {status}")
-    click.echo("Latest status of every indicator: " + ", ".join(f"{n} {s}" for s, n in statuses) + ".")
+    # Per geography, as the council page counts them: one geography's indicators at a time.
+    for code, name, found in statuses:
+        click.echo(f"Latest status of every indicator, {name} ({code}): {status_sentence(status_counts(found))}.")

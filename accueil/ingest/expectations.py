@@ -332,10 +332,8 @@ def _problem(rule: str, sheet: Sheet, cell: pd.Series, key_counts: pd.Series | N
             return problem(
                 "clb_literacy_skill", sheet=sheet.name, row=row, column=name, value=value, skill=column.skill
             )
-        examples = ", ".join(f"'{v}'" for v in code_lists()[column.codelist].labels_en[:3])
-        return problem(
-            rule, sheet=sheet.name, row=row, column=name, value=value, codelist=column.codelist, examples=examples
-        )
+        # The report lists the list's valid values in its own language (accueil.report.workbook_terms).
+        return problem(rule, sheet=sheet.name, row=row, column=name, value=value, codelist=column.codelist)
     if rule == "required_value":
         return problem(rule, sheet=sheet.name, row=row, column=name, label=column.label_en)
     if rule in UNQUOTED:

@@ -245,6 +245,9 @@ def _conclude(
             }
             for r in outcome.gx
         },
+        # The listed problems, language-neutral (rule and values): the page shows a rejected file's
+        # errors again, in the reader's language, when the same file is sent again (accueil.ingest.web).
+        "problems": [p.as_dict() for p in report.listed()],
     }
     html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     contract = extract_contract() if kind == "extract" else agencies_contract()

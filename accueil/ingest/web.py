@@ -9,6 +9,7 @@ same rule the access layer applies to what they read (accueil.access.policy).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ import pandas as pd
 
 from accueil.access.policy import AccessDenied, Viewer
 from accueil.quarters import Quarter
+from accueil.report.document import Report
+from accueil.report.problems import Problem
 
 PROBLEM_COLUMNS = ["severity", "sheet", "row", "column", "problem", "fix"]
 
@@ -34,6 +37,38 @@ class UploadResult:
     problems: pd.DataFrame  # severity, sheet, row, column, problem, fix — in the report's language
     report_html: bytes | None
     headline: str | None = None  # the one sentence before any row error: uploaded as another quarter than its dates
+    # The report itself (language-neutral: rules and their values), so that the page can show it
+    # again in the other language after a switch, and show a rejected file's errors when it is sent again.
+    report: Report | None = None
+
+    def problems_in(self, lang: str) -> pd.DataFrame:
+        return self.problems if self.report is None else problem_rows(self.report, lang)
+
+    def headline_in(self, lang: str) -> str | None:
+        return self.headline if self.report is None else self.report.headline(lang)
+
+
+def problem_rows(report: Report, lang: str) -> pd.DataFrame:
+    """The report's listed problems as the page shows them: each column by its workbook label."""
+    rows = []
+    for p in report.listed():
+        what, fix = p.text(lang)
+        rows.append((p.severity, p.sheet or "", p.row, p.column_label(lang) if p.column else "", what, fix))
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+
+
+def stored_report(upload) -> Report | None:
+    """The report of an upload already decided, read back from the summary kept beside its HTML report
+    (accueil.ingest.submit: its listed problems, rule by rule); None when there is none."""
+    if not upload.report_html:
+        return None
+    summary = Path(upload.report_html).with_suffix(".json")
+    if not summary.exists():
+        return None
+    found = json.loads(summary.read_text(encoding="utf-8")).get("problems")
+    if found is None:
+        return None
+    return Report(file_name=upload.file_name, problems=[Problem.from_dict(p) for p in found])
 
 
 def propose_quarter(data: bytes, file_name: str) -> tuple[str | None, str]:
@@ -72,13 +107,10 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         submission = submit(path, agency, period, viewer.name, lang)
-    problems, headline = [], None
-    if submission.outcome is not None:
-        for p in submission.outcome.report.listed():
-            what, fix = p.text(lang)
-            problems.append((p.severity, p.sheet or "", p.row, p.column or "", what, fix))
-        headline = submission.outcome.report.headline(lang)
-    report = submission.report_html
+    report = submission.outcome.report if submission.outcome is not None else None
+    if report is None and submission.duplicate and submission.upload.status == "rejected":
+        report = stored_report(submission.upload)  # the same rejected file again: its errors again
+    report_path = submission.report_html
     upload = submission.upload
     return UploadResult(
         upload_id=upload.upload_id,
@@ -89,7 +121,8 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         errors=upload.errors,
         warnings=upload.warnings,
         received_at=upload.received_at,
-        problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
-        report_html=report.read_bytes() if report and report.exists() else None,
-        headline=headline,
+        problems=problem_rows(report, lang) if report is not None else pd.DataFrame(columns=PROBLEM_COLUMNS),
+        report_html=report_path.read_bytes() if report_path and report_path.exists() else None,
+        headline=report.headline(lang) if report is not None else None,
+        report=report,
     )

@@ -73,6 +73,14 @@ HEADINGS = {
 }
 
 
+def _column(p: Problem, lang: str) -> str:
+    """The column by its workbook label, its machine name beside it for whoever reads the file in iCARE's export."""
+    if not p.column:
+        return ""
+    label = p.column_label(lang)
+    return label if label == p.column else f"{label} ({p.column})"
+
+
 @dataclass
 class Report:
     file_name: str
@@ -124,6 +132,7 @@ class Report:
             for p in self.listed():
                 what, fix = p.text(lang)
                 writer.writerow(
+                    # The machine name here, beside the rule's: the CSV is read by tools as well as people.
                     [h[p.severity], p.sheet or "", p.row or "", p.column or "", p.value or "", p.rule, what, fix]
                 )
 
@@ -174,7 +183,7 @@ class Report:
         )
         for p in self.listed():
             what, fix = p.text(lang)
-            cells = (h[p.severity], p.sheet or "", p.row or "", p.column or "", shown(p.value), what, fix)
+            cells = (h[p.severity], p.sheet or "", p.row or "", _column(p, lang), shown(p.value), what, fix)
             out.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
         out.append("</table>")
         hidden = len(self.problems) - len(self.listed())

@@ -125,7 +125,7 @@ FILE_RULES: dict[str, dict[str, tuple[str, str]]] = {
     "identifier_value": {
         "en": (
             "This cell looks like {kind}; the file was quarantined and the value is not stored in the warehouse.",
-            "Remove direct identifiers: the extract must be anonymised (see docs/for-agencies.md).",
+            "Remove direct identifiers: the extract must be anonymised (the dashboards' Help page lists them).",
         ),
         "fr": (
             "Cette cellule ressemble à {kind_fr}; le fichier a été mis en quarantaine et la valeur n'est pas versée "

@@ -39,10 +39,43 @@ class Problem:
             raise KeyError(f"unknown rule {self.rule}")
 
     def text(self, lang: str) -> tuple[str, str]:
+        from accueil.report.workbook_terms import column_label, valid_values
+
         what, fix = RULES[self.rule][lang]
         values = _Blank(dict(self.params))
-        values.update(sheet=self.sheet or "", column=self.column or "", value=shown(self.value))
+        # The column as the clerk sees it in the workbook, and a code list by the values it accepts,
+        # in the report's language.
+        values.update(
+            sheet=self.sheet or "", column=column_label(self.sheet, self.column, lang), value=shown(self.value)
+        )
+        if "codelist" in values:
+            values["valid"] = valid_values(values["codelist"], lang)
         return what.format_map(values), fix.format_map(values)
+
+    def as_dict(self) -> dict:
+        """The problem as a report's JSON summary keeps it (accueil.ingest.submit), for from_dict."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "params": [list(pair) for pair in self.params],
+        }
+
+    @classmethod
+    def from_dict(cls, found: dict) -> Problem:
+        params = tuple((str(k), str(v)) for k, v in found.get("params", []))
+        return cls(
+            found["rule"], found["severity"], found["sheet"], found["row"], found["column"], found["value"], params
+        )
+
+    def column_label(self, lang: str) -> str:
+        """The column's label in the workbook, for a report's Column cell (its machine name if unknown)."""
+        from accueil.report.workbook_terms import column_label
+
+        return column_label(self.sheet, self.column, lang)
 
 
 def problem(rule: str, severity: str = "error", *, sheet=None, row=None, column=None, value=None, **params) -> Problem:

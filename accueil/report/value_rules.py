@@ -55,13 +55,11 @@ VALUE_RULES: dict[str, dict[str, tuple[str, str]]] = {
     "fsa_unknown": {
         "en": (
             "'{value}' in '{column}' is not one of Canada's forward sortation areas.",
-            "Correct it: the first three characters of the site's postal code "
-            "(the FSAs are in seeds/fsa_centroids.csv).",
+            "Correct it: the first three characters of the site's postal code, for example L2R.",
         ),
         "fr": (
             "« {value} » dans « {column} » n'est pas une des régions de tri d'acheminement du Canada.",
-            "Corrigez-la : les trois premiers caractères du code postal du point de service "
-            "(les RTA sont dans seeds/fsa_centroids.csv).",
+            "Corrigez-la : les trois premiers caractères du code postal du point de service, par exemple L2R.",
         ),
     },
     "type_text": {
@@ -73,12 +71,13 @@ VALUE_RULES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "code_not_in_list": {
         "en": (
-            "'{value}' is not a value of the list '{codelist}'.",
-            "Use one of the values listed for '{codelist}' in docs/extract-contract.md, e.g. {examples}.",
+            "'{value}' is not one of the values '{column}' accepts.",
+            "Use one of the values of this column's drop-down: {valid} (the dashboards' Help page lists them).",
         ),
         "fr": (
-            "« {value} » n'est pas une valeur de la liste « {codelist} ».",
-            "Utilisez l'une des valeurs de « {codelist} » (docs/extract-contract.md), p. ex. {examples}.",
+            "« {value} » n'est pas une des valeurs qu'accepte « {column} ».",
+            "Utilisez l'une des valeurs de la liste déroulante de cette colonne : {valid} (la page Aide des "
+            "tableaux de bord les énumère).",
         ),
     },
     "clb_literacy_skill": {

@@ -11,9 +11,11 @@ from shared import (
     agency_label,
     coverage_cols,
     fetch,
+    file_uploader,
     lang,
     md,
     outcome_name,
+    period_bar_chart,
     periods,
     quarter,
     select,
@@ -28,6 +30,8 @@ from accueil.access import submissions
 from accueil.contract import extract_contract
 from accueil.ingest.web import UploadResult, propose_quarter, submit_extract
 from accueil.quarters import Quarter
+
+HELP_PAGE = "views/help.py"  # as app.py registers it (dashboards/app.py, PAGES)
 
 st.title(tr("page.agency"))
 st.write(tr("agency.intro"))
@@ -71,7 +75,7 @@ def _propose_quarter() -> None:
         st.session_state["a_quarter"] = st.session_state[f"a_quarter__{lg}"] = proposed
 
 
-upload = st.file_uploader(tr("agency.file"), type=["xlsx", "zip"], key="a_file", on_change=_propose_quarter)
+upload = file_uploader(tr("agency.file"), ["xlsx", "zip"], key="a_file", on_change=_propose_quarter)
 period = select(
     st, tr("agency.quarter"), choices, index=choices.index(str(following)), format_func=quarter, key="a_quarter"
 )
@@ -93,7 +97,7 @@ if result is not None:
     if result.duplicate:
         st.info(
             tr(
-                "agency.duplicate",
+                "agency.duplicate_rejected" if result.status == "rejected" else "agency.duplicate",
                 when=i18n.timestamp(result.received_at, lg),
                 upload_id=result.upload_id,
                 status=status,
@@ -105,10 +109,12 @@ if result is not None:
         )
     else:
         st.error(tr("agency.rejected", file=md(result.file_name), errors=result.errors))
-        if result.headline:  # uploaded as another quarter than its dates: said once, before any row error
-            st.error(md(result.headline))
-    if not result.problems.empty:
-        problems = result.problems.copy()
+    headline = result.headline_in(lg)  # the report, in the page's language, whichever it was sent in
+    if headline and not result.accepted:  # uploaded as another quarter than its dates: said once, first
+        st.error(md(headline))
+    problems = result.problems_in(lg)
+    if not problems.empty:
+        problems = problems.copy()
         problems["severity"] = [tr(f"agency.{s}") for s in problems["severity"]]
         show_table(
             problems,
@@ -122,7 +128,10 @@ if result is not None:
             ],
             key=f"report_{result.upload_id}",
             caption=tr("agency.report"),
+            as_html=True,
         )
+        # The help page the fixes point to, served by these dashboards, in the page's language.
+        st.page_link(HELP_PAGE, label=tr("agency.help_link"), icon=":material/help:", query_params={"lang": lg})
     if result.report_html:
         st.download_button(
             tr("agency.report_html"),
@@ -210,6 +219,7 @@ else:
     shown = history.assign(
         status_label=[tr(f"upload.{s}") for s in history["status"]],
         state_label=[tr(f"publication.{s}") for s in history["state"]],
+        counts_label=[tr(f"agency.counts.{c}") for c in history["counts"]],
         quarter_label=[quarter(q) for q in history["quarter"]],
     )
     show_table(
@@ -222,6 +232,7 @@ else:
             Col("received_by", "agency.by"),
             Col("status_label", "agency.status"),
             Col("state_label", "agency.state"),
+            Col("counts_label", "agency.counts"),
             Col("errors", "agency.errors", "int", hidden=None),
             Col("warnings", "agency.warnings", "int", hidden=None),
         ],
@@ -234,11 +245,7 @@ outputs = fetch("outputs.agency", agency=agency)
 outputs["quarter"] = outputs["period"].map(quarter)
 visible = outputs.loc[~outputs["suppressed"].astype(bool)]
 if not visible.empty:
-    st.bar_chart(
-        visible.set_index("quarter")["clients_served"].rename(tr("funders.clients_served")),
-        x_label=tr("common.period"),
-        y_label=tr("common.clients"),
-    )
+    period_bar_chart(visible, "clients_served", tr("funders.clients_served"))
     st.caption(tr("agency.outputs_chart"))
 show_table(
     outputs,

@@ -31,8 +31,10 @@ rows = access.audit_log(
     until=until.isoformat() if until else None,
 )
 st.caption(tr("audit.rows", count=i18n.number(len(rows), lg)))
+shown = rows.head(1000).copy()
+shown["detail"] = [access.readable_detail(d) for d in shown["detail"]]
 show_table(
-    rows.head(1000),
+    shown,
     [
         Col("audit_id", "audit.id", "int", hidden=None),
         Col("at", "audit.at", "timestamp", hidden=None),
@@ -42,4 +44,5 @@ show_table(
         Col("detail", "audit.detail"),
     ],
     key="audit_log",
+    as_html=True,  # the detail wraps, whole, instead of being cut at the column's edge
 )

@@ -5,10 +5,39 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from shared import Col, coverage_cols, fetch, has_table, lang, legend, md, select, show_table, tr
+from shared import (
+    STATUS,
+    Col,
+    coverage_cols,
+    fetch,
+    has_table,
+    lang,
+    md,
+    period_axis,
+    period_label,
+    select,
+    show_table,
+    tr,
+)
 from survey_section import survey_results
 
 from accueil import i18n, outcomes
+from accueil.indicators.display import (
+    DEFAULT_DECIMALS,
+    STATUS_ORDER,
+    indicator_display_decimals,
+    status_counts,
+)
+
+SCORECARD_TEXT = (
+    "indicator_text",
+    "period_text",
+    "value_text",
+    "baseline_text",
+    "change_text",
+    "target_text",
+    "progress_text",
+)
 
 st.title(tr("page.council"))
 st.write(tr("council.intro"))
@@ -48,65 +77,100 @@ freshest = latest["period_end"].max() if not latest.empty else None
 if freshest is not None and not pd.isna(freshest):
     st.caption(tr("council.freshness", period=i18n.day(freshest, lg)))
 
-# Status at a glance: how many indicators improved, worsened or did not clearly move.
-counts = latest["status"].value_counts()
-for column, status in zip(st.columns(4), ("improved", "worsened", "no_clear_change", "no_baseline"), strict=True):
-    column.metric(tr(f"status.{status}"), i18n.number(int(counts.get(status, 0)), lg))
+# Status at a glance: how many indicators improved, worsened or did not clearly move, in the
+# geography chosen (the command line's `accueil demo` counts each geography the same way).
+counts = status_counts(latest["status"])
+for column, status in zip(st.columns(4), STATUS_ORDER, strict=True):
+    column.metric(tr(f"status.{status}"), i18n.number(counts.get(status, 0), lg))
+
+
+def _scale(unit: str) -> float:
+    return 100.0 if unit == "percent" else 1.0
 
 
 def _value(row: pd.Series, column: str) -> float | None:
     value = row[column]
-    return None if pd.isna(value) else float(value) / (100.0 if row["unit"] == "percent" else 1.0)
+    return None if pd.isna(value) else float(value) / _scale(row["unit"])
 
 
-def _formatted(value: float | None, unit: str) -> str:
+def _formatted(value: float | None, unit: str, decimals: int, missing: str = i18n.MISSING) -> str:
     if value is None:
-        return i18n.MISSING
+        return missing
     if unit == "percent":
-        return i18n.percent(value, lg)
-    return i18n.number(value, lg, 0 if unit in ("count", "days") else 1)
+        return i18n.percent(value, lg, decimals)
+    return i18n.number(value, lg, decimals)
 
 
-latest["status_label"] = [tr(f"status.{s}") for s in latest["status"]]
-latest["unit_label"] = [tr(f"unit.{u}") for u in latest["unit"]]
-latest["direction_label"] = [
-    tr("council.higher" if d == "higher_is_better" else "council.lower") for d in latest["direction"]
-]
-for column in ("value", "baseline_value", "target_value"):
-    latest[f"{column}_text"] = [
-        i18n.SUPPRESSED if column == "value" and bool(r["suppressed"]) else _formatted(_value(r, column), r["unit"])
-        for _, r in latest.iterrows()
-    ]
-# A change between two percentages is a difference in points, not a percentage of anything.
-latest["change_since_baseline_text"] = [
-    i18n.MISSING
-    if pd.isna(r["change_since_baseline"])
-    else f"{i18n.number(float(r['change_since_baseline']), lg, 1)} {tr('unit.points')}"
-    if r["unit"] == "percent"
-    else _formatted(_value(r, "change_since_baseline"), r["unit"])
-    for _, r in latest.iterrows()
-]
+def _decimals(row: pd.Series) -> int:
+    """Enough decimals that the change which decided the status shows: 0.859 against 0.894 is
+    -0.035, not -0.0 (indicator_display_decimals)."""
+    return indicator_display_decimals(
+        None if pd.isna(row["value"]) else float(row["value"]),
+        None if pd.isna(row["baseline_value"]) else float(row["baseline_value"]),
+        DEFAULT_DECIMALS.get(row["unit"], 1),
+        None if pd.isna(row["change_threshold"]) else float(row["change_threshold"]),
+    )
+
+
+def _change(row: pd.Series, decimals: int) -> str:
+    if pd.isna(row["change_since_baseline"]):
+        return i18n.NOT_SET if pd.isna(row["baseline_value"]) else i18n.MISSING
+    change = float(row["change_since_baseline"])
+    sign = "+" if round(change, decimals) > 0 else ""
+    if row["unit"] == "percent":  # a change between two percentages is in points, not a percentage
+        return f"{sign}{i18n.number(change, lg, decimals)} {tr('unit.points')}"
+    return f"{sign}{i18n.number(change, lg, decimals)}"
+
+
+rows = []
+for _, r in latest.iterrows():
+    decimals = _decimals(r)
+    unit = r["unit"]
+    baseline = _formatted(_value(r, "baseline_value"), unit, decimals, i18n.NOT_SET)
+    if not pd.isna(r["baseline_period"]) and baseline != i18n.NOT_SET:
+        baseline = f"{baseline} ({period_label(r['baseline_period'])})"
+    note = tr(
+        "council.indicator_note",
+        unit=tr(f"unit.{unit}"),
+        direction=tr("council.higher" if r["direction"] == "higher_is_better" else "council.lower"),
+    )
+    rows.append(
+        {
+            "indicator_text": f"{r['indicator']} ({note})",
+            "period_text": period_label(r["period"]),
+            "value_text": i18n.SUPPRESSED if bool(r["suppressed"]) else _formatted(_value(r, "value"), unit, decimals),
+            "baseline_text": baseline,
+            "change_text": _change(r, decimals),
+            "target_text": _formatted(_value(r, "target_value"), unit, decimals, i18n.NOT_SET),
+            "progress_text": i18n.NOT_SET
+            if pd.isna(r["target_value"])
+            else i18n.percent(None if pd.isna(r["progress_to_target_pct"]) else r["progress_to_target_pct"] / 100, lg),
+        }
+    )
+latest = latest.reset_index(drop=True).join(pd.DataFrame(rows, columns=SCORECARD_TEXT))
 
 for name, group in latest.groupby("characteristic", sort=False):
     st.subheader(md(name))  # from the catalogue, which a partnership may edit: shown as text
+    texts = set(group[list(SCORECARD_TEXT)].to_numpy().ravel())
+    if group["denominator"].isna().any():
+        texts.add(i18n.MISSING)
     show_table(
         group,
         [
-            Col("indicator", "council.indicator"),
-            Col("period", "council.latest"),
+            Col("indicator_text", "council.indicator"),
+            Col("period_text", "council.latest"),
             Col("value_text", "council.value"),
-            Col("baseline_period", "council.baseline_period"),
-            Col("baseline_value_text", "council.baseline"),
-            Col("change_since_baseline_text", "council.change"),
-            Col("target_value_text", "council.target"),
-            Col("progress_to_target_pct", "council.progress", "percent_of_100", hidden=None),
-            Col("status_label", "council.status"),
-            Col("unit_label", "council.unit"),
-            Col("direction_label", "council.direction"),
+            Col("denominator", "common.denominator", "int"),
+            Col("baseline_text", "council.baseline"),
+            Col("change_text", "council.change"),
+            Col("target_text", "council.target"),
+            Col("progress_text", "council.progress"),
+            Col("status", "council.status", STATUS, hidden=None),
         ],
         key=f"indicators_{geography}_{group['characteristic_number'].iloc[0]}",
+        as_html=True,
+        marks=texts & {i18n.SUPPRESSED, i18n.MISSING, i18n.NOT_SET},
     )
-    legend({i18n.SUPPRESSED} if group["suppressed"].any() else set())
 
 st.header(tr("council.trend_pick"))
 codes = list(dict.fromkeys(shown["indicator_code"]))
@@ -115,26 +179,39 @@ if codes:
     chosen = select(st, tr("council.trend_pick"), codes, format_func=names.get, key="c_indicator")
     series = shown.loc[(shown["indicator_code"] == chosen) & ~shown["suppressed"].astype(bool)].copy()
     unit = series["unit"].iloc[0] if not series.empty else "count"
-    series["when"] = pd.to_datetime(series["period_end"])
+    series["when"] = [period_label(p) for p in series["period"]]
+    series["value_label"] = [i18n.number(v, lg, DEFAULT_DECIMALS.get(unit, 1)) for v in series["value"]]
     title = tr("council.trend", name=names[chosen], unit=tr(f"unit.{unit}"))
     y_title = f"{tr('council.value')} ({tr(f'unit.{unit}')})"
-    base = alt.Chart(series).encode(x=alt.X("when:T", title=tr("council.period_axis")))
-    layers = [base.mark_line(point=True).encode(y=alt.Y("value:Q", title=y_title), tooltip=["period:N", "value:Q"])]
+    # Periods on an ordered axis of their own labels (2025 T1 in French), never a date axis that
+    # would tick weeks in English between quarters.
+    x = period_axis(list(series["when"]), tr("council.period_axis"))
+    base = alt.Chart(series).encode(x=x)
+    y = alt.Y("value:Q", title=y_title)
+    tooltip = [alt.Tooltip("when:N", title=tr("council.period_axis")), alt.Tooltip("value_label:N", title=y_title)]
+    layers = [
+        base.mark_line(point=True).encode(y=y, tooltip=tooltip),
+        base.mark_text(dy=-10, fontSize=11).encode(y=y, text="value_label:N"),
+    ]
     if series["ci_low"].notna().any():
-        layers.insert(0, base.mark_area(opacity=0.2).encode(y="ci_low:Q", y2="ci_high:Q"))
+        layers.insert(0, base.mark_area(opacity=0.2).encode(y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip))
     for column, label, dash in (
         ("baseline_value", "council.baseline", [4, 4]),
         ("target_value", "council.target", [1, 3]),
     ):
         reference = series[column].dropna()
         if not reference.empty:
-            rule = pd.DataFrame({"y": [float(reference.iloc[-1])], "what": [tr(label)]})
+            level = float(reference.iloc[-1])
+            rule = pd.DataFrame({"y": [level], "what": [f"{tr(label)}: {i18n.number(level, lg, 1)}"]})
+            reference_chart = alt.Chart(rule).encode(y="y:Q")
+            layers.append(reference_chart.mark_rule(strokeDash=dash, color="gray").encode(tooltip=["what:N"]))
             layers.append(
-                alt.Chart(rule).mark_rule(strokeDash=dash, color="gray").encode(y="y:Q", tooltip=["what:N", "y:Q"])
+                reference_chart.mark_text(align="left", x=4, dy=-6, color="gray", fontSize=11).encode(text="what:N")
             )
-    st.altair_chart(alt.layer(*layers).properties(title=title), width="stretch")
+    st.markdown(f"**{md(title)}**")  # above the chart, whole: Vega cuts a long title off
+    st.altair_chart(alt.layer(*layers), width="stretch")
     columns = [
-        Col("period", "council.period_axis"),
+        Col("when", "council.period_axis"),
         Col("value", "council.value", "number1"),
         Col("ci_low", "council.ci_low", "number1"),
         Col("ci_high", "council.ci_high", "number1"),
@@ -146,7 +223,7 @@ if codes:
         cover = cover.loc[cover["outcome"] == measure, ["period", "coverage_suppressed", "eligible", "coverage"]]
         series = series.merge(cover, on="period", how="left")
         columns += coverage_cols()
-    show_table(series.assign(when=series["period"]), columns, key=f"indicator_trend_{chosen}_{geography}")
+    show_table(series, columns, key=f"indicator_trend_{chosen}_{geography}")
 
 # --- client voice, needs met and francophones (issue 20) ----------------------------------------
 VOICE = [

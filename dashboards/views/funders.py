@@ -11,6 +11,7 @@ from shared import (
     coverage_cols,
     download,
     fetch,
+    html_table,
     interval_chart,
     legend,
     md,
@@ -55,25 +56,19 @@ cols = [
     Col("cost_per_client_served", "funders.cost_per_client", "money"),
 ]
 for outcome in HEADLINE:
-    name = outcome_name(outcome)
-    cols += [
-        Col(f"{outcome}_rate", name, "percent", hidden=f"{outcome}_suppressed", translated=True),
+    # The rate, its denominator and its interval in one cell: every agency and every rate's
+    # denominator fit a 1280-pixel screen, and none is read without the other.
+    cols.append(
         Col(
-            (f"{outcome}_ci_low", f"{outcome}_ci_high"),
-            f"{name} — {tr('common.interval')}",
-            "interval",
+            tuple(f"{outcome}_{part}" for part in ("rate", "ci_low", "ci_high", "denominator")),
+            outcome_name(outcome),
+            "rate_n_days" if outcomes.get(outcome).is_median else "rate_n",
             hidden=f"{outcome}_suppressed",
             translated=True,
-        ),
-        Col(
-            f"{outcome}_denominator",
-            f"{name} — {tr('common.denominator')}",
-            "int",
-            hidden=f"{outcome}_suppressed",
-            translated=True,
-        ),
-    ]
-show_table(rows, cols, key=f"outputs_outcomes_{period}")
+        )
+    )
+show_table(rows, cols, key=f"outputs_outcomes_{period}", as_html=True)
+st.caption(tr("funders.rate_cell"))
 
 agencies = [a for a in rows["agency_code"] if a != "ALL"]
 chosen = select(st, tr("common.agency"), agencies, format_func=agency_label, key="f_agency")
@@ -302,7 +297,9 @@ else:
     cross["cell"] = cross.apply(_cell, axis=1)
     matrix = cross.pivot(index="gender", columns="category", values="cell").fillna(i18n.MISSING)
     matrix.index.name = tr("breakdown.gender")
-    st.dataframe(matrix, width="stretch")
+    # Every immigration category side by side, wrapped to the page: no column scrolled out of sight.
+    matrix = matrix.reset_index()
+    st.html(html_table(matrix, matrix, [Col(c, c, translated=True) for c in matrix.columns], "intersection"))
     rates = cross.assign(rate=cross["rate"].mask(cross["suppressed"].astype(bool))).pivot(
         index="gender", columns="category", values="rate"
     )
@@ -331,7 +328,14 @@ sizes["group"] = [code("community_size", v) for v in sizes["breakdown_value"]]
 sizes["outcome_name"] = sizes["outcome"].map(outcome_name)
 sizes["label"] = sizes["outcome_name"] + " — " + sizes["group"]
 headline = sizes.loc[sizes["outcome"].isin(HEADLINE)]
-interval_chart(headline, "label", tr("common.group"), tr("funders.community_chart", period=quarter(span)))
+interval_chart(
+    headline,
+    "label",
+    tr("common.group"),
+    tr("funders.community_chart", period=quarter(span)),
+    color="group",
+    color_title=tr("breakdown.community_size"),
+)
 show_table(
     sizes,
     [

@@ -11,6 +11,7 @@ from shared import (
     coverage_cols,
     download,
     fetch,
+    html_table,
     interval_chart,
     lang,
     legend,
@@ -29,6 +30,22 @@ STREAMS = ("language_training", "employment", "community_connections")
 COMPLETION = outcomes.get("referral_completion_90d").code
 INTERNAL = outcomes.get("internal_referral_completion_90d").code
 WAITING = outcomes.get("days_arrival_to_first_service").code
+
+# Vega's tableau20 scheme: twenty colours, enough for each agency of a partnership to have its own.
+AGENCY_COLOURS = (
+    "#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#9e765f", "#439894", "#d67195", "#b79a20", "#79706e",
+    "#9ecae9", "#ffbf79", "#88d27a", "#ff9d98", "#d6a5c9", "#d8b5a5", "#83bcb6", "#fcbfd2", "#f2cf5b", "#bab0ac",
+)  # fmt: skip
+
+
+def _height(agency: str, agencies: list[str]) -> float:
+    return 0.02 + 0.96 * agencies.index(agency) / max(len(agencies) - 1, 1)
+
+
+def _translucent(hex_colour: str, alpha: float = 0.45) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
 
 st.title(tr("page.journeys"))
 st.write(tr("journeys.intro"))
@@ -52,23 +69,41 @@ if drawn.empty:
     st.info(tr("common.no_rows"))
 else:
     # Origins and destinations are separate nodes: a Sankey cannot draw A -> B and B -> A on one node set.
+    # Each agency keeps one colour on both sides, and each flow takes its origin's, so a reader can
+    # follow an agency across; the values are in the matrix and table below.
     origins = sorted(drawn["from_code"].unique())
     targets = sorted(drawn["to_code"].unique())
+    agencies = sorted(set(origins) | set(targets))
+    colour = {a: AGENCY_COLOURS[i % len(AGENCY_COLOURS)] for i, a in enumerate(agencies)}
     labels = [f"{a} →" for a in origins] + [f"→ {a}" for a in targets]
     index = {("from", a): i for i, a in enumerate(origins)} | {
         ("to", a): len(origins) + i for i, a in enumerate(targets)
     }
     figure = go.Figure(
         go.Sankey(
-            node={"label": labels, "pad": 12, "thickness": 14},
+            arrangement="fixed",
+            node={
+                "label": labels,
+                "pad": 10,
+                "thickness": 16,
+                "color": [colour[a] for a in origins] + [colour[a] for a in targets],
+                # Both sides in the agencies' order, top to bottom, so an agency sits at the same height.
+                "x": [0.001] * len(origins) + [0.999] * len(targets),
+                "y": [_height(a, agencies) for a in origins] + [_height(a, agencies) for a in targets],
+                "hovertemplate": "%{label}: %{value}<extra></extra>",
+            },
             link={
                 "source": [index[("from", a)] for a in drawn["from_code"]],
                 "target": [index[("to", a)] for a in drawn["to_code"]],
                 "value": [int(v) for v in drawn["referrals"]],
+                "color": [_translucent(colour[a]) for a in drawn["from_code"]],
+                "hovertemplate": "%{source.label} %{target.label}: %{value}<extra></extra>",
             },
         )
     )
-    figure.update_layout(title_text=tr("journeys.sankey", period=quarter(span)), height=560)
+    # The title is the page's own subheading: a Plotly title is cut off when it is wider than the chart.
+    st.markdown(f"**{tr('journeys.sankey', period=quarter(span))}**")
+    figure.update_layout(height=40 * max(len(origins), len(targets)) + 80, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(figure, width="stretch")
 
 flows["from_agency"] = flows["from_code"].map(agency_label)
@@ -84,7 +119,9 @@ if not matrix.empty:
     # An agency pair with no referral at all is a true zero, not a hidden count.
     matrix = matrix.fillna(i18n.number(0, lg))
     matrix.index.name = tr("journeys.from")
-    st.dataframe(matrix, width="stretch")
+    # Every agency's row and column in sight at 1280 pixels: an HTML table, not a scrolling grid.
+    shown = matrix.reset_index()
+    st.html(html_table(shown, shown, [Col(c, c, translated=True) for c in shown.columns], "flow_matrix"))
     counts = flows.pivot(index="from_code", columns="to_code", values="referrals")
     counts.index.name = tr("journeys.from")
     download(counts, f"flow_matrix_{span}_{stream}", index=True)

@@ -221,7 +221,7 @@ show_table(
         Col("size", "map.size"),
         Col("nearest_site_code", "map.nearest"),
         Col("nearest_site_km", "map.distance", "number1", hidden=None),
-        Col("latest_period", "map.latest"),
+        Col("latest_period", "map.latest", "period", hidden=None),
         Col("clients_served", "common.clients", "int"),
     ],
     key=f"map_gaps_{stream}_{size or 'all'}",
