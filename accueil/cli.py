@@ -16,7 +16,6 @@ import click
 from accueil import config
 from accueil.access.commands import audit_group
 from accueil.access.directory import directory_command
-from accueil.access.followup_commands import followups
 from accueil.anonymise.commands import anonymise, keygen
 from accueil.auth.commands import users_group
 from accueil.bench.commands import bench
@@ -24,6 +23,7 @@ from accueil.demo import demo
 from accueil.generate.commands import generate
 from accueil.indicators.commands import docs_indicators, indicators
 from accueil.ingest.commands import agencies, upload, uploads_group
+from accueil.ingest.followup_commands import followups
 from accueil.ingest.submission_commands import submissions
 from accueil.ingest.survey_commands import survey
 from accueil.ops.commands import backup, restore

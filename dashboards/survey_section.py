@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from shared import Col, agency_label, code, fetch, has_table, lang, md, quarter, select, show_table, tr, viewer
+from uploader import file_uploader
 
 from accueil import i18n
 from accueil.contract import survey_contract
@@ -113,7 +114,7 @@ def survey_upload(agency: str) -> None:
     lg = lang()
     st.subheader(tr("survey.upload"))
     st.caption(tr("survey.upload_intro"))
-    upload = st.file_uploader(tr("survey.file"), type=["csv", "xlsx"], key="s_file")
+    upload = file_uploader(tr("survey.file"), ["csv", "xlsx"], key="s_file")
     if st.button(tr("survey.submit"), disabled=upload is None, key="s_submit"):
         st.session_state["s_result"] = submit_survey(viewer(), upload.getvalue(), upload.name, agency, lg)
     result = st.session_state.get("s_result")

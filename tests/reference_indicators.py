@@ -22,10 +22,13 @@ from tests.reference_measures import (
     belonging_records,
     clients,
     employment_records,
+    french_records,
     language_records,
+    needs_records,
     quarter_of,
     referral_records,
     services,
+    voice_records,
 )
 
 Z = 1.96
@@ -35,6 +38,10 @@ OUTCOME_INDICATORS = {
     "sense_of_belonging": "client_belonging",
     "language_gain_any": "client_language_gain",
     "referral_completion_90d": "referral_completion",
+    "needs_met": "client_needs_met",
+    "satisfied_with_services": "client_satisfaction",
+    "has_people_to_turn_to": "client_people_to_turn_to",
+    "served_in_french": "francophones_served_in_french",
 }
 RATE_INDICATORS = {
     **OUTCOME_INDICATORS,
@@ -106,6 +113,9 @@ def computed_indicators(
             employment_records(sheets),
             belonging_records(sheets),
             referral_records(sheets, data_end),
+            needs_records(sheets, data_end),
+            voice_records(sheets),
+            french_records(sheets, people),
         ],
         ignore_index=True,
     )

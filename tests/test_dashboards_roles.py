@@ -155,7 +155,12 @@ def test_each_role_sees_its_pages_and_its_data_and_nothing_more(home, name):
                 at.run()
             history = table(at, "Upload", "Quarter", "File", "Status")
             with sqlite3.connect(home / "control.sqlite") as con:
-                files = sorted(f for (f,) in con.execute("select file_name from uploads where agency_cd = ?", (mine,)))
+                files = sorted(
+                    f
+                    for (f,) in con.execute(
+                        "select file_name from uploads where agency_cd = ? and kind = 'extract'", (mine,)
+                    )
+                )
             assert sorted(history["File"]) == files and all(f.startswith(f"{mine}_") for f in files)
             quality = table(at, "Sheet", "Field", "Filled in", "Rows")
             checked = at.selectbox(key="a_quality_quarter__en").value

@@ -19,7 +19,7 @@ PACKAGES = ("accueil", "orchestration")
 DASHBOARDS = ROOT / "dashboards"
 # The dashboards' modules that are not pages (a page draws itself when imported): they are
 # imported as Streamlit imports them, by name from the dashboards folder.
-DASHBOARD_MODULES = ("shared", "signin", "server", "survey_section")
+DASHBOARD_MODULES = ("shared", "signin", "server", "survey_section", "needs_section", "charts", "uploader")
 MAX_LINES = 400
 # Modules over MAX_LINES, each with its reason.  An entry that is no longer over the limit fails
 # the test too, so the list only shrinks.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from accueil.i18n.codes import BREAKDOWNS, OUTCOMES, PUBLICATION_STATES, STATUSES, UNITS, UPLOAD_STATUSES
 from accueil.i18n.followup_labels import FOLLOWUP_LABELS
 from accueil.i18n.map_labels import MAP_LABELS
+from accueil.i18n.needs_labels import NEEDS_LABELS
 from accueil.i18n.page_labels import PAGE_LABELS
 from accueil.i18n.quarterly_labels import QUARTERLY_LABELS
 from accueil.i18n.submission_labels import SUBMISSION_LABELS
@@ -167,6 +168,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "{source} : {value}, pour une cible de {target}.",
     },
     **PAGE_LABELS,
+    **NEEDS_LABELS,
     **SUBMISSION_LABELS,
     **FOLLOWUP_LABELS,
     **QUARTERLY_LABELS,

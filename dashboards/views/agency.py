@@ -6,16 +6,16 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
+from charts import period_bar_chart
+from needs_section import agency_needs_and_voice
 from shared import (
     Col,
     agency_label,
     coverage_cols,
     fetch,
-    file_uploader,
     lang,
     md,
     outcome_name,
-    period_bar_chart,
     periods,
     quarter,
     select,
@@ -24,8 +24,9 @@ from shared import (
     viewer,
 )
 from survey_section import survey_results, survey_upload
+from uploader import file_uploader
 
-from accueil import access, i18n, outcomes
+from accueil import access, i18n
 from accueil.access import submissions
 from accueil.contract import extract_contract
 from accueil.ingest.web import UploadResult, propose_quarter, submit_extract
@@ -280,43 +281,7 @@ show_table(
 )
 
 # --- needs named here and not met, and what the agency's clients say (issue 20) ------------------
-st.header(tr("agency.unmet"))
-st.write(tr("agency.unmet_intro"))
-unmet = fetch("needs.unmet", agency=agency, period="all")
-unmet["need_name"] = unmet["name_fr" if lg == "fr" else "name_en"]
-show_table(
-    unmet,
-    [
-        Col("need_name", "needs.need"),
-        Col("denominator", "needs.named", "int"),
-        Col("needs_unmet", "needs.unmet", "int"),
-        Col("share_unmet", "needs.share_unmet", "percent"),
-    ],
-    key=f"unmet_{agency}",
-)
-
-st.header(tr("agency.voice"))
-st.write(tr("agency.voice_intro"))
-said = fetch("outcomes.breakdown", agency=agency, period="all", breakdown="all")
-voice_codes = [
-    outcomes.get("satisfied_with_services").code,
-    outcomes.get("would_recommend").code,
-    outcomes.get("has_people_to_turn_to").code,
-    outcomes.get("served_in_french").code,
-]
-said = said.loc[said["outcome"].isin(voice_codes)].copy()
-said["outcome_name"] = said["outcome"].map(outcome_name)
-show_table(
-    said,
-    [
-        Col("outcome_name", "common.outcome"),
-        Col("numerator", "common.numerator", "int"),
-        Col("denominator", "common.denominator", "int"),
-        Col("rate", "common.rate", "percent"),
-        Col(("ci_low", "ci_high"), "common.interval", "interval"),
-    ],
-    key=f"voice_{agency}",
-)
+agency_needs_and_voice(agency)
 
 # --- data quality: completeness per field and timeliness ----------------------------------------
 st.header(tr("agency.quality"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+from charts import period_axis
 from shared import (
     STATUS,
     Col,
@@ -13,7 +14,6 @@ from shared import (
     has_table,
     lang,
     md,
-    period_axis,
     period_label,
     select,
     show_table,

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from shared import Col, lang, md, reference_table, tr
+from shared import Col, html_table, lang, md, render_table, tr
 
 from accueil.contract import bounds_text, extract_contract
 from accueil.report.workbook_terms import valid_values
+
+
+def reference_table(frame: pd.DataFrame, cols: list[Col], key: str) -> None:
+    """Reference text (the help page's), as an HTML table that wraps to the page: no CSV, no legend."""
+    shown, _, _ = render_table(frame, cols, lang())
+    st.html(html_table(shown, frame, cols, key))
+
 
 st.title(tr("page.help"))
 st.write(tr("help.intro"))

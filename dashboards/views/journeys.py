@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
+from charts import interval_chart
 from shared import (
     Col,
     agency_label,
@@ -12,7 +13,6 @@ from shared import (
     download,
     fetch,
     html_table,
-    interval_chart,
     lang,
     legend,
     periods,
