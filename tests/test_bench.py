@@ -42,6 +42,11 @@ def bench_run(tmp_path_factory):
     return options, result, (before, os.environ.get("ACCUEIL_HOME"))
 
 
+def _rounding(parts: dict) -> float:
+    """How far a sum of figures each rounded to 1 ms may overshoot the total they split (also rounded)."""
+    return (len(parts) + 1) * 0.0005 + 1e-9
+
+
 @pytest.mark.slow
 def test_the_results_file_has_every_figure_and_each_is_sane(bench_run):
     options, _, _ = bench_run
@@ -96,8 +101,8 @@ def test_each_held_back_quarter_is_timed_upload_to_published_with_its_split(benc
         assert run["build"]["load_runs"] == 1
         split = run["split"]
         assert split["upload_validate_s"] == run["upload_validate_s"] > 0
-        # The parts add up to the wall time they split: never more.
-        assert sum(split.values()) <= run["upload_to_published_s"] + 1e-6, fmt
+        # The parts add up to the wall time they split: never more than each part's rounding to 1 ms.
+        assert sum(split.values()) <= run["upload_to_published_s"] + _rounding(split), fmt
         assert sum(v for k, v in split.items() if k != "upload_validate_s") == pytest.approx(
             run["build"]["wall_s"], abs=0.01
         )
@@ -106,7 +111,7 @@ def test_each_held_back_quarter_is_timed_upload_to_published_with_its_split(benc
             assert split[part] > 0, (fmt, part)
     full = region["full_refresh"]
     assert full["split"]["publish_s"] == 0 and full["build"]["load_runs"] == 0  # nothing to load, no publish
-    assert sum(full["split"].values()) <= region["full_refresh_build_s"] + 1e-6
+    assert sum(full["split"].values()) <= region["full_refresh_build_s"] + _rounding(full["split"])
 
 
 @pytest.mark.slow

@@ -208,29 +208,40 @@ def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(correc
     assert scoped not in _compiled_row_test(home, tmp_path / "full", "--full-refresh")
 
 
-def test_every_declared_not_null_column_is_a_constraint_duckdb_enforces(sample_warehouse, tmp_path):
-    """The not-null rules of tables are contract constraints, not test nodes: each column the
-    YAML declares `not_null` has DuckDB's NOT NULL in the built table, and a null is refused as
-    it is written, in an incremental partition model as in a mart."""
+def _declared(kind: str) -> set[tuple[str, str]]:
+    """(model, column) of every column whose YAML declares a constraint of this type."""
     import yaml
 
     declared = set()
     for path in (config.REPO_ROOT / "warehouse" / "models").rglob("*.yml"):
         for model in yaml.safe_load(path.read_text()).get("models", []):
             for column in model.get("columns", []):
-                if {"type": "not_null"} in column.get("constraints", []):
+                if any(rule["type"] == kind for rule in column.get("constraints", [])):
                     declared.add((model["name"], column["name"]))
+    return declared
+
+
+def _enforced(con, kind: str) -> set[tuple[str, str]]:
+    """(table, column) of every constraint of this type DuckDB holds on the built models."""
+    return set(
+        con.execute(
+            "select table_name, unnest(constraint_column_names) from duckdb_constraints()"
+            " where constraint_type = ? and schema_name in ('staging', 'intermediate', 'marts')",
+            [kind],
+        ).fetchall()
+    )
+
+
+def test_every_declared_not_null_column_is_a_constraint_duckdb_enforces(sample_warehouse, tmp_path):
+    """The not-null rules of tables are contract constraints, not test nodes: each column the
+    YAML declares `not_null` has DuckDB's NOT NULL in the built table, and a null is refused as
+    it is written, in an incremental partition model as in a mart."""
+    declared = _declared("not_null")
     assert len(declared) > 250
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy2(sample_warehouse[0] / "warehouse.duckdb", copy)
     with duckdb.connect(str(copy)) as con:
-        enforced = set(
-            con.execute(
-                "select table_name, unnest(constraint_column_names) from duckdb_constraints()"
-                " where constraint_type = 'NOT NULL' and schema_name in ('staging', 'intermediate', 'marts')"
-            ).fetchall()
-        )
-        assert declared <= enforced, sorted(declared - enforced)[:5]
+        assert declared <= _enforced(con, "NOT NULL"), sorted(declared - _enforced(con, "NOT NULL"))[:5]
         for table, column in (("staging.stg_employment", "client_key"), ("marts.fct_outcome_rates", "outcome")):
             with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
                 con.execute(f"insert into {table} ({column}) values (null)")
@@ -240,26 +251,12 @@ def test_every_declared_accepted_values_rule_is_a_check_duckdb_enforces(sample_w
     """The code-list rules of tables are CHECK constraints of their contracts, not test nodes:
     each expression the YAML declares is a CHECK of the built table, and a code outside the
     list is refused as it is written, in an incremental partition model as in a mart."""
-    import yaml
-
-    declared = set()
-    for path in (config.REPO_ROOT / "warehouse" / "models").rglob("*.yml"):
-        for model in yaml.safe_load(path.read_text()).get("models", []):
-            for column in model.get("columns", []):
-                for rule in column.get("constraints", []):
-                    if rule["type"] == "check":
-                        declared.add((model["name"], column["name"]))
+    declared = _declared("check")
     assert len(declared) > 100
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy2(sample_warehouse[0] / "warehouse.duckdb", copy)
     with duckdb.connect(str(copy)) as con:
-        enforced = set(
-            con.execute(
-                "select table_name, unnest(constraint_column_names) from duckdb_constraints()"
-                " where constraint_type = 'CHECK' and schema_name in ('staging', 'intermediate', 'marts')"
-            ).fetchall()
-        )
-        assert declared <= enforced, sorted(declared - enforced)[:5]
+        assert declared <= _enforced(con, "CHECK"), sorted(declared - _enforced(con, "CHECK"))[:5]
         for table, column in (
             ("staging.stg_employment", "official_language_code"),
             ("marts.fct_outcome_rates", "breakdown"),
