@@ -25,7 +25,7 @@ demo: install
 # Two workers by default (TEST_WORKERS=N to change): each test module runs whole in one
 # worker, and the modules that read the shared sample warehouse share one (tests/conftest.py).
 test: install
-	$(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup --durations=20
+	$(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup --no-loadscope-reorder --durations=20
 
 # The service: dashboards, and the Dagster daemon that publishes every accepted upload
 # (PORT=8501 by default; DAGSTER_UI=1 also serves the Dagster UI on port 3000).

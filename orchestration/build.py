@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accueil import config, control
+from accueil.access.followups import DEFAULT_OPEN_DAYS
 from accueil.ops import disk
 from accueil.publish import remove_partials
 from orchestration import dbt_child
 from orchestration.build_log import build_output
-from orchestration.dbt_project_state import sources_digest
+from orchestration.dbt_project_state import partnership_vars, sources_digest
 from orchestration.instance import dagster_home
 
 WAREHOUSE_DIR = config.REPO_ROOT / "warehouse"
@@ -53,11 +54,13 @@ def _prepare_manifest() -> Path:
     digest = sources_digest()
     if MANIFEST.exists() and MANIFEST_SOURCES.exists() and MANIFEST_SOURCES.read_text() == digest:
         return MANIFEST
-    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(config.warehouse_path())}
+    # The warehouse by its file name alone, as every build's dbt has it (orchestration/dbt_child.py):
+    # the same profile, so this parse serves each home's first build.  Parsing opens no database.
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": config.warehouse_path().name}
     env.pop("DBT_TARGET_PATH", None)  # the manifest belongs in the project's own target folder
     dbt = str(Path(sys.executable).parent / "dbt")
     result = subprocess.run(
-        [dbt, "parse", "--quiet", "--profiles-dir", str(WAREHOUSE_DIR)],
+        [dbt, "parse", "--quiet", "--profiles-dir", str(WAREHOUSE_DIR), *partnership_vars(DEFAULT_OPEN_DAYS)],
         cwd=WAREHOUSE_DIR,
         env=env,
         capture_output=True,

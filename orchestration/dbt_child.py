@@ -64,7 +64,27 @@ def die_with_parent() -> None:
 def main() -> None:
     """`accueil-dbt ARGS`: the venv's `dbt ARGS`, as a child that dies with its parent."""
     die_with_parent()
+    run_beside_the_warehouse()
     os.execv(DBT, [str(DBT), *sys.argv[1:]])
+
+
+def run_beside_the_warehouse() -> None:
+    """Run dbt from the warehouse's folder and give it the file by its name alone.
+
+    dbt keeps a partial parse only while the profile's connection settings are unchanged, and
+    the DuckDB path is one of them: with an absolute path, the first build of every new home
+    (a restore, a copy, a test, the bench's rebuild) parsed the whole project again, about 5 s.
+    With the name alone the settings are the same in every home, and the project's own parse
+    (orchestration/build.py, prepare_manifest) serves each home's first build.  dbt still finds
+    the project and the profile: dagster-dbt names the project in DBT_PROJECT_DIR, and the
+    profile is the project's own."""
+    warehouse = os.environ.get("ACCUEIL_WAREHOUSE", "")
+    project = os.environ.get("DBT_PROJECT_DIR")
+    if not (project and os.path.isabs(warehouse)):
+        return
+    os.environ.setdefault("DBT_PROFILES_DIR", project)
+    os.chdir(os.path.dirname(warehouse))
+    os.environ["ACCUEIL_WAREHOUSE"] = os.path.basename(warehouse)
 
 
 def pid_file() -> Path:

@@ -11,6 +11,7 @@ beside it: a restored backup brings the record of the project that built it.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import duckdb
 
@@ -66,3 +67,10 @@ def record_built(digest: str) -> None:
         con.execute(f"create table if not exists {_TABLE} (digest varchar not null, built_at timestamptz not null)")
         con.execute(f"delete from {_TABLE}")
         con.execute(f"insert into {_TABLE} values (?, now())", [digest])
+
+
+def partnership_vars(days: int) -> list[str]:
+    """The dbt vars a build passes: the partnership's numbers, which live in the control
+    database, not in the project.  The manifest's parse passes the defaults the same way, since
+    dbt reuses a partial parse only for the same vars (orchestration/build.py)."""
+    return ["--vars", json.dumps({"referral_open_days": days})]

@@ -1,7 +1,7 @@
 """Issue 24 in the browser: a partnership's operations walked through as each role.
 
-Called by tests/test_dashboards_browser.py on its running service, before any upload changes its
-copy of the sample, so that it costs no service and no warehouse of its own: what the pages must
+Called by tests/test_dashboards_tour.py on its running service (a copy of the sample), so that it
+costs no service and no warehouse of its own: what the pages must
 show is read from the session's sample warehouse (`home`), which the service does not hold.
 Tables are drawn on a canvas: what they hold is read from the CSV each one hands out, as a person
 would download it.
@@ -31,7 +31,7 @@ def partnership_as_every_role(browser, url: str, home: Path) -> None:
     seeing those two and the totals, and the quarterly report refused before an admin approves it."""
     from playwright.sync_api import expect
 
-    from tests.test_dashboards_browser import _go, _settle, _sign_in
+    from tests.browser_pages import go, settle, sign_in
 
     started = time.monotonic()
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
@@ -48,19 +48,19 @@ def partnership_as_every_role(browser, url: str, home: Path) -> None:
     def signed_in(user: str, path: str):
         page = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
         page.goto(f"{url}/{path}")
-        _sign_in(page, user)
+        sign_in(page, user)
         return page
 
     # The council: every agency's submission status, the counts, no list, and no unapproved report.
     cam = signed_in("cam", "submissions")
     expect(cam.get_by_role("heading", name="Submissions")).to_be_visible()
     expect(cam.get_by_test_id("stDataFrame").first).to_be_visible()
-    _go(cam, "Open referrals and follow-ups")
+    go(cam, "Open referrals and follow-ups")
     expect(cam.get_by_role("heading", name="Counts for the partnership")).to_be_visible()
     expect(cam.get_by_role("heading", name="Lists of my clients")).to_have_count(0)
     counts = pd.read_csv(io.StringIO(_download(cam, cam.get_by_role("button", name="Download CSV").first)))
     assert counts.loc[counts["Agency"].str.startswith("AG005"), "Open referrals"].item() == total
-    _go(cam, "Quarterly report")
+    go(cam, "Quarterly report")
     expect(cam.get_by_text("This report is not approved yet")).to_be_visible()
     expect(cam.get_by_role("button", name="Download the report (HTML)")).to_have_count(0)
     cam.context.close()
@@ -79,18 +79,18 @@ def partnership_as_every_role(browser, url: str, home: Path) -> None:
     expect(hal.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
     shown = pd.read_csv(io.StringIO(_download(hal, hal.get_by_role("button", name="Download CSV").first)))
     assert sorted(a.split(" — ")[0] for a in shown["Agency"]) == ["AG002", "AG005", "All agencies"]
-    _go(hal, "Quarterly report")
+    go(hal, "Quarterly report")
     expect(hal.get_by_text("This report is not approved yet")).to_be_visible()
     # The admin drafts and approves it; then the funder gets it, with its two agencies only.
     root = signed_in("root", "report")
     root.get_by_role("button", name="Write the draft from the published data").click()
-    _settle(root)
+    settle(root)
     root.get_by_role("button", name="Approve this report").click()
-    _settle(root)
+    settle(root)
     expect(root.get_by_text("Approved on")).to_be_visible()
     root.context.close()
     hal.reload()
-    _settle(hal)
+    settle(hal)
     report = _download(hal, hal.get_by_role("button", name="Download the report (HTML)"))
     sections = set(re.findall(r'<section id="agency:(AG\d+)"', report))
     assert sections == {"AG002", "AG005"}

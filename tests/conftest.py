@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,19 +16,40 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ICARE_WORKBOOK = FIXTURES / "icare" / "iCARE_template_with_examples.xlsx"
 
 
+# The modules that take longest, longest first: `make test` hands modules to its workers in this
+# order (`--no-loadscope-reorder`), so that the long ones start early and the short ones fill in
+# at the end, and the workers finish together (longest processing time first).  Figures from
+# `make test` (--durations); a module not listed comes after these, in collection order.
+LONGEST_FIRST = (
+    "tests.test_dashboards_browser",
+    "tests.test_dashboards_tour",
+    "tests.test_service",
+    "tests.test_bench",
+    "tests.test_build_process",
+    "tests.test_dashboards",
+    "tests.test_incremental",
+    "tests.test_ingest",
+    "tests.test_backup",
+    "tests.test_orchestration",
+    "tests.test_indicators",
+    "tests.test_access",
+    "tests.test_measures",
+)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Groups for `pytest -n N --dist loadgroup` (make test): a module's tests stay in one worker,
-    so its module fixtures are built once, and every module that reads the session's sample
-    warehouse shares one worker, so that warehouse is built once.
+    so its module fixtures are built once.  The session's sample warehouse is built once for the
+    whole run (`sample_warehouse`), so the modules that read it spread over the workers.
 
     First among the hooks: pytest-xdist's own hook turns the markers into the node ids'
     `@group` suffix that it schedules by, and ignores markers added after it (checked by
     tests/test_conftest_groups.py)."""
-    sample = {item.module.__name__ for item in items if "sample_warehouse" in item.fixturenames}
+    rank = {module: i for i, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: collection order within
     for item in items:
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group("sample-warehouse" if module in sample else module))
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(autouse=True)
@@ -61,22 +83,35 @@ def cheap_hashes(monkeypatch):
     passwords._decoy_hash.cache_clear()
 
 
-def _generated_once(tmp_path_factory, worker_id: str, name: str, options: dict) -> Path:
-    """A region generated once for the whole run, not once per xdist worker: the workers share
-    the parent of their own temporary folders, and the first to come generates under a lock
-    while the other waits.  Tests only read a region (they copy a file before changing it)."""
+def _shared_root(tmp_path_factory, worker_id: str) -> Path:
+    """The parent of the xdist workers' own temporary folders, which they all see."""
     root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        root = root.parent
-    out = root / name
+    return root if worker_id == "master" else root.parent
+
+
+@contextmanager
+def _once(root: Path, name: str):
+    """Yields whether this process must make `root/name`: the first process to come makes it
+    under a lock while the others wait, then find it made."""
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        done = root / f"{name}.done"  # beside it: tests list the region's own files
-        if not done.exists():
-            shutil.rmtree(out, ignore_errors=True)
-            generate(GenerateOptions(out=out, **options))
+        done = root / f"{name}.done"  # beside it: tests list a region's own files
+        make = not done.exists()
+        if make:
+            shutil.rmtree(root / name, ignore_errors=True)
+        yield make
+        if make:
             done.touch()
-    return out
+
+
+def _generated_once(tmp_path_factory, worker_id: str, name: str, options: dict) -> Path:
+    """A region generated once for the whole run, not once per xdist worker.  Tests only read a
+    region (they copy a file before changing it)."""
+    root = _shared_root(tmp_path_factory, worker_id)
+    with _once(root, name) as make:
+        if make:
+            generate(GenerateOptions(out=root / name, **options))
+    return root / name
 
 
 @pytest.fixture(scope="session")
@@ -98,23 +133,39 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def sample_warehouse(sample_region, tmp_path_factory):
+def sample_warehouse(sample_region, tmp_path_factory, worker_id):
     """The sample region uploaded, loaded, built and published: (home, region, truth).
+
+    Built once for the whole run, by the first worker that needs it, while the others wait:
+    tests only read it.  A test that writes (uploads, signs in, builds) works on a copy or on
+    links to it with its own copy of the register (tests/test_dashboards.py, make_home).
 
     Built as a partnership builds it: every quarter but the last, then the last quarter's
     extracts in a second, incremental build (tests/test_incremental.py compares the result
     with a full rebuild)."""
+    region, truth = sample_region
+    root = _shared_root(tmp_path_factory, worker_id)
+    home = root / "sample-home"
+    with _once(root, "sample-home") as make:
+        if make:
+            _build_sample(region, truth, home, root / "sample-arrivals")
+    return home, region, truth
+
+
+def _build_sample(region: Path, truth: dict, home: Path, arrivals: Path) -> None:
     from accueil.ingest.batch import submit_folder
     from accueil.ingest.submit import submit_agencies
     from accueil.ingest.survey import submit_survey
     from orchestration.build import run_build
 
-    region, truth = sample_region
-    home = tmp_path_factory.mktemp("sample-home")
     last = max(truth["quarters"])
-    arrivals = {"earlier": tmp_path_factory.mktemp("earlier-quarters"), "last": tmp_path_factory.mktemp("last-quarter")}
+    shutil.rmtree(arrivals, ignore_errors=True)
+    folders = {"earlier": arrivals / "earlier-quarters", "last": arrivals / "last-quarter"}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
     for path in region.glob("AG*_*.xlsx"):
-        shutil.copy2(path, arrivals["last" if path.stem.endswith(f"_{last}") else "earlier"])
+        shutil.copy2(path, folders["last" if path.stem.endswith(f"_{last}") else "earlier"])
+    home.mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACCUEIL_HOME", str(home))
         assert submit_agencies(region / "agencies.xlsx", user="test").accepted
@@ -125,9 +176,8 @@ def sample_warehouse(sample_region, tmp_path_factory):
         ]
         assert all(s.upload.status == "accepted" for s in surveys), [s.upload.status for s in surveys]
         statuses = []
-        for folder in arrivals.values():
+        for folder in folders.values():
             statuses += submit_folder(folder, user="test", jobs=2)
             run_build()
         rejected = [name for name, status, _ in statuses if status != "accepted"]
         assert not rejected and len(statuses) == 96, rejected
-    return home, region, truth

@@ -152,6 +152,9 @@ class Run:
     peak_bytes: int  # the whole process tree's resident memory, sampled every 20 ms
     stdout: str
     stderr: str
+    # The kernel's count: the largest resident size of the command or of any process it started
+    # and waited for (wait4), between samples too.
+    max_rss_bytes: int
 
 
 def run_watched(args: list[str], home: Path, stop_above: float = 3e9, stop_after: float = 120) -> Run:
@@ -162,7 +165,12 @@ def run_watched(args: list[str], home: Path, stop_above: float = 3e9, stop_after
         [sys.executable, "-m", "accueil.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     watched, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
+    while True:
+        # Reaped here, not by Popen, to read this command's own resource usage: the test process's
+        # RUSAGE_CHILDREN would also count every child of earlier tests in the same worker.
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         try:
             tree = [watched, *watched.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
@@ -172,5 +180,9 @@ def run_watched(args: list[str], home: Path, stop_above: float = 3e9, stop_after
             for p in [watched, *watched.children(recursive=True)]:
                 p.kill()
         time.sleep(0.02)
-    out, err = proc.communicate()
-    return Run(proc.returncode, time.monotonic() - started, peak, out.decode(), err.decode())
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    seconds = time.monotonic() - started
+    return Run(proc.returncode, seconds, peak, out.decode(), err.decode(), usage.ru_maxrss * 1024)

@@ -5,6 +5,7 @@ and its disclosure control: no cell under the threshold published, no suppressed
 from __future__ import annotations
 
 import io
+import shutil
 
 import duckdb
 import numpy as np
@@ -119,14 +120,23 @@ def test_the_gap_list_is_every_fsa_beyond_25_km_of_a_stream(published, reference
             assert row.clients_served == latest.at[(row.residence_fsa, row.stream_code), "clients"]
 
 
-def test_the_directory_lists_the_sites_offering_a_stream_in_french_nearest_first(sample_warehouse, monkeypatch):
+def test_the_directory_lists_the_sites_offering_a_stream_in_french_nearest_first(
+    sample_warehouse, tmp_path, monkeypatch
+):
     from click.testing import CliRunner
 
     from accueil.cli import cli
     from tests.raw_extracts import read_workbook
     from tests.reference_access import centroids, haversine_km
 
-    home, region, _ = sample_warehouse
+    source, region, _ = sample_warehouse
+    # Links to the session's warehouse files, with a register of its own: the command's audit
+    # row is written there, not in the register other workers' tests copy at the same time.
+    home = tmp_path / "directory-home"
+    home.mkdir()
+    for name in ("published", "warehouse.duckdb", "agency_rows.duckdb"):
+        (home / name).symlink_to(source / name)
+    shutil.copy2(source / "control.sqlite", home / "control.sqlite")
     monkeypatch.setenv("ACCUEIL_HOME", str(home))
     result = CliRunner().invoke(
         cli, ["directory", "--stream", "language_training", "--language", "fr", "--near", "L2S", "--format", "csv"]

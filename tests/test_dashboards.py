@@ -744,6 +744,11 @@ def test_journeys_flows_completion_and_waiting(home):
 
 def test_every_page_renders_from_the_snapshot_while_a_load_holds_the_warehouse(home):
     """The pipeline's write lock on warehouse.duckdb does not reach the published snapshot."""
+    # Its own copy to lock: the session's warehouse is read by other workers' tests meanwhile.
+    held = home / "warehouse.duckdb"
+    source = held.resolve()
+    held.unlink()
+    shutil.copy2(source, held)
     holder = subprocess.Popen(
         [
             sys.executable,

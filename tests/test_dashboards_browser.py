@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -23,15 +21,20 @@ import pytest
 
 from accueil.generate import GenerateOptions, generate
 from accueil.quarters import Quarter
-from tests.browser_partnership import partnership_as_every_role
+from tests.browser_pages import (
+    CHROMIUM,
+    SHOTS,
+    VIEWPORT,
+    assert_status_cells_whole,
+    english_on_a_french_page,
+    full_screenshot,
+    go,
+    serving_a_copy,
+    settle,
+    sign_in,
+)
 from tests.raw_extracts import read_workbook
-from tests.service_process import Service
 from tests.workbooks import mutate, read_rows, set_cell, write_rows
-
-CHROMIUM = Path("/usr/bin/chromium")
-VIEWPORT = {"width": 1280, "height": 900}  # the narrow laptop screen the pages must fit
-REPO = Path(__file__).resolve().parents[1]
-SHOTS = REPO / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,69 +45,10 @@ pytestmark = [
 
 @pytest.fixture
 def service(sample_warehouse, tmp_path):
-    """`accueil serve` on a new home holding a copy of the built sample region, so that what the
-    test uploads is published by this service alone and never touches the session's home."""
-    source, home = sample_warehouse[0], tmp_path / "service-home"
-    shutil.copytree(
-        source,
-        home,
-        ignore=shutil.ignore_patterns("dagster", "dbt-target", "logs", "*.lock", "cookie.secret", "inbox"),
-    )
-    _add_users(home)
-    service = Service(home, tmp_path / "serve.log")
-    yield service, home, sample_warehouse[1]
-    service.stop()
-
-
-PASSWORD = "a browser test password"
-
-
-def _add_users(home: Path) -> None:
-    for name, role in (
-        ("root", ["admin"]),
-        ("ana", ["agency", "--agency", "AG005"]),
-        ("fay", ["funder"]),
-        ("cam", ["council"]),
-        ("hal", ["funder", "--funds", "AG002,AG005"]),
-    ):
-        subprocess.run(
-            [sys.executable, "-m", "accueil.cli", "users", "add", name, "--role", *role],
-            input=PASSWORD + "\n",
-            text=True,
-            env={**os.environ, "ACCUEIL_HOME": str(home)},
-            check=True,
-            capture_output=True,
-        )
-
-
-def _sign_in(page, name: str) -> None:
-    """On the sign-in page (/signin), which comes back to the page first asked for."""
-    from playwright.sync_api import expect
-
-    expect(page.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()
-    page.get_by_role("textbox", name="User name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    _settle(page)
-    expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
-
-
-def _go(page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    _settle(page)
-
-
-def _settle(page, seconds: float = 180, quiet_runs: int = 3, step_ms: int = 500) -> None:
-    """Wait until Streamlit has finished running the script: its 'running' status absent on
-    `quiet_runs` checks in a row, `step_ms` apart (a run that has not started yet shows none either)."""
-    page.wait_for_load_state("networkidle")
-    running = "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    quiet, waited = 0, 0.0
-    while quiet < quiet_runs:
-        quiet = 0 if page.evaluate(running) else quiet + 1
-        page.wait_for_timeout(step_ms)
-        waited += step_ms / 1000
-        assert waited < seconds, "the page kept running"
+    """`accueil serve` on a copy of the built sample region, so that what the test uploads is
+    published by this service alone and never touches the session's home."""
+    with serving_a_copy(sample_warehouse[0], tmp_path) as (running, home):
+        yield running, home, sample_warehouse[1]
 
 
 HOSTILE_NAME = '<img src=x onerror="window.pwned=1"> *Crossroads* [5](javascript:alert(1))'
@@ -145,126 +89,6 @@ def _expected_outputs(path: Path) -> tuple[int, int]:
     return records["client_key"].nunique(), len(records)
 
 
-def full_screenshot(page, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as that
-    block for the shot (a full-page screenshot of the window alone shows its first screen)."""
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return Math.ceil(m ? m.scrollHeight : document.body.scrollHeight) }"
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), 16000)})
-    page.wait_for_timeout(200)  # the charts redraw at the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
-
-
-# Words of the interface that are English and not French: none may be on a French page.
-ENGLISH_WORDS = {
-    "the", "and", "with", "per", "of", "from", "by", "upload", "uploads", "download", "browse", "drag",
-    "drop", "status", "quarter", "quarters", "rows", "agency", "agencies", "improved", "worsened",
-    "baseline", "target", "signed", "nothing", "show", "chart", "period", "value", "suppressed",
-    "available", "help", "files", "served", "outcome", "outcomes", "referrals", "waiting",
-}  # fmt: skip
-# Proper nouns and names that are the same in both languages: the sample's agency and site names,
-# the iCARE workbook's sheet names, the language switch's own "English".
-ALLOWED_ENGLISH = re.compile(
-    r"English|CC BY|GeoNames|Crossroads|Newcomer Association|Bridges|Maple|Lakeshore|Services? \d+|Hub \d+|Society \d+"
-    r"|Association \d+|Client Profile|Needs Assessment&Referrals|Info&Orien|Employment|Community Connections"
-    r"|LT Course Setup|LT Client Enrol|LT Client Exit|Language Assessment|Outcome Follow-up|Site services"
-    r"|[A-Za-z0-9_]+_[A-Za-z0-9_]+|\S+\.(?:xlsx|zip|csv)"
-)
-
-
-def english_on_a_french_page(page) -> list[str]:
-    """English interface words in what the page shows: icons' ligature names left out, and the audit
-    log's records, which are the log's own codes and keys (upload_rejected, upload:12, agency: AG005)."""
-    text = page.evaluate(
-        "() => { const out = [];"
-        " for (const id of ['stMain', 'stSidebar']) {"
-        '  const e = document.querySelector(`[data-testid="${id}"]`); if (!e) continue;'
-        "  const copy = e.cloneNode(true);"
-        "  copy.querySelectorAll('[data-testid=stIconMaterial], [translate=no], style,"
-        "   table[data-table=audit_log] tbody').forEach(x => x.remove());"
-        "  document.body.appendChild(copy); out.push(copy.innerText); copy.remove(); }"
-        " return out.join('\\n') }"
-    )
-    text = ALLOWED_ENGLISH.sub(" ", text)
-    # An English quarter (2025Q1) where French writes 2025 T1 counts too: one quarter format everywhere.
-    quarters = set(re.findall(r"\b\d{4}Q[1-4]\b", text))
-    return sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS} | quarters)
-
-
-def assert_status_cells_whole(page) -> int:
-    """Every status label is drawn whole inside the window: its cell does not clip it, and no
-    table reaches past the window's right edge (so status, value, baseline and denominator show
-    without scrolling sideways).  Returns how many status cells there are."""
-    found = page.evaluate(
-        "() => { const w = document.documentElement.clientWidth;"
-        " const cells = [...document.querySelectorAll('td.accueil-status')].map(c => {"
-        "  const s = c.querySelector('span') || c; const r = s.getBoundingClientRect();"
-        "  const whole = s.scrollWidth <= s.clientWidth + 1 && c.scrollWidth <= c.clientWidth + 1;"
-        "  return [c.innerText, whole, r.right <= w]; });"
-        " const tables = [...document.querySelectorAll('table.accueil-table')].map("
-        "  t => [t.dataset.table, Math.round(t.getBoundingClientRect().right), w]);"
-        " return {cells, tables} }"
-    )
-    assert all(whole and inside for _, whole, inside in found["cells"]), found["cells"]
-    assert all(right <= width + 1 for _, right, width in found["tables"]), (page.url, found["tables"])
-    return len(found["cells"])
-
-
-def _tour(browser, url: str, user: str, shots: Path) -> dict[str, int]:
-    """Every page this user is offered, in English then French, at 1280 pixels: a full-page screenshot
-    of each, status labels whole, charts drawn, no English on a French page, and no request that
-    leaves the machine (the service map draws from what Streamlit serves, with no tile server).
-    Returns the status cells seen per page and language."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport=VIEWPORT)
-    outside: list[str] = []
-
-    def refuse(route, outside=outside):
-        if route.request.url.startswith(url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", refuse)
-    page = context.new_page()
-    page.goto(f"{url}/")
-    _sign_in(page, user)
-    seen: dict[str, int] = {}
-    for lang, switch in (("en", None), ("fr", "Français")):
-        if switch:
-            page.get_by_text(switch).click()
-            _settle(page)
-        nav = page.get_by_test_id("stSidebarNav").get_by_role("link")
-        names = [nav.nth(i).inner_text() for i in range(nav.count())]
-        for name in names:
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
-            # Each page's title is its name in the navigation: once it shows, the page's run has begun,
-            # and a shorter quiet spell tells that it has ended.
-            expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
-            _settle(page, quiet_runs=2, step_ms=300)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-            slug = urlsplit(page.url).path.strip("/") or "council"
-            if slug == "council":  # its tables come after the figures: there before their cells are read
-                expect(page.locator("td.accueil-status").first).to_be_visible()
-            if page.locator(".vega-embed").count():
-                expect(page.locator(".vega-embed").first).to_be_visible()
-            seen[f"{slug}-{lang}"] = assert_status_cells_whole(page)
-            if lang == "fr":
-                english = english_on_a_french_page(page)
-                assert not english, (user, slug, english)
-            full_screenshot(page, shots / f"{user}-{slug}-{lang}.png")
-            if (user, slug, lang) == ("root", "help", "fr"):  # the README's: its first screen
-                page.screenshot(path=str(SHOTS / "help-fr.png"))
-    assert outside == [], outside
-    context.close()
-    return seen
-
-
 def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
     """An agency clerk uploads her next quarter on the web and sees it published; funders see
     it; reloads and links keep people signed in; sign-out and expiry end the session."""
@@ -294,10 +118,10 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         page.get_by_role("textbox", name="Password").fill("not the password")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text("Wrong user name or password.")).to_be_visible()
-        _sign_in(page, "root")
+        sign_in(page, "root")
         expect(page.get_by_role("heading", name="Council scorecard")).to_be_visible()
         expect(page.locator("table.accueil-table").first).to_be_visible()
-        _settle(page)
+        settle(page)
         expect(page.get_by_text("Page not found")).to_have_count(0)
         # Client voice, needs met and francophones served in French (issue 20)
         expect(page.get_by_role("heading", name="Client voice and needs met")).to_be_visible()
@@ -308,7 +132,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         assert assert_status_cells_whole(page) > 0
         full_screenshot(page, SHOTS / "council.png")
 
-        _go(page, "Client journeys")
+        go(page, "Client journeys")
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
         # The whole page, not its first section: on a loaded machine the charts come in last.
         expect(page.get_by_role("heading", name="From arrival to first service")).to_be_visible()
@@ -317,26 +141,22 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
 
         # A reload, and a typed link in French, keep the session (the cookie, not the tab's state).
         page.reload()
-        _settle(page)
+        settle(page)
         expect(page.get_by_role("heading", name="Referral flows between agencies")).to_be_visible()
         expect(page.get_by_text("Signed in as root")).to_be_visible()
         page.goto(f"{url}/funders?lang=fr")
-        _settle(page)
+        settle(page)
         expect(page.get_by_role("heading", name="Extrants et résultats par organisme")).to_be_visible()
         expect(page.get_by_text("Connecté en tant que root")).to_be_visible()
         expect(page.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
         expect(page.get_by_text("« Je me suis senti·e bienvenu·e », par organisme")).to_be_visible()
         page.get_by_text("English").click()
-        _settle(page)
-
-        # Issue 24's walk, on the sample as built: its expectations are read from the session's
-        # warehouse (the service's own is locked by the service).
-        partnership_as_every_role(browser, url, sample_warehouse[0])
+        settle(page)
 
         # The agency clerk, in a browser of her own, follows a link to another agency's page.
         clerk = browser.new_context(viewport=VIEWPORT).new_page()
         clerk.goto(f"{url}/agency?agency=AG002")
-        _sign_in(clerk, "ana")
+        sign_in(clerk, "ana")
         # Back to the page asked for, showing her own agency whatever the link said.
         expect(clerk).to_have_url(re.compile(r"/agency\?.*agency=AG005"))
         nav = clerk.get_by_test_id("stSidebarNav")
@@ -353,14 +173,14 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         )
         assert loaded.returncode == 0, loaded.stdout
         clerk.locator("input[type=file]").first.set_input_files(str(good))
-        _settle(clerk)
+        settle(clerk)
         clerk.get_by_role("button", name="Validate and submit").click()
         expect(clerk.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
         # Nobody types a command: the service loads, builds and publishes it, and the page says so.
         # Her new upload's line, not the previous upload's "Published on" that the page shows until
         # its rerun reaches the panel (a race seen on a loaded machine).
         expect(clerk.get_by_text(re.compile(r"\(2026 Q1\): Published\. Published on"))).to_be_visible(timeout=420_000)
-        _settle(clerk)
+        settle(clerk)
         # The new name, markup and all, is text on the page: no image, no link, no script ran.
         expect(clerk.get_by_role("heading", name=f"AG005 — {HOSTILE_NAME}")).to_be_visible()
         expect(clerk.locator('img[src="x"]')).to_have_count(0)
@@ -374,24 +194,24 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         clerk.keyboard.type("2026")  # the list is virtualised: its last options are not drawn yet
         clerk.keyboard.press("ArrowDown")
         clerk.keyboard.press("Enter")
-        _settle(clerk)
+        settle(clerk)
         expect(clerk.get_by_text("Completeness per field, 2026 Q1")).to_be_visible()
         expect(clerk.get_by_role("heading", name="Needs named at your assessments and not met")).to_be_visible()
         expect(clerk.get_by_role("heading", name="What your clients say")).to_be_visible()
 
         # The language switch, then a bad file: the report comes back in French.
         clerk.get_by_text("Français").click()
-        _settle(clerk)
+        settle(clerk)
         expect(clerk.get_by_role("heading", name="Organisme : mon trimestre")).to_be_visible()
         expect(
             clerk.get_by_role("heading", name="Besoins nommés lors de vos évaluations et non comblés")
         ).to_be_visible()
         expect(clerk.get_by_role("heading", name="Ce que disent vos clients")).to_be_visible()
         clerk.locator("input[type=file]").first.set_input_files(str(bad))
-        _settle(clerk)
+        settle(clerk)
         clerk.get_by_role("button", name="Valider et soumettre").click()
         expect(clerk.get_by_text(f"Rejeté : {bad.name} compte")).to_be_visible(timeout=120_000)
-        _settle(clerk)
+        settle(clerk)
         # The report names the column by the workbook's French label, gives every valid level (a range
         # for the numbers), and links to a help page this service serves, in French.
         report = clerk.locator("table.accueil-table").filter(has_text="Comment corriger")
@@ -401,76 +221,64 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         assert english_on_a_french_page(clerk) == []
         full_screenshot(clerk, SHOTS / "agency-fr-rejected.png")
         clerk.get_by_role("link", name="Aide : les colonnes de chaque feuille").click()
-        _settle(clerk)
+        settle(clerk)
         expect(clerk.get_by_role("heading", name="Aide : colonnes de l'extrait")).to_be_visible()
         expect(clerk.locator("table.accueil-table").filter(has_text="speaking_CLB_level_id").first).to_be_visible()
         clerk.go_back()
-        _settle(clerk)
+        settle(clerk)
         # Her clients' feedback beside the region's, and a survey file with free text, refused whole.
         expect(clerk.get_by_role("heading", name="Rétroaction de la clientèle")).to_be_visible()
         expect(clerk.get_by_text("Votre clientèle à côté de celle de la région")).to_be_visible()
         clerk.locator("input[type=file]").nth(1).set_input_files(str(_survey_with_free_text(region, tmp_path)))
-        _settle(clerk)
+        settle(clerk)
         clerk.get_by_role("button", name="Transmettre le fichier du sondage").click()
         expect(clerk.get_by_text("AG005_EXIT_comments.csv est refusé")).to_be_visible(timeout=120_000)
-        _settle(clerk)
+        settle(clerk)
 
         # A funder, following a bookmarked link, finds the new quarter on the funders' page,
         # chosen by default as the latest.
         funder = browser.new_context(viewport=VIEWPORT).new_page()
         funder.goto(f"{url}/funders")
-        _sign_in(funder, "fay")
+        sign_in(funder, "fay")
         expect(funder.get_by_role("heading", name="Outputs and outcomes by agency")).to_be_visible()
         expect(funder.get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value("2026 Q1")
         expect(funder.get_by_text("Comparing agencies")).to_be_visible()
         expect(
             funder.get_by_role("heading", name="Needs met beside the services that should have met them")
         ).to_be_visible()
-        _settle(funder)
+        settle(funder)
         full_screenshot(funder, SHOTS / "funders.png")
         # The renamed agency's programs: its name, markup and all, is the table's caption, as text.
         funder.get_by_test_id("stSelectbox").filter(has_text="Agency").click()
         funder.keyboard.type("AG005")
         funder.get_by_role("option", name=re.compile(r"^AG005 — ")).click()
-        _settle(funder)
+        settle(funder)
         expect(funder.get_by_text(f"Programs of AG005 — {HOSTILE_NAME}")).to_be_visible()
         expect(funder.locator('img[src="x"]')).to_have_count(0)
         expect(funder.locator('a[href^="javascript"]')).to_have_count(0)
         assert funder.evaluate("() => window.pwned") is None
         funder.get_by_text("Français").click()
-        _settle(funder)
+        settle(funder)
         expect(
             funder.get_by_role("heading", name="Besoins comblés et services qui devaient y répondre")
         ).to_be_visible()
         full_screenshot(funder, SHOTS / "funders-fr.png")
 
-        # Every page of every role, in both languages, at 1280 pixels (screenshots beside the test's files).
-        tour = tmp_path / "screenshots"
-        tour.mkdir()
-        seen = {user: _tour(browser, url, user, tour) for user in ("root", "ana", "fay", "cam")}
-        assert all(seen[user]["council-en"] > 0 and seen[user]["council-fr"] > 0 for user in seen), seen
-        assert set(seen["ana"]) == {
-            f"{p}-{lg}"
-            for p in ("council", "agency", "journeys", "followups", "report", "map", "help")
-            for lg in ("en", "fr")
-        }
-        shutil.copy2(tour / "fay-map-en.png", SHOTS / "service-map.png")
-
-        _go(page, "Audit log")
+        go(page, "Audit log")
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
         expect(page.locator("table.accueil-table").first).to_be_visible()
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="upload_rejected").click()
-        _settle(page)
+        settle(page)
         # The two rejections: the bad extract and the survey file with free text.
         expect(page.get_by_text("Rows: 2", exact=True)).to_be_visible()
         full_screenshot(page, SHOTS / "audit.png")
 
         # Sign-out ends the session: the page says so, and a reload asks to sign in.
         clerk.reload()
-        _settle(clerk)
+        settle(clerk)
         clerk.get_by_role("button", name="Se déconnecter").click()
-        _settle(clerk)
+        settle(clerk)
         expect(clerk.get_by_text("Vous êtes déconnecté.")).to_be_visible()
         clerk.reload()
         expect(clerk.get_by_role("heading", name="Connexion à Accueil")).to_be_visible()
@@ -478,7 +286,7 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         # Expiry ends the admin's session at the next click, reload or not.
         with sqlite3.connect(home / "control.sqlite") as con:
             con.execute("update sessions set expires_at = '2000-01-01T00:00:00+00:00' where user_name = 'root'")
-        _go(page, "Council scorecard")
+        go(page, "Council scorecard")
         expect(page.get_by_text("Your session has expired: please sign in again.")).to_be_visible()
         page.reload()
         expect(page.get_by_role("heading", name="Sign in to Accueil")).to_be_visible()

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import resource
 import signal
 import sqlite3
 import subprocess
@@ -81,8 +80,7 @@ def _refused_in_both_languages(path: Path, home: Path, *phrases: tuple[str, str]
         assert run.seconds < 60, run.seconds
         assert run.peak_bytes < 2 * GIGABYTE, run.peak_bytes
         assert 0 < worker_peak < 2 * GIGABYTE, worker_peak
-    # The largest resident size of any child of this test process so far, uploads included.
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < 2 * GIGABYTE
+        assert 0 < run.max_rss_bytes < 2 * GIGABYTE, run.max_rss_bytes
     return runs
 
 

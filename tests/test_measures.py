@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import duckdb
 import numpy as np
@@ -226,15 +227,21 @@ def test_planted_median_days_to_first_service_is_inside_the_interval(rates, samp
     assert math.isfinite(cell["rate"])
 
 
-def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_writer(sample_warehouse):
-    home, _, _ = sample_warehouse
+def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_writer(sample_warehouse, tmp_path):
+    # A copy of the working warehouse beside links to the snapshot: the session's own is read
+    # by other workers' tests at the same time, and a writer would lock them out.
+    source, _, _ = sample_warehouse
+    home = tmp_path / "writer-home"
+    home.mkdir()
+    (home / "published").symlink_to(source / "published")
+    shutil.copy2(source / "warehouse.duckdb", home / "warehouse.duckdb")
     writer = duckdb.connect(str(home / "warehouse.duckdb"))
     try:
         with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as reader:
             assert reader.execute("select count(*) from marts.fct_outcome_rates").fetchone()[0] > 0
     finally:
         writer.close()
-    assert config.home() != home  # tests never touch each other's homes
+    assert config.home() not in (home, source)  # tests never touch each other's homes
 
 
 def _dbt(sample_warehouse, tmp_path, *args: str):

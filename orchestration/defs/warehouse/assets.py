@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets, and the published snapshot that follows a successful build."""
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,9 +59,8 @@ def warehouse_models(
     reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason(digest)
     if reason:
         context.log.info(f"Rebuilding every model and testing every row: {reason}.")
-    # The partnership's numbers live in the control database, not in the project: passed at each build.
     days, _ = open_days()
-    partnership = ["--vars", json.dumps({"referral_open_days": days})]
+    partnership = dbt_project_state.partnership_vars(days)
     invocation = dbt.cli(["build", *(["--full-refresh"] if reason else []), *partnership], context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
