@@ -161,6 +161,10 @@ def test_failed_build_keeps_the_last_good_snapshot(region, tmp_path, monkeypatch
     assert submit_agencies(region / "agencies.xlsx", user="t").accepted
     assert submit_extract(region / "AG001_2024Q1.xlsx", "AG001", Quarter.parse("2024Q1"), user="t").accepted
     run_build()
+    # This home's first build reused the project's parse (orchestration/dbt_child.py): dbt says
+    # when it cannot, and parses the whole project again.
+    log = (tmp_path / "logs" / "dbt-build.log").read_text(encoding="utf-8")
+    assert "Found " in log and "Unable to do partial parsing" not in log
     published = config.published_path()
     first = published.read_bytes()
     assert submit_extract(region / "AG002_2024Q1.xlsx", "AG002", Quarter.parse("2024Q1"), user="t").accepted
