@@ -21,6 +21,16 @@
     the families and on `order_by` only, both written in the calling mart.  The marts' tests
     (no group left with a lone suppressed member) check that the rounds were enough.
 
+    How it runs: each member's place in its group's written order does not depend on the flags,
+    so it is ranked once (groups, tables and table keys numbered, not keyed by their long texts).
+    Suppression only grows: a group that picked in its family's pass has two suppressed members
+    from then on, and after a rectangle pass every suppressed cell of its tables is on a
+    suppressed rectangle.  So from the second round on, a pass looks only at the groups (or
+    tables) holding a cell suppressed in the last len(families) passes, where the result can
+    change, and carries the cells it picks, not every cell's flag.  The flags are those of the
+    full passes; at national scale it is several times faster and stays within DuckDB's memory
+    limit (bench/findings.md).
+
     A group rule leaves no lone suppressed member, but in a two-way table with its margins a
     pattern can still give a cell back through several lines at once (a cell that lies on no
     cycle of suppressed cells).  `tables` is a relation of (cell_id, family, table_id,
@@ -52,58 +62,139 @@
 
 {% macro complementary_suppression(cells, memberships, families, order_by, rounds,
                                    tables=none, table_families=[], cost=none) -%}
+    {%- set n = families | length -%}
     with
-    {% set previous = namespace(name=cells) %}
-    {% for round in range(1, rounds + 1) %}
-    {% for family in families %}
-    {% set step = 'round_' ~ round ~ '_' ~ family %}
-    {% if family in table_families %}
-    {{ rectangles(step, previous.name, tables, family, cost) }}
-    {% else %}
-    {{ step }}_picked as (
+    {# Each member's place in its group's written order: it does not depend on the flags, so it
+       is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
+       only makes ties (none in the marts' orders) come out the same in every pass. #}
+    {#- Groups by number, not by their long text keys: the passes below read them many times. #}
+    cs_groups as materialized (
 
-        select distinct cell_id
-        from (
-            select
-                c.cell_id,
-                c.suppressed,
-                sum(case when c.suppressed then 1 else 0 end) over (partition by m.group_id) as group_suppressed,
-                row_number() over (partition by m.group_id order by c.suppressed, {{ order_by }}) as candidate_rank
-            from {{ memberships }} as m
-            inner join {{ previous.name }} as c using (cell_id)
-            where m.family = '{{ family }}'
-        )
-        where group_suppressed = 1 and candidate_rank = 1 and not suppressed
+        select family, group_id, row_number() over () as gid
+        from (select distinct family, group_id from {{ memberships }} where family in ('{{ families | join("', '") }}'))
+
+    ),
+    {% for family in families if family not in table_families %}
+    cs_ranked_{{ loop.index }} as materialized (
+
+        select g.gid, m.cell_id,
+            row_number() over (partition by g.gid order by {{ order_by }}, m.cell_id) as member_rank
+        from {{ memberships }} as m
+        inner join cs_groups as g on g.family = m.family and g.group_id = m.group_id
+        inner join {{ cells }} as c using (cell_id)
+        where m.family = '{{ family }}'
+
+    ),
+    {% endfor %}
+    {% if table_families %}
+    {#- Tables, rows and columns by number too: every rectangle pass joins them three times.  The
+        keys are numbered in their own order, which breaks ties between rectangles. #}
+    cs_table_ids as materialized (
+
+        select table_id, row_number() over () as tid
+        from (select distinct table_id from {{ tables }} where family in ('{{ table_families | join("', '") }}'))
+
+    ),
+
+    cs_table_keys as materialized (
+
+        select key, row_number() over (order by key) as kid
+        from (select row_key as key from {{ tables }} union select col_key from {{ tables }})
+
+    ),
+
+    cs_tables as materialized (
+
+        select t.family, i.tid as table_id, r.kid as row_key, k.kid as col_key, t.cell_id, {{ cost }} as cost
+        from {{ tables }} as t
+        inner join cs_table_ids as i using (table_id)
+        inner join cs_table_keys as r on r.key = t.row_key
+        inner join cs_table_keys as k on k.key = t.col_key
+        inner join {{ cells }} as c using (cell_id)
+        where t.family in ('{{ table_families | join("', '") }}')
 
     ),
     {% endif %}
+    cs_primary as materialized (select cell_id, suppressed from {{ cells }}),
+    cs_picked_0 as (select cell_id from cs_primary where false),
+    {% for round in range(1, rounds + 1) %}
+    {% for family in families %}
+    {% set k = (round - 1) * n + loop.index %}
+    {#- The flags as the previous pass left them, for the cells this pass looks at. #}
+    {% set flag = '(s.suppressed or p.cell_id is not null)' %}
+    {% set flags_join = 'inner join cs_primary as s using (cell_id) left join cs_picked_' ~ (k - 1) ~ ' as p using (cell_id)' %}
+    {% if round > 1 %}
+    {#- Suppression only grows, so a group picks again only once a member has been suppressed
+        since this family's last pass: the cells picked in the last n passes. #}
+    cs_delta_{{ k }} as (
+        {% for j in range(k - n, k) %}
+        select cell_id from cs_new_{{ j }}{% if not loop.last %} union all{% endif %}
+        {% endfor %}
+    ),
+    {% endif %}
+    {% if family in table_families %}
+    cs_flags_{{ k }} as (
 
-    {{ step }} as (
-
-        select c.* replace (c.suppressed or p.cell_id is not null as suppressed)
-        from {{ previous.name }} as c
-        left join {{ step }}_picked as p using (cell_id)
+        select t.table_id, t.row_key, t.col_key, t.cell_id, t.cost, {{ flag }} as suppressed
+        from cs_tables as t
+        {{ flags_join }}
+        where t.family = '{{ family }}'
+        {% if round > 1 %}
+            and t.table_id in (
+                select table_id from cs_tables where family = '{{ family }}' and cell_id in (select cell_id from cs_delta_{{ k }})
+            )
+        {% endif %}
 
     ),
-    {% set previous.name = step %}
+    {{ rectangles('cs_' ~ k, 'cs_flags_' ~ k) }}
+    cs_new_{{ k }} as materialized (select cell_id from cs_{{ k }}_picked),
+    {% else %}
+    {% set ranked = 'cs_ranked_' ~ ((families | reject('in', table_families) | list).index(family) + 1) %}
+    cs_members_{{ k }} as (
+
+        select r.gid, r.cell_id, r.member_rank, {{ flag }} as suppressed
+        from {{ ranked }} as r
+        {{ flags_join }}
+        {% if round > 1 %}
+        where r.gid in (select gid from {{ ranked }} where cell_id in (select cell_id from cs_delta_{{ k }}))
+        {% endif %}
+
+    ),
+
+    {#- A group with exactly one suppressed member gives it back by subtraction: its first
+        unsuppressed member in the written order is suppressed too. #}
+    cs_new_{{ k }} as materialized (
+
+        select distinct arg_min(cell_id, member_rank) filter (where not suppressed) as cell_id
+        from cs_members_{{ k }}
+        group by gid
+        having count_if(suppressed) = 1 and count_if(not suppressed) > 0
+
+    ),
+    {% endif %}
+    cs_picked_{{ k }} as materialized (
+
+        select cell_id from cs_picked_{{ k - 1 }}
+        union
+        select cell_id from cs_new_{{ k }}
+
+    ),
     {% endfor %}
     {% endfor %}
-    complementary_suppression_result as (select * from {{ previous.name }})
+    complementary_suppression_result as (
+
+        select c.* replace (c.suppressed or p.cell_id is not null as suppressed)
+        from {{ cells }} as c
+        left join cs_picked_{{ rounds * n }} as p using (cell_id)
+
+    )
     select * from complementary_suppression_result
 {%- endmacro %}
 
 
-{#- The cells a rectangle pass suppresses, as the CTE `<step>_picked` (see above). -#}
-{% macro rectangles(step, previous, tables, family, cost) -%}
-    {{ step }}_flags as (
-
-        select t.table_id, t.row_key, t.col_key, c.cell_id, c.suppressed, {{ cost }} as cost
-        from {{ tables }} as t
-        inner join {{ previous }} as c using (cell_id)
-        where t.family = '{{ family }}'
-
-    ),
-
+{#- The cells a rectangle pass suppresses, as the CTE `<step>_picked` (see above): `flags` holds
+    (table_id, row_key, col_key, cell_id, cost, suppressed) for the tables this pass looks at. -#}
+{% macro rectangles(step, flags) -%}
     {{ step }}_corners as (
 
         {# every rectangle through a suppressed cell a: b on its row, c on its column, d opposite #}
@@ -115,12 +206,12 @@
                 + (case when d.suppressed then 0 else d.cost end) as added_cost,
             (not b.suppressed)::int + (not c.suppressed)::int + (not d.suppressed)::int as added_cells,
             c.row_key as other_row, b.col_key as other_col
-        from {{ step }}_flags as a
-        inner join {{ step }}_flags as b
+        from {{ flags }} as a
+        inner join {{ flags }} as b
             on b.table_id = a.table_id and b.row_key = a.row_key and b.col_key <> a.col_key
-        inner join {{ step }}_flags as c
+        inner join {{ flags }} as c
             on c.table_id = a.table_id and c.col_key = a.col_key and c.row_key <> a.row_key
-        inner join {{ step }}_flags as d
+        inner join {{ flags }} as d
             on d.table_id = a.table_id and d.row_key = c.row_key and d.col_key = b.col_key
         where a.suppressed
 
