@@ -22,6 +22,7 @@ import pytest
 from accueil.generate import GenerateOptions, generate
 from accueil.quarters import Quarter
 from tests.browser_pages import (
+    BROWSER_MARKS,
     CHROMIUM,
     SHOTS,
     VIEWPORT,
@@ -36,11 +37,7 @@ from tests.browser_pages import (
 from tests.raw_extracts import read_workbook
 from tests.workbooks import mutate, read_rows, set_cell, write_rows
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture

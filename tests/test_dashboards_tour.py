@@ -12,14 +12,10 @@ import shutil
 
 import pytest
 
-from tests.browser_pages import CHROMIUM, SHOTS, serving_a_copy, tour
+from tests.browser_pages import BROWSER_MARKS, CHROMIUM, SHOTS, serving_a_copy, tour
 from tests.browser_partnership import partnership_as_every_role
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
