@@ -144,8 +144,9 @@ def _incremental(result: dict) -> list[str]:
         "at each instant the nodes running share it); Dagster and Python is what the other parts leave of "
         "the build's wall time; a part that is zero in every column is left out."
         + (
-            " The full rebuild's dbt start-up and parse is a full parse: the copy's warehouse path changes "
-            "dbt's profile, so dbt cannot reuse the home's partial parse."
+            " The full rebuild's dbt reuses the project's parse although its home is new: dbt runs beside "
+            "the warehouse and names it by its file name alone, so the profile is the same in every home "
+            "(orchestration/dbt_child.py)."
             if full
             else ""
         ),
