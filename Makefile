@@ -23,7 +23,8 @@ demo: install
 	$(BIN)/accueil demo
 
 # Two workers by default (TEST_WORKERS=N to change): each test module runs whole in one
-# worker, and the modules that read the shared sample warehouse share one (tests/conftest.py).
+# worker, the longest modules first; the sample warehouse is built once and read by all
+# (tests/conftest.py).
 test: install
 	$(BIN)/python -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup --no-loadscope-reorder --durations=20
 

@@ -5,7 +5,6 @@ and its disclosure control: no cell under the threshold published, no suppressed
 from __future__ import annotations
 
 import io
-import shutil
 
 import duckdb
 import numpy as np
@@ -128,16 +127,12 @@ def test_the_directory_lists_the_sites_offering_a_stream_in_french_nearest_first
     from accueil.cli import cli
     from tests.raw_extracts import read_workbook
     from tests.reference_access import centroids, haversine_km
+    from tests.test_dashboards import make_home
 
-    source, region, _ = sample_warehouse
+    _, region, _ = sample_warehouse
     # Links to the session's warehouse files, with a register of its own: the command's audit
     # row is written there, not in the register other workers' tests copy at the same time.
-    home = tmp_path / "directory-home"
-    home.mkdir()
-    for name in ("published", "warehouse.duckdb", "agency_rows.duckdb"):
-        (home / name).symlink_to(source / name)
-    shutil.copy2(source / "control.sqlite", home / "control.sqlite")
-    monkeypatch.setenv("ACCUEIL_HOME", str(home))
+    make_home(sample_warehouse, tmp_path, monkeypatch)
     result = CliRunner().invoke(
         cli, ["directory", "--stream", "language_training", "--language", "fr", "--near", "L2S", "--format", "csv"]
     )

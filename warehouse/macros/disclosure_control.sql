@@ -64,9 +64,6 @@
                                    tables=none, table_families=[], cost=none) -%}
     {%- set n = families | length -%}
     with
-    {# Each member's place in its group's written order: it does not depend on the flags, so it
-       is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
-       only makes ties (none in the marts' orders) come out the same in every pass. #}
     {#- Groups by number, not by their long text keys: the passes below read them many times. #}
     cs_groups as materialized (
 
@@ -74,8 +71,11 @@
         from (select distinct family, group_id from {{ memberships }} where family in ('{{ families | join("', '") }}'))
 
     ),
+    {#- Each member's place in its group's written order: it does not depend on the flags, so it
+        is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
+        only makes ties (none in the marts' orders) come out the same in every pass. #}
     {% for family in families if family not in table_families %}
-    cs_ranked_{{ loop.index }} as materialized (
+    cs_ranked_{{ family }} as materialized (
 
         select g.gid, m.cell_id,
             row_number() over (partition by g.gid order by {{ order_by }}, m.cell_id) as member_rank
@@ -149,7 +149,7 @@
     {{ rectangles('cs_' ~ k, 'cs_flags_' ~ k) }}
     cs_new_{{ k }} as materialized (select cell_id from cs_{{ k }}_picked),
     {% else %}
-    {% set ranked = 'cs_ranked_' ~ ((families | reject('in', table_families) | list).index(family) + 1) %}
+    {% set ranked = 'cs_ranked_' ~ family %}
     cs_members_{{ k }} as (
 
         select r.gid, r.cell_id, r.member_rank, {{ flag }} as suppressed
