@@ -336,7 +336,12 @@ def _materialize(
     if publish:
         selection.append(published_snapshot)
     run_config = {**quiet, "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
-    dg.materialize(selection, instance=instance, resources=resources, run_config=run_config, tags=tags)
+    result = dg.materialize(selection, instance=instance, resources=resources, run_config=run_config, tags=tags)
+    # A step whose inputs were not all produced is skipped, and the run still succeeds: a build
+    # that says it published must have.
+    skipped = sorted(event.step_key for event in result.get_step_skipped_events())
+    if skipped:
+        raise RuntimeError(f"the build ran, but Dagster skipped {', '.join(skipped)}: nothing was published")
 
 
 def _dbt_targets() -> Path:

@@ -20,11 +20,14 @@ ICARE_WORKBOOK = FIXTURES / "icare" / "iCARE_template_with_examples.xlsx"
 # order (`--no-loadscope-reorder`), so that the long ones start early and the short ones fill in
 # at the end, and the workers finish together (longest processing time first).  Figures from
 # `make test` (--durations); a module not listed comes after these, in collection order.
+# The second is one that builds its own warehouses: the first worker's opening minutes go to
+# building the session's sample (`sample_warehouse`), and a second worker that began with a
+# module reading it would only wait (about 150 s, seen with --durations).
 LONGEST_FIRST = (
     "tests.test_dashboards_browser",
+    "tests.test_bench",
     "tests.test_dashboards_tour",
     "tests.test_service",
-    "tests.test_bench",
     "tests.test_build_process",
     "tests.test_dashboards",
     "tests.test_incremental",

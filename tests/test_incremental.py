@@ -157,6 +157,35 @@ def test_only_what_changed_was_loaded_and_a_reupload_is_a_noop(corrected):
     assert "incremental model staging.stg_employment" in corrected["log"]
 
 
+def test_an_incremental_build_reuses_the_seeds_and_still_tests_models_against_them(corrected):
+    """The project that built the sample builds the corrections: its seeds are in the warehouse
+    as it loaded and tested them, so they are neither loaded nor tested again; a test that holds
+    a model to a seed runs.  The full rebuild loads and tests them."""
+    incremental, full = corrected["log"], corrected["full_log"]
+    seed_test = "accepted_values_outcome_catalogue_"
+    model_against_seed = "relationships_fct_outcome_rates_outcome__outcome__ref_outcome_catalogue_"
+    assert "seed file reference.outcome_catalogue" in full and seed_test in full and model_against_seed in full
+    assert "seed file" not in incremental and seed_test not in incremental
+    assert f"PASS {model_against_seed}" in incremental
+
+
+def test_the_incremental_build_published_the_corrections(corrected):
+    """The snapshot the pages read is the incremental build's: the emptied extract's completeness
+    there is the correction's, as in the warehouse (a build that skipped its publish step would
+    leave the sample's snapshot, with the extract's services in it)."""
+    agency, quarter = corrected["emptied"]
+    query = (
+        "select table_name, max(row_count) from marts.fct_extract_completeness"
+        " where agency_code = ? and quarter = ? group by 1 order by 1"
+    )
+    home = corrected["home"]
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        published = con.execute(query, [agency, quarter]).fetchall()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        built = con.execute(query, [agency, quarter]).fetchall()
+    assert published == built and dict(published)["employment"] == 0
+
+
 def test_the_corrections_replace_their_partitions_and_nothing_else(corrected):
     before, after = corrected["before"], corrected["after"]
     assert corrected["emptied"] in before and corrected["emptied"] not in after

@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from accueil.indicators.warehouse import audit_baseline_changes, load_pending
 from orchestration.defs.resources import BuildSessionResource
-from orchestration.defs.warehouse.assets import warehouse_models
+from orchestration.defs.warehouse.assets import MODEL_KEYS
 
 OBSERVATIONS_KEY = dg.AssetKey(["indicators", "indicator_observations"])
 BASELINES_KEY = dg.AssetKey(["indicators", "indicator_baselines"])
@@ -43,7 +43,7 @@ def indicator_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource
 @dg.asset(
     key=["indicators", "baseline_audit"],
     group_name="publish",
-    deps=[warehouse_models],
+    deps=MODEL_KEYS,
     pool="warehouse",
     description="Every change of the baselines and targets in force, written to the audit log.",
 )

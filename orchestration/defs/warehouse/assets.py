@@ -1,10 +1,19 @@
 """The dbt project as Dagster assets, and the published snapshot that follows a successful build."""
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+    get_asset_key_for_model,
+)
 
 from accueil import config
 from accueil.access.followups import open_days
@@ -61,7 +70,14 @@ def warehouse_models(
         context.log.info(f"Rebuilding every model and testing every row: {reason}.")
     days, _ = open_days()
     partnership = dbt_project_state.partnership_vars(days)
-    invocation = dbt.cli(["build", *(["--full-refresh"] if reason else []), *partnership], context=context)
+    # dbt's own debug log would go to the clone's warehouse/logs, shared by every home, at about
+    # 10 ms a node; dbt's output is kept in the home (logs/dbt-build.log), so none is written.
+    args = ["build", "--log-level-file", "none", *partnership]
+    if reason:
+        args.append("--full-refresh")
+    elif not context.is_subset:  # a subset from the UI keeps dbt's selection as it is
+        args += dbt_project_state.reuse_seeds(digest)
+    invocation = dbt.cli(args, context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
         for event in invocation.stream():
@@ -78,11 +94,22 @@ def warehouse_models(
     dbt_project_state.record_built(digest)
 
 
+def _model_keys() -> list[dg.AssetKey]:
+    """The dbt models' asset keys, without the seeds': what follows the build depends on these.
+    An incremental build does not load the seeds again (`dbt_project_state.reuse_seeds`), and
+    Dagster skips a step that depends on an output its run did not yield."""
+    nodes = json.loads(Path(dbt_project.manifest_path).read_text())["nodes"].values()
+    return [get_asset_key_for_model([warehouse_models], n["name"]) for n in nodes if n["resource_type"] == "model"]
+
+
+MODEL_KEYS = _model_keys()
+
+
 @dg.asset(
     key=["published", "snapshot"],
     group_name="publish",
     # After the baseline audit too, so that the snapshot's audited state matches its baselines.
-    deps=[warehouse_models, dg.AssetKey(["indicators", "baseline_audit"])],
+    deps=[*MODEL_KEYS, dg.AssetKey(["indicators", "baseline_audit"])],
     pool="warehouse",
     description="Read-only snapshot (marts and reference) that the dashboards and `accueil sql` read.",
 )
