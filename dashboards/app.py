@@ -18,11 +18,12 @@ if str(HERE) not in sys.path:  # the pages import `shared` from this folder
     sys.path.insert(0, str(HERE))
 
 import signin  # noqa: E402
-from shared import VIEWER, md, tr  # noqa: E402
+from shared import VIEWER, md, new_run, tr  # noqa: E402
 
 from accueil import access, i18n  # noqa: E402
 
 st.set_page_config(page_title="Accueil", layout="wide")
+new_run()
 
 # The language can come from the address (?lang=fr), so a French link opens in French.
 if "lang" not in st.session_state:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from accueil import access, csv_safe, i18n
+from accueil.access.reader import lists_table
 from accueil.i18n import SUPPRESSED
 
 
@@ -93,17 +94,41 @@ def select(container, label: str, options: list, key: str, format_func=str, inde
 READER = access.Reader(st.cache_data(show_spinner=False, max_entries=512))
 
 
+# What this run of the script has fetched: a page asks for the same small tables (agency names,
+# code labels) once per row it labels, and each fetch through the cache costs a hash, a copy of
+# the answer and a read of the snapshot's manifest (most of a page's time, seen with py-spy).
+# app.py empties it at the start of every run, so a new publish is read at the next one.
+FETCHED = "_accueil_fetched_this_run"
+
+
+def new_run() -> None:
+    st.session_state[FETCHED] = {}
+
+
+def _once_per_run(key: tuple, make):
+    fetched = st.session_state.get(FETCHED)
+    if fetched is None:  # outside a run of app.py
+        return make()
+    if key not in fetched:
+        fetched[key] = make()
+    return fetched[key]
+
+
 def fetch(name: str, **params) -> pd.DataFrame:
-    return READER.fetch(viewer(), name, **params)
+    key = ("fetch", name, tuple(sorted(params.items())))
+    return _once_per_run(key, lambda: READER.fetch(viewer(), name, **params)).copy()
 
 
 def has_table(schema: str, table: str) -> bool:
-    return READER.has_table(viewer(), schema, table)
+    return lists_table(fetch("catalog.tables"), schema, table)
 
 
 def code_catalogue() -> dict[tuple[str, str], tuple[str, str]]:
-    codes = fetch("catalog.codes")
-    return {(r.code_list, r.code): (r.label_en, r.label_fr) for r in codes.itertuples()}
+    def make():
+        codes = fetch("catalog.codes")
+        return {(r.code_list, r.code): (r.label_en, r.label_fr) for r in codes.itertuples()}
+
+    return _once_per_run(("code_catalogue",), make)
 
 
 def code(list_name: str, value: str) -> str:
@@ -125,10 +150,13 @@ def period_label(value) -> str:
 
 
 def agency_names() -> dict[str, str]:
-    agencies = fetch("catalog.agencies")
-    names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True))
-    names["ALL"] = tr("common.all_agencies")
-    return names
+    def make():
+        agencies = fetch("catalog.agencies")
+        names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True))
+        names["ALL"] = tr("common.all_agencies")
+        return names
+
+    return _once_per_run(("agency_names", lang()), make)  # shared within the run: not to be changed
 
 
 def agency_label(code_: str) -> str:
@@ -202,8 +230,8 @@ def _format(value, kind: str, lg: str) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _is_hidden(row: pd.Series, col: Col) -> bool:
-    if col.kind == "text" or not col.hidden or col.hidden not in row.index:
+def _is_hidden(row: dict, col: Col) -> bool:
+    if col.kind == "text" or not col.hidden or col.hidden not in row:
         return False
     flag = row[col.hidden]
     return bool(flag) if not pd.isna(flag) else False
@@ -220,9 +248,12 @@ def render_table(frame: pd.DataFrame, cols: list[Col], lg: str) -> tuple[pd.Data
     shown = pd.DataFrame(index=frame.index)
     csv = pd.DataFrame(index=frame.index)
     marks: set[str] = set()
+    # Rows as dicts, made once: iterrows() builds a Series per row and per column, and was most of
+    # the time of a page with a long table.
+    rows = frame.to_dict("records")
     for col, header in zip(cols, headers, strict=True):
         cells, raw_low, raw_high, raw = [], [], [], []
-        for _, row in frame.iterrows():
+        for row in rows:
             hidden = _is_hidden(row, col)
             if col.kind in ("rate_n", "rate_n_days"):
                 rate, low, high, n = (row[c] for c in col.source)

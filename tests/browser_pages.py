@@ -86,17 +86,25 @@ def go(page, title: str) -> None:
     settle(page)
 
 
-def settle(page, seconds: float = 180, quiet_runs: int = 3, step_ms: int = 500) -> None:
-    """Wait until Streamlit has finished running the script: its 'running' status absent on
-    `quiet_runs` checks in a row, `step_ms` apart (a run that has not started yet shows none either)."""
+def settle(page, seconds: float = 180, quiet_runs: int = 3, step_ms: int = 300) -> None:
+    """Wait until Streamlit has finished running the script: the app's own run state (the attribute
+    Streamlit's end-to-end tests wait on) 'notRunning' and no element left stale by a run, on
+    `quiet_runs` checks in a row, `step_ms` apart (a rerun asked for by a click shows nothing until
+    the server starts it)."""
     page.wait_for_load_state("networkidle")
-    running = "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')"
     quiet, waited = 0, 0.0
     while quiet < quiet_runs:
-        quiet = 0 if page.evaluate(running) else quiet + 1
+        quiet = quiet + 1 if page.evaluate(RUN_OVER) else 0
         page.wait_for_timeout(step_ms)
         waited += step_ms / 1000
         assert waited < seconds, "the page kept running"
+
+
+RUN_OVER = (
+    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+    " return !!app && app.dataset.testScriptState === 'notRunning'"
+    ' && !document.querySelector(\'[data-stale="true"], [data-testid="stStatusWidget"]\') }'
+)
 
 
 def full_screenshot(page, path: Path) -> None:
@@ -167,11 +175,27 @@ def assert_status_cells_whole(page) -> int:
     return len(found["cells"])
 
 
+def _checked(page, slug: str, lang: str, user: str) -> int:
+    """The checks every page passes; the status cells it shows."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    if slug == "council":  # its tables come after the figures: there before their cells are read
+        expect(page.locator("td.accueil-status").first).to_be_visible()
+    if page.locator(".vega-embed").count():
+        expect(page.locator(".vega-embed").first).to_be_visible()
+    cells = assert_status_cells_whole(page)
+    if lang == "fr":
+        english = english_on_a_french_page(page)
+        assert not english, (user, slug, english)
+    return cells
+
+
 def tour(browser, url: str, user: str, shots: Path) -> dict[str, int]:
-    """Every page this user is offered, in English then French, at 1280 pixels: a full-page screenshot
-    of each, status labels whole, charts drawn, no English on a French page, and no request that
+    """Every page this user is offered, in English then French, at 1280 pixels: status labels whole, charts drawn, no English on a French page, and no request that
     leaves the machine (the service map draws from what Streamlit serves, with no tile server).
-    Returns the status cells seen per page and language."""
+    A page that fails a check leaves a full-page screenshot in `shots`, and so does the service map
+    (the README's).  Returns the status cells seen per page and language."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport=VIEWPORT)
@@ -198,20 +222,18 @@ def tour(browser, url: str, user: str, shots: Path) -> dict[str, int]:
         for name in names:
             page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
             # Each page's title is its name in the navigation: once it shows, the page's run has begun,
-            # and a shorter quiet spell tells that it has ended.
+            # and the app's run state tells when it has ended.
             expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
-            settle(page, quiet_runs=2, step_ms=300)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
+            settle(page, quiet_runs=2, step_ms=100)
             slug = urlsplit(page.url).path.strip("/") or "council"
-            if slug == "council":  # its tables come after the figures: there before their cells are read
-                expect(page.locator("td.accueil-status").first).to_be_visible()
-            if page.locator(".vega-embed").count():
-                expect(page.locator(".vega-embed").first).to_be_visible()
-            seen[f"{slug}-{lang}"] = assert_status_cells_whole(page)
-            if lang == "fr":
-                english = english_on_a_french_page(page)
-                assert not english, (user, slug, english)
-            full_screenshot(page, shots / f"{user}-{slug}-{lang}.png")
+            try:
+                seen[f"{slug}-{lang}"] = _checked(page, slug, lang, user)
+            except Exception:
+                # What the page showed, kept with the test's files: a failure is read from it.
+                full_screenshot(page, shots / f"{user}-{slug}-{lang}.png")
+                raise
+            if (user, slug, lang) == ("fay", "map", "en"):  # the README's service map
+                full_screenshot(page, shots / f"{user}-{slug}-{lang}.png")
             if (user, slug, lang) == ("root", "help", "fr"):  # the README's: its first screen
                 page.screenshot(path=str(SHOTS / "help-fr.png"))
     assert outside == [], outside

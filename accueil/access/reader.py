@@ -296,8 +296,12 @@ class Reader:
         return scoped_frame(viewer, frame)
 
     def has_table(self, viewer: Viewer, schema: str, table: str) -> bool:
-        tables = self.fetch(viewer, "catalog.tables")
-        return bool(((tables["table_schema"] == schema) & (tables["table_name"] == table)).any())
+        return lists_table(self.fetch(viewer, "catalog.tables"), schema, table)
+
+
+def lists_table(tables: pd.DataFrame, schema: str, table: str) -> bool:
+    """Whether the answer of `catalog.tables` lists schema.table."""
+    return bool(((tables["table_schema"] == schema) & (tables["table_name"] == table)).any())
 
 
 _default = Reader()
