@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+# Who reads and what a run reads (reads.py): the pages import them from here with the rest.
+from reads import READER, VIEWER, fetch, has_table, new_run, once_per_run, viewer  # noqa: F401
+
 from accueil import access, csv_safe, i18n
-from accueil.access.reader import lists_table
 from accueil.i18n import SUPPRESSED
 
 
@@ -53,17 +55,6 @@ def md(text) -> str:
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, flat.translate(_MARKDOWN))
 
 
-VIEWER = "_accueil_viewer"
-
-
-def viewer() -> access.Viewer:
-    """The viewer app.py signed in for this run; a page run any other way reads nothing."""
-    found = st.session_state.get(VIEWER)
-    if not isinstance(found, access.Viewer):
-        raise access.AccessDenied("nobody is signed in")
-    return found
-
-
 def select(container, label: str, options: list, key: str, format_func=str, index: int = 0):
     """A selectbox whose choice survives a change of language.
 
@@ -89,46 +80,12 @@ def select(container, label: str, options: list, key: str, format_func=str, inde
     return value
 
 
-# The access layer's named queries, with Streamlit's cache passed in: one cache for every session
-# of this server, keyed by the query, its parameters and the snapshot's version (accueil.access.reader).
-READER = access.Reader(st.cache_data(show_spinner=False, max_entries=512))
-
-
-# What this run of the script has fetched: a page asks for the same small tables (agency names,
-# code labels) once per row it labels, and each fetch through the cache costs a hash, a copy of
-# the answer and a read of the snapshot's manifest (most of a page's time, seen with py-spy).
-# app.py empties it at the start of every run, so a new publish is read at the next one.
-FETCHED = "_accueil_fetched_this_run"
-
-
-def new_run() -> None:
-    st.session_state[FETCHED] = {}
-
-
-def _once_per_run(key: tuple, make):
-    fetched = st.session_state.get(FETCHED)
-    if fetched is None:  # outside a run of app.py
-        return make()
-    if key not in fetched:
-        fetched[key] = make()
-    return fetched[key]
-
-
-def fetch(name: str, **params) -> pd.DataFrame:
-    key = ("fetch", name, tuple(sorted(params.items())))
-    return _once_per_run(key, lambda: READER.fetch(viewer(), name, **params)).copy()
-
-
-def has_table(schema: str, table: str) -> bool:
-    return lists_table(fetch("catalog.tables"), schema, table)
-
-
 def code_catalogue() -> dict[tuple[str, str], tuple[str, str]]:
     def make():
         codes = fetch("catalog.codes")
         return {(r.code_list, r.code): (r.label_en, r.label_fr) for r in codes.itertuples()}
 
-    return _once_per_run(("code_catalogue",), make)
+    return once_per_run(("code_catalogue",), make)
 
 
 def code(list_name: str, value: str) -> str:
@@ -156,7 +113,7 @@ def agency_names() -> dict[str, str]:
         names["ALL"] = tr("common.all_agencies")
         return names
 
-    return _once_per_run(("agency_names", lang()), make)  # shared within the run: not to be changed
+    return once_per_run(("agency_names", lang()), make)  # shared within the run: not to be changed
 
 
 def agency_label(code_: str) -> str:

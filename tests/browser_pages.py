@@ -192,8 +192,9 @@ def _checked(page, slug: str, lang: str, user: str) -> int:
 
 
 def tour(browser, url: str, user: str, shots: Path) -> dict[str, int]:
-    """Every page this user is offered, in English then French, at 1280 pixels: status labels whole, charts drawn, no English on a French page, and no request that
-    leaves the machine (the service map draws from what Streamlit serves, with no tile server).
+    """Every page this user is offered, in English then French, at 1280 pixels: status labels whole,
+    charts drawn, no English on a French page, and no request that leaves the machine (the service
+    map draws from what Streamlit serves, with no tile server).
     A page that fails a check leaves a full-page screenshot in `shots`, and so does the service map
     (the README's).  Returns the status cells seen per page and language."""
     from playwright.sync_api import expect
