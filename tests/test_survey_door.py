@@ -292,3 +292,25 @@ def test_a_survey_file_dropped_in_the_inbox_goes_through_the_door(tmp_path):
             ("survey", "AG001", "EXIT", "accepted"),
             ("survey", "AG001", "EXIT", "rejected"),
         }
+
+
+def test_the_same_rejected_file_sent_again_from_the_page_shows_its_errors_again(tmp_path):
+    """A no-op for the register (nothing validated again), but the agency sees why it was refused,
+    in the language it reads now, rule by rule as the first time."""
+    from accueil.access import Viewer
+    from accueil.ingest.survey_web import submit_survey as from_the_page
+
+    rows = [_row(1, KEY_A), _row(2), _row(3)]
+    rows[0]["comments"] = "Marie Tremblay was very kind"
+    data = _csv(tmp_path / "AG001_EXIT_2025Q2.csv", rows, ["comments"]).read_bytes()
+    clerk = Viewer("ana", "agency", "AG001")
+    first = from_the_page(clerk, data, "AG001_EXIT_2025Q2.csv", "AG001", "en")
+    again = from_the_page(clerk, data, "AG001_EXIT_2025Q2.csv", "AG001", "fr")
+    assert (first.status, first.duplicate, again.status, again.duplicate) == ("rejected", False, "rejected", True)
+    assert again.upload_id == first.upload_id
+    assert len(again.problems) == len(first.problems) > 0
+    assert list(again.problems["row"]) == list(first.problems["row"]) == [2]
+    assert set(again.problems["column"]) == {"comments"}
+    # In French the second time: the same rule's French words, not the English ones.
+    assert not set(again.problems["problem"]) & set(first.problems["problem"])
+    assert not any("Tremblay" in text for text in [*again.problems["problem"], *again.problems["fix"]])

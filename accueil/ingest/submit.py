@@ -212,6 +212,20 @@ def _too_large(received: Received, file_name: str, agency: str, quarter: str, li
     return Outcome(report)
 
 
+def write_summary(html_path: Path, report: Report, **extra) -> None:
+    """The decision's summary beside its HTML report: its counts, `extra`, and the listed problems,
+    language-neutral (rule and values), so that the page shows a rejected file's errors again, in
+    the reader's language, when the same file is sent again (accueil.ingest.web.decided_report)."""
+    summary = {
+        "accepted": report.accepted,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        **extra,
+        "problems": [p.as_dict() for p in report.listed()],
+    }
+    html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
 def _conclude(
     kind: str,
     upload_id: int,
@@ -228,14 +242,13 @@ def _conclude(
     html_path.parent.mkdir(parents=True, exist_ok=True)
     report.write_html(html_path, lang)
     report.write_csv(csv_path, lang)
-    summary = {
-        "accepted": report.accepted,
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
+    write_summary(
+        html_path,
+        report,
         # Timings let `accueil bench` split validation into GX and the rest without re-running it.
-        "validation_seconds": round(validation_seconds, 4),
-        "read": outcome.read,  # the reading worker's wall time and peak memory
-        "sheets": {
+        validation_seconds=round(validation_seconds, 4),
+        read=outcome.read,  # the reading worker's wall time and peak memory
+        sheets={
             r.sheet: {
                 "evaluated": r.evaluated,
                 "failed": r.failed,
@@ -245,11 +258,7 @@ def _conclude(
             }
             for r in outcome.gx
         },
-        # The listed problems, language-neutral (rule and values): the page shows a rejected file's
-        # errors again, in the reader's language, when the same file is sent again (accueil.ingest.web).
-        "problems": [p.as_dict() for p in report.listed()],
-    }
-    html_path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    )
     contract = extract_contract() if kind == "extract" else agencies_contract()
     if report.accepted:
         stage(upload_id, {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})

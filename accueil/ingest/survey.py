@@ -52,6 +52,7 @@ from accueil.ingest.submit import (
     reference_agencies,
     report_language,
     stage,
+    write_summary,
 )
 from accueil.ingest.validate import Outcome, _not_yet_refused, _read_stats, _scrub, normalise
 from accueil.quarters import Quarter
@@ -292,6 +293,7 @@ def submit_survey(
         html_path.parent.mkdir(parents=True, exist_ok=True)
         report.write_html(html_path, language)
         report.write_csv(csv_path, language)
+        write_summary(html_path, report)
         if report.accepted:
             stage(upload_id, {TABLE: outcome.sheets[SHEET]})
         detail = {"survey": survey, "period": period, "seconds": round(time.perf_counter() - started, 3)}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from accueil.access.policy import AccessDenied, Viewer
-from accueil.ingest.web import PROBLEM_COLUMNS, UploadResult
+from accueil.ingest.web import PROBLEM_COLUMNS, UploadResult, decided_report, problem_rows
 
 
 def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang: str) -> UploadResult:
@@ -27,12 +27,8 @@ def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         submission = submit(path, agency, viewer.name, lang)
-    problems = []
-    if submission.outcome is not None:
-        for p in submission.outcome.report.listed():
-            what, fix = p.text(lang)
-            problems.append((p.severity, p.sheet or "", p.row, p.column or "", what, fix))
-    upload, report = submission.upload, submission.report_html
+    report = decided_report(submission)
+    upload, report_path = submission.upload, submission.report_html
     return UploadResult(
         upload_id=upload.upload_id,
         file_name=upload.file_name,
@@ -42,7 +38,7 @@ def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang
         errors=upload.errors,
         warnings=upload.warnings,
         received_at=upload.received_at,
-        problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
-        report_html=report.read_bytes() if report and report.exists() else None,
+        problems=problem_rows(report, lang) if report is not None else pd.DataFrame(columns=PROBLEM_COLUMNS),
+        report_html=report_path.read_bytes() if report_path and report_path.exists() else None,
         headline=f"{upload.subject} {upload.quarter}".strip() or None,
     )

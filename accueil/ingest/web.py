@@ -71,6 +71,16 @@ def stored_report(upload) -> Report | None:
     return Report(file_name=upload.file_name, problems=[Problem.from_dict(p) for p in found])
 
 
+def decided_report(submission) -> Report | None:
+    """The report a page shows for a submission: the one just made, or, for the same rejected file
+    sent again (nothing validated again), the stored one, so its errors are shown again."""
+    if submission.outcome is not None:
+        return submission.outcome.report
+    if submission.duplicate and submission.upload.status == "rejected":
+        return stored_report(submission.upload)
+    return None
+
+
 def propose_quarter(data: bytes, file_name: str) -> tuple[str | None, str]:
     """The quarter the page proposes for a chosen file, and where it came from ("dates", "name" or "").
 
@@ -107,9 +117,7 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         submission = submit(path, agency, period, viewer.name, lang)
-    report = submission.outcome.report if submission.outcome is not None else None
-    if report is None and submission.duplicate and submission.upload.status == "rejected":
-        report = stored_report(submission.upload)  # the same rejected file again: its errors again
+    report = decided_report(submission)
     report_path = submission.report_html
     upload = submission.upload
     return UploadResult(
