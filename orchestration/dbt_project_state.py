@@ -40,12 +40,11 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
-def full_refresh_reason(digest: str) -> str | None:
+def full_refresh_reason(digest: str, recorded: str | None) -> str | None:
     """Why a build of the project with this `sources_digest()` must rebuild every model, or None
-    when it may build incrementally."""
+    when it may build incrementally.  `recorded`: `built_by()`, read once by the build."""
     if not config.warehouse_path().exists():
         return None  # a first build builds everything anyway
-    recorded = built_by()
     if recorded is None:
         return "no record of the dbt project that built this warehouse"
     if recorded != digest:
@@ -67,17 +66,13 @@ def built_by() -> str | None:
     return recorded[0] if recorded else None
 
 
-def reuse_seeds(digest: str) -> list[str]:
-    """dbt arguments that leave out the seeds and the tests that read only seeds, when this very
-    project (`digest`) last built and tested this warehouse: the seeds are the project's own
-    CSVs, so the warehouse holds them exactly as that build loaded and tested them.  Reloading
-    them is 10 seeds and 73 tests, about 4 s of every build on the two cores (bench/findings.md).
-
-    Cautious indirect selection drops a test only when all its parents are left out: a test
-    that checks a model against a seed (a code it must find in a code list) still runs."""
-    if built_by() != digest:
-        return []
-    return ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+# dbt arguments that leave out the seeds and the tests that read only seeds, for a build by the
+# very project that last built and tested the warehouse (`built_by()` is its digest): the seeds
+# are the project's own CSVs, so the warehouse holds them exactly as that build loaded and tested
+# them.  Reloading them is 10 seeds and 73 tests, about 4 s of every build on the two cores
+# (bench/findings.md).  Cautious indirect selection drops a test only when all its parents are
+# left out: a test that checks a model against a seed (a code it must find in a code list) still runs.
+REUSE_SEEDS = ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
 
 
 def record_built(digest: str) -> None:

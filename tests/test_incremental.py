@@ -24,7 +24,7 @@ from accueil.ingest.submit import submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import run_build
 from orchestration.build_log import dbt_log_path
-from orchestration.dbt_project_state import full_refresh_reason, sources_digest
+from orchestration.dbt_project_state import built_by, full_refresh_reason, sources_digest
 from tests.workbooks import mutate, read_rows
 
 SERVICE_SHEETS = (
@@ -109,7 +109,7 @@ def corrected(sample_warehouse, tmp_path_factory) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACCUEIL_HOME", str(home))
         before = _service_counts()
-        reason = full_refresh_reason(sources_digest())
+        reason = full_refresh_reason(sources_digest(), built_by())
         submissions = []
         for original, change in ((fewer, fewer_employment_rows), (fewer, None), (emptied, no_services)):
             # None: the same corrected file again.

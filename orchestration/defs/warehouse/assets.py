@@ -1,19 +1,10 @@
 """The dbt project as Dagster assets, and the published snapshot that follows a successful build."""
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    DbtProject,
-    dbt_assets,
-    get_asset_key_for_model,
-)
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from accueil import config
 from accueil.access.followups import open_days
@@ -64,8 +55,10 @@ def warehouse_models(
 ):
     # Incremental unless asked, or unless the models that keep rows were written by another
     # version of the project (orchestration/dbt_project_state.py).
-    digest = dbt_project_state.sources_digest()
-    reason = "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason(digest)
+    digest, built = dbt_project_state.sources_digest(), dbt_project_state.built_by()
+    reason = (
+        "asked for (--full-refresh)" if config.full_refresh else dbt_project_state.full_refresh_reason(digest, built)
+    )
     if reason:
         context.log.info(f"Rebuilding every model and testing every row: {reason}.")
     days, _ = open_days()
@@ -75,8 +68,8 @@ def warehouse_models(
     args = ["build", "--log-level-file", "none", *partnership]
     if reason:
         args.append("--full-refresh")
-    elif not context.is_subset:  # a subset from the UI keeps dbt's selection as it is
-        args += dbt_project_state.reuse_seeds(digest)
+    elif built == digest and not context.is_subset:  # a subset from the UI keeps dbt's selection as it is
+        args += dbt_project_state.REUSE_SEEDS
     invocation = dbt.cli(args, context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
@@ -96,10 +89,9 @@ def warehouse_models(
 
 def _model_keys() -> list[dg.AssetKey]:
     """The dbt models' asset keys, without the seeds': what follows the build depends on these.
-    An incremental build does not load the seeds again (`dbt_project_state.reuse_seeds`), and
+    An incremental build does not load the seeds again (`dbt_project_state.REUSE_SEEDS`), and
     Dagster skips a step that depends on an output its run did not yield."""
-    nodes = json.loads(Path(dbt_project.manifest_path).read_text())["nodes"].values()
-    return [get_asset_key_for_model([warehouse_models], n["name"]) for n in nodes if n["resource_type"] == "model"]
+    return [s.key for s in warehouse_models.specs if s.metadata["dagster_dbt/unique_id"].startswith("model.")]
 
 
 MODEL_KEYS = _model_keys()
