@@ -22,7 +22,8 @@
     (no group left with a lone suppressed member) check that the rounds were enough.
 
     How it runs: each member's place in its group's written order does not depend on the flags,
-    so it is ranked once (groups, tables and table keys numbered, not keyed by their long texts).
+    so it is ranked once (groups, tables and table keys numbered, not keyed by their long texts),
+    beside the member's primary flag, so that a pass joins only the cells picked so far.
     Suppression only grows: a group that picked in its family's pass has two suppressed members
     from then on, and after a rectangle pass every suppressed cell of its tables is on a
     suppressed rectangle.  So from the second round on, a pass looks only at the groups (or
@@ -43,7 +44,8 @@
     table's rows and columns fixes it.
 
     `cells` must have an integer `cell_id`, a boolean `suppressed` (after primary
-    suppression), and the columns `order_by` and `cost` name.  Groups are keyed by `group_id`
+    suppression), and the columns `order_by` and `cost` name; `cost` is a count (an integer,
+    never null or negative), packed with the keys into one number to order rectangles.  Groups are keyed by `group_id`
     within a family.  The result is `cells` with `suppressed` updated.
 -#}
 {% macro primary_suppression(denominator, numerator=none, proportion=true) -%}
@@ -71,16 +73,23 @@
         from (select distinct family, group_id from {{ memberships }} where family in ('{{ families | join("', '") }}'))
 
     ),
+
+    cs_memberships as materialized (
+
+        select m.family, g.gid, m.cell_id, m.is_total
+        from {{ memberships }} as m
+        inner join cs_groups as g on g.family = m.family and g.group_id = m.group_id
+
+    ),
     {#- Each member's place in its group's written order: it does not depend on the flags, so it
         is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
         only makes ties (none in the marts' orders) come out the same in every pass. #}
     {% for family in families if family not in table_families %}
     cs_ranked_{{ family }} as materialized (
 
-        select g.gid, m.cell_id,
-            row_number() over (partition by g.gid order by {{ order_by }}, m.cell_id) as member_rank
-        from {{ memberships }} as m
-        inner join cs_groups as g on g.family = m.family and g.group_id = m.group_id
+        select m.gid, m.cell_id, c.suppressed as primary_suppressed,
+            row_number() over (partition by m.gid order by {{ order_by }}, m.cell_id) as member_rank
+        from cs_memberships as m
         inner join {{ cells }} as c using (cell_id)
         where m.family = '{{ family }}'
 
@@ -105,7 +114,8 @@
 
     cs_tables as materialized (
 
-        select t.family, i.tid as table_id, r.kid as row_key, k.kid as col_key, t.cell_id, {{ cost }} as cost
+        select t.family, i.tid as table_id, r.kid as row_key, k.kid as col_key, t.cell_id, {{ cost }} as cost,
+            c.suppressed as primary_suppressed
         from {{ tables }} as t
         inner join cs_table_ids as i using (table_id)
         inner join cs_table_keys as r on r.key = t.row_key
@@ -115,14 +125,13 @@
 
     ),
     {% endif %}
-    cs_primary as materialized (select cell_id, suppressed from {{ cells }}),
-    cs_picked_0 as (select cell_id from cs_primary where false),
+    cs_picked_0 as (select cell_id from {{ cells }} where false),
     {% for round in range(1, rounds + 1) %}
     {% for family in families %}
     {% set k = (round - 1) * n + loop.index %}
     {#- The flags as the previous pass left them, for the cells this pass looks at. #}
-    {% set flag = '(s.suppressed or p.cell_id is not null)' %}
-    {% set flags_join = 'inner join cs_primary as s using (cell_id) left join cs_picked_' ~ (k - 1) ~ ' as p using (cell_id)' %}
+    {% set flag = '(s.primary_suppressed or p.cell_id is not null)' %}
+    {% set flags_join = 'left join cs_picked_' ~ (k - 1) ~ ' as p using (cell_id)' %}
     {% if round > 1 %}
     {#- Suppression only grows, so a group picks again only once a member has been suppressed
         since this family's last pass: the cells picked in the last n passes. #}
@@ -135,12 +144,12 @@
     {% if family in table_families %}
     cs_flags_{{ k }} as (
 
-        select t.table_id, t.row_key, t.col_key, t.cell_id, t.cost, {{ flag }} as suppressed
-        from cs_tables as t
+        select s.table_id, s.row_key, s.col_key, s.cell_id, s.cost, {{ flag }} as suppressed
+        from cs_tables as s
         {{ flags_join }}
-        where t.family = '{{ family }}'
+        where s.family = '{{ family }}'
         {% if round > 1 %}
-            and t.table_id in (
+            and s.table_id in (
                 select table_id from cs_tables where family = '{{ family }}' and cell_id in (select cell_id from cs_delta_{{ k }})
             )
         {% endif %}
@@ -152,11 +161,11 @@
     {% set ranked = 'cs_ranked_' ~ family %}
     cs_members_{{ k }} as (
 
-        select r.gid, r.cell_id, r.member_rank, {{ flag }} as suppressed
-        from {{ ranked }} as r
+        select s.gid, s.cell_id, s.member_rank, {{ flag }} as suppressed
+        from {{ ranked }} as s
         {{ flags_join }}
         {% if round > 1 %}
-        where r.gid in (select gid from {{ ranked }} where cell_id in (select cell_id from cs_delta_{{ k }}))
+        where s.gid in (select gid from {{ ranked }} where cell_id in (select cell_id from cs_delta_{{ k }}))
         {% endif %}
 
     ),
@@ -217,13 +226,27 @@
 
     ),
 
+    {#- One pass over the corners: a cell already on a rectangle of four suppressed cells needs
+        none; otherwise it takes its cheapest rectangle.  The written order (cost, new cells, row,
+        column; row and column make it total) is packed into one integer, so that the pick is a
+        plain arg_min: costs are counts (never null or negative) and keys are numbered under 2^31. #}
+    {{ step }}_ordered as (
+
+        select *, ((added_cost::hugeint * 4 + added_cells) * 2147483648 + other_row) * 2147483648 + other_col as place
+        from {{ step }}_corners
+
+    ),
+
     {{ step }}_chosen as (
 
-        select * from {{ step }}_corners
-        where corner_of not in (select corner_of from {{ step }}_corners where added_cells = 0)
-        qualify row_number() over (
-            partition by corner_of order by added_cost, added_cells, other_row, other_col
-        ) = 1
+        select
+            corner_of,
+            arg_min(b_id, place) as b_id, arg_min(b_suppressed, place) as b_suppressed,
+            arg_min(c_id, place) as c_id, arg_min(c_suppressed, place) as c_suppressed,
+            arg_min(d_id, place) as d_id, arg_min(d_suppressed, place) as d_suppressed
+        from {{ step }}_ordered
+        group by corner_of
+        having min(added_cells) > 0
 
     ),
 
