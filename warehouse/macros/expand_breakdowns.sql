@@ -2,25 +2,47 @@
     Each outcome record once per breakdown it falls in: all, gender, age band, immigration
     category, official language, community size, gender x immigration category, and each
     target group the client belongs to (a client counts in every one of their groups).
-    `relation` is a CTE with at least client_key; attributes come from int_client_spine.
+
+    describe_clients(relation): `relation` (a CTE with at least client_key) with the client's
+    attributes from int_client_spine beside it, joined once, and `described`: whether the
+    client is in the spine (one who is not counts in 'all' only).
+    expand_breakdowns(relation): a described relation, once per breakdown, without the
+    attributes: its own columns, then breakdown and breakdown_value.
 -#}
+{% macro _client_attributes() -%}
+    {{ return(['gender_code', 'age_band', 'immigration_category_code', 'official_language_code',
+               'community_size_code', 'is_woman', 'is_youth', 'is_senior', 'is_refugee', 'is_francophone',
+               'is_lgbtq2', 'has_disability']) }}
+{%- endmacro %}
+
+{% macro describe_clients(relation) %}
+    select r.*, c.client_key is not null as described,
+        {% for column in _client_attributes() %}c.{{ column }} as _client_{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from {{ relation }} as r
+    left join {{ ref('int_client_spine') }} as c using (client_key)
+{% endmacro %}
+
 {% macro expand_breakdowns(relation) %}
+    {%- set columns = [('gender_code', 'gender'), ('age_band', 'age_band'),
+                       ('immigration_category_code', 'immigration_category'),
+                       ('official_language_code', 'official_language'),
+                       ('community_size_code', 'community_size')] -%}
     {%- set groups = [
         ('women', 'is_woman'), ('youth', 'is_youth'), ('seniors', 'is_senior'), ('refugees', 'is_refugee'),
         ('francophones', 'is_francophone'), ('lgbtq2', 'is_lgbtq2'), ('disability', 'has_disability'),
     ] -%}
-    select r.*, 'all' as breakdown, 'all' as breakdown_value from {{ relation }} as r
-    {% for column, name in [('gender_code', 'gender'), ('age_band', 'age_band'),
-                            ('immigration_category_code', 'immigration_category'),
-                            ('official_language_code', 'official_language'),
-                            ('community_size_code', 'community_size')] %}
-    union all select r.*, '{{ name }}', c.{{ column }} from {{ relation }} as r
-        inner join {{ ref('int_client_spine') }} as c using (client_key)
+    {%- set own -%}
+        r.* exclude (described{% for column in _client_attributes() %}, _client_{{ column }}{% endfor %})
+    {%- endset -%}
+    select {{ own }}, 'all' as breakdown, 'all' as breakdown_value from {{ relation }} as r
+    {% for column, name in columns %}
+    union all select {{ own }}, '{{ name }}', r._client_{{ column }} from {{ relation }} as r where r.described
     {% endfor %}
-    union all select r.*, 'gender_x_immigration_category', c.gender_code || '|' || c.immigration_category_code
-        from {{ relation }} as r inner join {{ ref('int_client_spine') }} as c using (client_key)
+    union all select {{ own }}, 'gender_x_immigration_category',
+            r._client_gender_code || '|' || r._client_immigration_category_code
+        from {{ relation }} as r where r.described
     {% for name, flag in groups %}
-    union all select r.*, 'target_group', '{{ name }}' from {{ relation }} as r
-        inner join {{ ref('int_client_spine') }} as c using (client_key) where c.{{ flag }}
+    union all select {{ own }}, 'target_group', '{{ name }}' from {{ relation }} as r
+        where r.described and r._client_{{ flag }}
     {% endfor %}
 {% endmacro %}

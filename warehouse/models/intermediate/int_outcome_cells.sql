@@ -51,7 +51,19 @@ units as (
 
 ),
 
-expanded_units as ({{ expand_breakdowns('units') }}),
+{# Units with the same attributes count the same in every cell: counted once per kind of
+   client before they are spread over the breakdowns, not once per unit per breakdown (at
+   national scale, tens of millions of rows fewer). #}
+described_units as (
+
+    select rolls_up, outcome, period, agency_code, described, columns('^_client_'),
+        count_if(is_met) as numerator, count_if(is_counted) as denominator, count(*) as eligible
+    from ({{ describe_clients('units') }})
+    group by all
+
+),
+
+expanded_units as ({{ expand_breakdowns('described_units') }}),
 
 {# An outcome is broken down only as its catalogue row says (the needs met per need by
    community size only, the francophones served in French per stream not at all). #}
@@ -65,7 +77,8 @@ catalogued_breakdowns as (
 unit_cells as (
 
     select u.rolls_up, u.outcome, u.period, u.agency_code, u.breakdown, u.breakdown_value,
-        count_if(u.is_met) as numerator, count_if(u.is_counted) as denominator, count(*) as eligible
+        {# the types count_if and count(*) gave when units were counted one by one #}
+        sum(u.numerator) as numerator, sum(u.denominator) as denominator, sum(u.eligible)::bigint as eligible
     from expanded_units as u
     inner join catalogued_breakdowns as b
         on u.outcome = b.outcome
@@ -116,7 +129,18 @@ first_service as (
 
 ),
 
-expanded_first_service as ({{ expand_breakdowns('first_service') }}),
+described_first_service as ({{ describe_clients('first_service') }}),
+
+expanded_first_service as ({{ expand_breakdowns('described_first_service') }}),
+
+first_service_days as (
+
+    select outcome, period, agency_code, breakdown, breakdown_value, count(*) as n, median(days) as median,
+        list_sort(list(days)) as sorted_days
+    from expanded_first_service
+    group by all
+
+),
 
 medians as (
 
@@ -127,22 +151,21 @@ medians as (
         breakdown,
         breakdown_value,
         cast(null as bigint) as numerator,
-        count(*) as denominator,
-        count(*) as eligible,
+        n as denominator,
+        n as eligible,
         'days' as unit,
-        median(days) as median,
+        median,
         {# Distribution-free 95% interval of the median: the order statistics whose ranks come
            from the normal approximation to the binomial (Conover, Practical Nonparametric
            Statistics, 3rd ed., section 3.2).  Withheld under median_interval_minimum clients,
            where the ranks reach the lowest and highest values: single clients' figures. #}
-        case when count(*) >= {{ var('median_interval_minimum') }} then
-            list_sort(list(days))[greatest(1, floor((count(*) - {{ z }} * sqrt(count(*))) / 2)::bigint)]
+        case when n >= {{ var('median_interval_minimum') }} then
+            sorted_days[greatest(1, floor((n - {{ z }} * sqrt(n)) / 2)::bigint)]
         end as median_low,
-        case when count(*) >= {{ var('median_interval_minimum') }} then
-            list_sort(list(days))[least(count(*), ceil(1 + (count(*) + {{ z }} * sqrt(count(*))) / 2)::bigint)]
+        case when n >= {{ var('median_interval_minimum') }} then
+            sorted_days[least(n, ceil(1 + (n + {{ z }} * sqrt(n)) / 2)::bigint)]
         end as median_high
-    from expanded_first_service
-    group by all
+    from first_service_days
 
 ),
 
