@@ -204,6 +204,17 @@
 {#- The cells a rectangle pass suppresses, as the CTE `<step>_picked` (see above): `flags` holds
     (table_id, row_key, col_key, cell_id, cost, suppressed) for the tables this pass looks at. -#}
 {% macro rectangles(step, flags) -%}
+    {#- A table with no unsuppressed cell has nothing to add (its every rectangle is suppressed
+        whole), and one with no suppressed cell has no corner: neither is joined. #}
+    {{ step }}_mixed as (
+
+        select * from {{ flags }}
+        where table_id in (
+            select table_id from {{ flags }} group by table_id having bool_or(suppressed) and bool_or(not suppressed)
+        )
+
+    ),
+
     {{ step }}_corners as (
 
         {# every rectangle through a suppressed cell a: b on its row, c on its column, d opposite #}
@@ -215,12 +226,12 @@
                 + (case when d.suppressed then 0 else d.cost end) as added_cost,
             (not b.suppressed)::int + (not c.suppressed)::int + (not d.suppressed)::int as added_cells,
             c.row_key as other_row, b.col_key as other_col
-        from {{ flags }} as a
-        inner join {{ flags }} as b
+        from {{ step }}_mixed as a
+        inner join {{ step }}_mixed as b
             on b.table_id = a.table_id and b.row_key = a.row_key and b.col_key <> a.col_key
-        inner join {{ flags }} as c
+        inner join {{ step }}_mixed as c
             on c.table_id = a.table_id and c.col_key = a.col_key and c.row_key <> a.row_key
-        inner join {{ flags }} as d
+        inner join {{ step }}_mixed as d
             on d.table_id = a.table_id and d.row_key = c.row_key and d.col_key = b.col_key
         where a.suppressed
 
