@@ -12,9 +12,11 @@
     `get_where_subquery`, the hook its `where` config goes through.
 
     Scoped, because an old partition's rows cannot change their result: `not_null` (left only
-    on views, seeds and conditional checks: a table's not-null columns are constraints of its
-    contract, checked by DuckDB as each row is written) and `accepted_values` (one row at a
-    time; likewise a CHECK constraint on tables, left on views and seeds), `unique_within`, `relationships_within` and
+    on seeds and one conditional check: a table's not-null columns are constraints of its
+    contract, checked by DuckDB as each row is written, and so are the published counts of a
+    row not suppressed, as CHECKs) and `accepted_values` (one row at a time; likewise a CHECK
+    constraint on partition models, left on seeds and the small reference tables),
+    `unique_within`, `relationships_within` and
     `no_value_lost` (within one extract partition, which is written whole).  Not scoped:
     `unique` and `relationships` (an old row can collide with a new one, or lose the row it
     points to in another table), every singular test, and every test of a model built whole.
