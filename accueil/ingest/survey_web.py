@@ -10,10 +10,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 from accueil.access.policy import AccessDenied, Viewer
-from accueil.ingest.web import PROBLEM_COLUMNS, UploadResult, decided_report, problem_rows
+from accueil.ingest.web import UploadResult, decided_report, result_of
 
 
 def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang: str) -> UploadResult:
@@ -27,18 +25,5 @@ def submit_survey(viewer: Viewer, data: bytes, file_name: str, agency: str, lang
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         submission = submit(path, agency, viewer.name, lang)
-    report = decided_report(submission)
-    upload, report_path = submission.upload, submission.report_html
-    return UploadResult(
-        upload_id=upload.upload_id,
-        file_name=upload.file_name,
-        status=upload.status,
-        accepted=submission.accepted,
-        duplicate=submission.duplicate,
-        errors=upload.errors,
-        warnings=upload.warnings,
-        received_at=upload.received_at,
-        problems=problem_rows(report, lang) if report is not None else pd.DataFrame(columns=PROBLEM_COLUMNS),
-        report_html=report_path.read_bytes() if report_path and report_path.exists() else None,
-        headline=f"{upload.subject} {upload.quarter}".strip() or None,
-    )
+    upload = submission.upload
+    return result_of(submission, decided_report(submission), lang, f"{upload.subject} {upload.quarter}".strip() or None)

@@ -118,8 +118,17 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         path.write_bytes(data)
         submission = submit(path, agency, period, viewer.name, lang)
     report = decided_report(submission)
-    report_path = submission.report_html
-    upload = submission.upload
+    headline = report.headline(lang) if report is not None else None
+    return result_of(submission, report, lang, headline, keep_report=True)
+
+
+def result_of(
+    submission, report: Report | None, lang: str, headline: str | None, keep_report: bool = False
+) -> UploadResult:
+    """What a page shows of a submission (an extract's or a survey file's): its register line, the
+    report's problems in `lang`, the HTML report and the door's `headline`; with `keep_report`, the
+    report itself, so that the page can show it again in the other language."""
+    upload, report_path = submission.upload, submission.report_html
     return UploadResult(
         upload_id=upload.upload_id,
         file_name=upload.file_name,
@@ -131,6 +140,6 @@ def submit_extract(viewer: Viewer, data: bytes, file_name: str, agency: str, qua
         received_at=upload.received_at,
         problems=problem_rows(report, lang) if report is not None else pd.DataFrame(columns=PROBLEM_COLUMNS),
         report_html=report_path.read_bytes() if report_path and report_path.exists() else None,
-        headline=report.headline(lang) if report is not None else None,
-        report=report,
+        headline=headline,
+        report=report if keep_report else None,
     )
