@@ -9,10 +9,21 @@
     expand_breakdowns(relation): a described relation, once per breakdown, without the
     attributes: its own columns, then breakdown and breakdown_value.
 -#}
+{#- The spine's columns each breakdown reads: (column, breakdown) and (target group, flag). -#}
+{% macro _breakdown_columns() -%}
+    {{ return([('gender_code', 'gender'), ('age_band', 'age_band'),
+               ('immigration_category_code', 'immigration_category'),
+               ('official_language_code', 'official_language'),
+               ('community_size_code', 'community_size')]) }}
+{%- endmacro %}
+
+{% macro _target_groups() -%}
+    {{ return([('women', 'is_woman'), ('youth', 'is_youth'), ('seniors', 'is_senior'), ('refugees', 'is_refugee'),
+               ('francophones', 'is_francophone'), ('lgbtq2', 'is_lgbtq2'), ('disability', 'has_disability')]) }}
+{%- endmacro %}
+
 {% macro _client_attributes() -%}
-    {{ return(['gender_code', 'age_band', 'immigration_category_code', 'official_language_code',
-               'community_size_code', 'is_woman', 'is_youth', 'is_senior', 'is_refugee', 'is_francophone',
-               'is_lgbtq2', 'has_disability']) }}
+    {{ return(_breakdown_columns() | map(attribute=0) | list + _target_groups() | map(attribute=1) | list) }}
 {%- endmacro %}
 
 {% macro describe_clients(relation) %}
@@ -23,25 +34,17 @@
 {% endmacro %}
 
 {% macro expand_breakdowns(relation) %}
-    {%- set columns = [('gender_code', 'gender'), ('age_band', 'age_band'),
-                       ('immigration_category_code', 'immigration_category'),
-                       ('official_language_code', 'official_language'),
-                       ('community_size_code', 'community_size')] -%}
-    {%- set groups = [
-        ('women', 'is_woman'), ('youth', 'is_youth'), ('seniors', 'is_senior'), ('refugees', 'is_refugee'),
-        ('francophones', 'is_francophone'), ('lgbtq2', 'is_lgbtq2'), ('disability', 'has_disability'),
-    ] -%}
     {%- set own -%}
         r.* exclude (described{% for column in _client_attributes() %}, _client_{{ column }}{% endfor %})
     {%- endset -%}
     select {{ own }}, 'all' as breakdown, 'all' as breakdown_value from {{ relation }} as r
-    {% for column, name in columns %}
+    {% for column, name in _breakdown_columns() %}
     union all select {{ own }}, '{{ name }}', r._client_{{ column }} from {{ relation }} as r where r.described
     {% endfor %}
     union all select {{ own }}, 'gender_x_immigration_category',
             r._client_gender_code || '|' || r._client_immigration_category_code
         from {{ relation }} as r where r.described
-    {% for name, flag in groups %}
+    {% for name, flag in _target_groups() %}
     union all select {{ own }}, 'target_group', '{{ name }}' from {{ relation }} as r
         where r.described and r._client_{{ flag }}
     {% endfor %}
