@@ -2,20 +2,16 @@
 -- recent profile, first contact, and the groups the outcome breakdowns use.
 with
 
-profiles as (
-
-    select
-        *,
-        row_number() over (
-            partition by client_key order by reported_quarter desc, agency_code desc
-        ) as recency
-    from {{ ref('stg_client_profile') }}
-
-),
-
+-- Each client's most recent profile and first service, as aggregates that keep one candidate
+-- row per client rather than a row_number window that sorts every row: at national scale the
+-- model took well under half the time.  The order keys are not null (a struct compares a null
+-- field as the largest, where the window put nulls last) and unique per client, so the row is
+-- the one the window numbered 1.
 latest_profile as (
 
-    select * from profiles where recency = 1
+    select unnest(arg_max(p, (p.reported_quarter, p.agency_code)))
+    from {{ ref('stg_client_profile') }} as p
+    group by p.client_key
 
 ),
 
@@ -23,13 +19,12 @@ first_service as (
 
     select
         client_key,
-        service_date as first_service_date,
-        agency_code as first_agency_code,
-        service_fsa as first_service_fsa,
-        row_number() over (
-            partition by client_key order by service_date, agency_code, source_model, record_id
-        ) as sequence
+        unnest(arg_min(
+            {'first_service_date': service_date, 'first_agency_code': agency_code, 'first_service_fsa': service_fsa},
+            (service_date, agency_code, source_model, record_id)
+        ))
     from {{ ref('int_service_events') }}
+    group by client_key
 
 ),
 
@@ -65,7 +60,7 @@ spine as (
         year(f.first_service_date) - p.birth_year as age_at_first_service
     from latest_profile as p
     left join first_service as f
-        on p.client_key = f.client_key and f.sequence = 1
+        on p.client_key = f.client_key
     left join sites as s
         on f.first_agency_code = s.agency_code and f.first_service_fsa = s.site_fsa and s.duplicate = 1
 
