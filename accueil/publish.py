@@ -20,7 +20,8 @@ swapped into place with os.replace:
   agency user, and copies that agency's raw rows alone (accueil/access/adhoc.py); the page
   reads that agency's lists alone (accueil/access/followups.py).  A client whose `consent_ind`
   says No on any of their profiles is left out of it, every table's rows of that client
-  (docs/access.md, "Consent"): still counted in every aggregate, never listed.
+  (docs/access.md, "Consent"): still counted in every aggregate, never listed.  It is written
+  by difference from the last one published, not copied whole (accueil/agency_rows.py).
 
 A reader that has the old files open keeps reading them; the next one gets the new ones; a
 failed build never gets here.  A copy that fails half-way (a full disk) is removed at
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from accueil import config, control, filemodes
+from accueil import agency_rows, config, control, filemodes
 from accueil.access.exposure import SCHEMA as MARTS
 from accueil.access.exposure import client_level_models
 from accueil.access.snapshot import AGENCY_KEY, agency_rows_path
@@ -67,7 +68,8 @@ def publish(actor: str = "pipeline") -> Path:
             ).fetchall()
             loads += _survey_loads(con)
             tables = _copy(con, partial, _served(con))
-            _copy(con, rows_partial, [*_agency_keyed(con), *_agency_lists(con)], consented_only=True)
+            # By difference from the last agencies' rows published (accueil/agency_rows.py).
+            agency_rows.write(con, rows_partial, rows, _agency_keyed(con), _agency_lists(con), _upload_shas())
         # The copy must open cleanly, holding what was copied, before it replaces anything.
         with duckdb.connect(str(partial), read_only=True) as con:
             held = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -133,13 +135,16 @@ def _served(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(schema, name) for schema, name in relations if not (schema == MARTS and name in withheld)]
 
 
-def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(raw, table) of every raw table keyed by agency."""
-    return con.execute(
-        "select schema_name, table_name from duckdb_columns() where database_name = current_database()"
-        " and schema_name = 'raw' and column_name = ? order by all",
-        [AGENCY_KEY],
-    ).fetchall()
+def _agency_keyed(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every raw table keyed by agency."""
+    return [
+        table
+        for (table,) in con.execute(
+            "select table_name from duckdb_columns() where database_name = current_database()"
+            " and schema_name = 'raw' and column_name = ? order by all",
+            [AGENCY_KEY],
+        ).fetchall()
+    ]
 
 
 # The client-level marts an agency reads its own rows of on its page (accueil.access.followups).
@@ -155,47 +160,25 @@ def _agency_lists(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-# The rows of a client who said No to `consent_ind` on any profile, at any agency: left out of
-# the client-level rows served (the agencies' own rows), whichever table they are in.
-NO_CONSENT = (
-    "not exists (select 1 from raw.client_profile p where p.consent_ind = 'No' and p.client_key = t.client_key)"
-)
+def _upload_shas() -> dict[int, str]:
+    """Each upload's file's sha256, by upload id: the agencies' rows match an upload by both."""
+    with control.connect() as ctl:
+        return {r["upload_id"]: r["sha256"] for r in ctl.execute("select upload_id, sha256 from uploads")}
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
-    (found,) = con.execute(
-        "select count(*) from duckdb_columns() where database_name = current_database() and schema_name = ?"
-        " and table_name = ? and column_name = ?",
-        [schema, table, column],
-    ).fetchone()
-    return bool(found)
-
-
-def _consent_filtered(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    """Whether a table's rows are matched against the clients who said No: it names clients, and the
-    profiles that say who said No are there (a warehouse without them has nobody to leave out)."""
-    return _has_column(con, schema, table, "client_key") and _has_column(con, "raw", "client_profile", "consent_ind")
-
-
-def _copy(
-    con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str, str]], consented_only: bool = False
-) -> list[tuple[str, str]]:
-    """Each relation copied, as a table, into a new database file at `path`; returns where each went.
-
-    The snapshot keeps the warehouse's schemas; the agencies' rows are one schema, `main`, since
-    only raw tables go there.  `consented_only`: without the rows of clients who did not consent."""
+def _copy(con: duckdb.DuckDBPyConnection, path: Path, relations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each relation copied, as a table, into a new database file at `path`, in its own schema;
+    returns where each went."""
     copied = []
     con.execute(f"attach {literal(path)} as publishing")
     try:
         for schema, table in relations:
-            placed = "main" if schema == "raw" else schema
-            where = f" where {NO_CONSENT}" if consented_only and _consent_filtered(con, schema, table) else ""
-            con.execute(f"create schema if not exists publishing.{identifier(placed)}")
+            con.execute(f"create schema if not exists publishing.{identifier(schema)}")
             con.execute(
-                f"create table publishing.{identifier(placed)}.{identifier(table)}"
-                f" as from {identifier(schema)}.{identifier(table)} t{where}"
+                f"create table publishing.{identifier(schema)}.{identifier(table)}"
+                f" as from {identifier(schema)}.{identifier(table)}"
             )
-            copied.append((placed, table))
+            copied.append((schema, table))
         con.execute("checkpoint publishing")
     finally:
         con.execute("detach publishing")
