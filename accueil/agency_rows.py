@@ -52,14 +52,11 @@ def write(
     """Writes the agencies' rows at `path` (a new file) from the warehouse `con`: by difference from
     `previous` when it can, else whole.  Returns how each table was written ('whole', 'difference'),
     for the tests and the benchmark."""
-    reusable = previous.is_file() and _copy_file(previous, path)
+    reusable = previous.is_file() and _copy_file(previous, path) and _reusable(con, path)
+    if not reusable:
+        path.unlink(missing_ok=True)
     con.execute(f"attach {literal(path)} as {ALIAS}")
     try:
-        if reusable and not _same_layout(con):
-            con.execute(f"detach {ALIAS}")
-            path.unlink()
-            con.execute(f"attach {literal(path)} as {ALIAS}")
-            reusable = False
         how = _write_tables(con, raw_tables, lists, shas, reusable)
         con.execute(f"checkpoint {ALIAS}")
     finally:
@@ -71,16 +68,27 @@ def _copy_file(previous: Path, path: Path) -> bool:
     try:
         shutil.copyfile(previous, path)
     except OSError:
-        path.unlink(missing_ok=True)
         return False
     return True
 
 
-def _same_layout(con: duckdb.DuckDBPyConnection) -> bool:
-    if not _exists(con, STATE, "layout"):
+def _reusable(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the last file, copied, can be written by difference: written by this layout, not
+    too full of deleted rows, and a database at all (whatever else is found there is replaced
+    whole, never in the way of a publish)."""
+    try:
+        con.execute(f"attach {literal(path)} as {ALIAS} (read_only)")
+    except duckdb.Error:
         return False
-    (layout, deleted, rows) = con.execute(f"select layout, deleted_rows, rows from {ALIAS}.{STATE}.layout").fetchone()
-    return layout == LAYOUT and deleted * 4 <= max(rows, 1)
+    try:
+        if not _exists(con, STATE, "layout"):
+            return False
+        layout, deleted, rows = con.execute(f"select layout, deleted_rows, rows from {ALIAS}.{STATE}.layout").fetchone()
+        return layout == LAYOUT and deleted * 4 <= max(rows, 1)
+    except duckdb.Error:
+        return False
+    finally:
+        con.execute(f"detach {ALIAS}")
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

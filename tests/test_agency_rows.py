@@ -1,6 +1,6 @@
 """The agencies' own rows written by difference (accueil/agency_rows.py) hold exactly what a whole
 copy holds, through new uploads, corrections, consent said and taken back, an upload id given
-again to another file, a column added, and deleted rows piling up."""
+again to another file, a column added, deleted rows piling up, and a last file that is no database."""
 
 from __future__ import annotations
 
@@ -127,3 +127,12 @@ def test_a_table_whose_columns_changed_and_a_file_full_of_deleted_rows_are_writt
         _load(con, upload, "AG001", {"c1": "Yes", "c2": "Yes"})
         how = publisher.publish()
     assert set(how[t] for t in RAW) == {"whole"}
+
+
+def test_a_last_file_that_is_no_database_is_replaced_whole(warehouse, tmp_path):
+    con, publisher = warehouse, Publisher(warehouse, tmp_path)
+    _load(con, 1, "AG001", {"c1": "Yes"})
+    publisher.last = tmp_path / "broken.duckdb"
+    publisher.last.write_bytes(b"not a database")
+    assert set(publisher.publish().values()) == {"whole"}
+    assert publisher.publish()["client_profile"] == "difference"
