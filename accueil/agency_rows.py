@@ -134,6 +134,9 @@ def _write_tables(
         f"create table if not exists {ALIAS}.{STATE}.uploads"
         " (table_name varchar, upload_id bigint, sha256 varchar, source_rows bigint)"
     )
+    # The tables whose uploads the last file recorded: only those can be brought up to date.
+    con.execute(f"create table if not exists {ALIAS}.{STATE}.keyed (table_name varchar)")
+    recorded = {table for (table,) in con.execute(f"select table_name from {ALIAS}.{STATE}.keyed").fetchall()}
     held = {
         table
         for (table,) in con.execute(
@@ -143,11 +146,9 @@ def _write_tables(
     how, deleted = {}, 0
     for table in raw_tables:
         filtered = consent and _has(con, source, "raw", table, "client_key")
-        keyed = _has(con, source, "raw", table, _UPLOAD)
-        if keyed:
-            _uploads_now(con, table)
+        keyed = _has(con, source, "raw", table, _UPLOAD) and _uploads_now(con, table)
         same = table in held and _columns(con, ALIAS, "main", table) == _columns(con, source, "raw", table)
-        if reusable and same and keyed:
+        if reusable and same and keyed and table in recorded:
             deleted += _by_difference(con, table, filtered)
             how[table] = "difference"
         else:
@@ -156,12 +157,10 @@ def _write_tables(
                 f"create or replace table {ALIAS}.main.{identifier(table)} as from raw.{identifier(table)} t{where}"
             )
             how[table] = "whole"
-        con.execute(f"delete from {ALIAS}.{STATE}.uploads where table_name = ?", [table])
-        if keyed:
-            con.execute(f"insert into {ALIAS}.{STATE}.uploads select {literal(table)}, * from temp.uploads_now")
+        _record_uploads(con, table, keyed)
     for table in held - set(raw_tables):  # a raw table the warehouse no longer has
         con.execute(f"drop table {ALIAS}.main.{identifier(table)}")
-        con.execute(f"delete from {ALIAS}.{STATE}.uploads where table_name = ?", [table])
+        _record_uploads(con, table, False)
     for schema, table in lists:
         where = f" where {_SAID_YES}" if consent and _has(con, source, schema, table, "client_key") else ""
         con.execute(f"create schema if not exists {ALIAS}.{identifier(schema)}")
@@ -174,7 +173,8 @@ def _write_tables(
     return how
 
 
-# A row kept: its client did not say No (accueil.publish.NO_CONSENT); a row with no client is kept.
+# A row kept: its client said No on no profile, at no agency (docs/access.md, "Consent"); a row
+# naming no client is kept.
 _SAID_YES = "not exists (select 1 from temp.said_no n where n.client_key = t.client_key)"
 
 
@@ -182,13 +182,16 @@ def _has(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str,
     return any(name == column for name, _ in _columns(con, database, schema, table))
 
 
-def _uploads_now(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Each upload in the raw table now: its id, its file's sha256, and how many rows it gave."""
+def _uploads_now(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Each upload in the raw table now: its id, its file's sha256, and how many rows it gave.
+    Whether every row has an upload id (a row without one could not be matched: written whole)."""
     con.execute(
         "create or replace temp table uploads_now as"
         f" select t.upload_id, s.sha256, count(*) as source_rows from raw.{identifier(table)} t"
         " left join temp.upload_shas s using (upload_id) group by t.upload_id, s.sha256"
     )
+    (unmatched,) = con.execute("select count(*) from temp.uploads_now where upload_id is null").fetchone()
+    return not unmatched
 
 
 def _by_difference(con: duckdb.DuckDBPyConnection, table: str, filtered: bool) -> int:
@@ -217,6 +220,15 @@ def _by_difference(con: duckdb.DuckDBPyConnection, table: str, filtered: bool) -
         " and t.upload_id not in (select upload_id from temp.changed)"
     )
     return gone + withdrawn
+
+
+def _record_uploads(con: duckdb.DuckDBPyConnection, table: str, keyed: bool) -> None:
+    """The uploads the table now holds (`temp.uploads_now`), or that it holds none that can be matched."""
+    for state in ("uploads", "keyed"):
+        con.execute(f"delete from {ALIAS}.{STATE}.{state} where table_name = ?", [table])
+    if keyed:
+        con.execute(f"insert into {ALIAS}.{STATE}.uploads select {literal(table)}, * from temp.uploads_now")
+        con.execute(f"insert into {ALIAS}.{STATE}.keyed values (?)", [table])
 
 
 def _record_state(con: duckdb.DuckDBPyConnection, raw_tables: list[str], deleted: int) -> None:

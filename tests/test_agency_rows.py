@@ -121,12 +121,15 @@ def test_a_table_whose_columns_changed_and_a_file_full_of_deleted_rows_are_writt
     _load(con, 2, "AG002", {"c3": "Yes"})
     how = publisher.publish()
     assert how["info_orientation"] == "whole" and how["client_profile"] == "difference"
+    con.execute("insert into raw.client_profile values ('AG002', null, 'c4', 'Yes')")  # a row no upload gave
+    assert publisher.publish()["client_profile"] == "whole"
+    con.execute("delete from raw.client_profile where upload_id is null")
     # Replace AG001's rows twice over: the deleted rows pass a quarter of the file's, and it is written anew.
     for upload in (3, 4):
         _unload(con, upload - 2 if upload == 3 else 3)
         _load(con, upload, "AG001", {"c1": "Yes", "c2": "Yes"})
         how = publisher.publish()
-    assert set(how[t] for t in RAW) == {"whole"}
+    assert {how[t] for t in RAW} == {"whole"}
 
 
 def test_a_last_file_that_is_no_database_is_replaced_whole(warehouse, tmp_path):
