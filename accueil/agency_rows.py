@@ -51,7 +51,7 @@ def write(
 ) -> dict[str, str]:
     """Writes the agencies' rows at `path` (a new file) from the warehouse `con`: by difference from
     `previous` when it can, else whole.  Returns how each table was written ('whole', 'difference'),
-    for the tests and the benchmark."""
+    for the tests."""
     reusable = previous.is_file() and _copy_file(previous, path) and _reusable(con, path)
     if not reusable:
         path.unlink(missing_ok=True)
@@ -145,9 +145,11 @@ def _write_tables(
     }
     how, deleted = {}, 0
     for table in raw_tables:
-        filtered = consent and _has(con, source, "raw", table, "client_key")
-        keyed = _has(con, source, "raw", table, _UPLOAD) and _uploads_now(con, table)
-        same = table in held and _columns(con, ALIAS, "main", table) == _columns(con, source, "raw", table)
+        columns = _columns(con, source, "raw", table)
+        names = {name for name, _ in columns}
+        filtered = consent and "client_key" in names
+        keyed = _UPLOAD in names and _uploads_now(con, table)
+        same = table in held and _columns(con, ALIAS, "main", table) == columns
         if reusable and same and keyed and table in recorded:
             deleted += _by_difference(con, table, filtered)
             how[table] = "difference"
