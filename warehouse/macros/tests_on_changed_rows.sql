@@ -45,9 +45,11 @@
 
 {% macro close_build_scope(results) -%}
     {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'skipped', 'runtime error']) | list -%}
-    {%- if flags.WHICH == 'build' and not failed -%}
+    {#- `execute`: a parse renders this hook too, with no results and an empty graph. -#}
+    {%- if execute and flags.WHICH == 'build' and not failed -%}
     create or replace table main.dbt_built_uploads as
     select upload_id from raw.loads where kind = 'extract';
+    {{ close_client_scope() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -77,5 +79,7 @@
     {%- endif -%}
     {#- A lookup by id, not a walk over the graph: this runs for every test. -#}
     {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier) -%}
-    {{ return(node is not none and node.schema == relation.schema and node.config.materialized == 'incremental') }}
+    {#- Kept by extract partition (macros/extract_partitions.sql), not by client (client_partitions.sql). -#}
+    {{ return(node is not none and node.schema == relation.schema and node.config.materialized == 'incremental'
+              and node.config.get('unique_key') == ['agency_code', 'reported_quarter']) }}
 {%- endmacro %}

@@ -2,12 +2,21 @@
 -- fsa_centroids), per service stream: the distance from the FSA's centroid to the nearest site
 -- offering the stream (int_site_streams), great-circle, in km.  docs/measures.md ("Service
 -- access") defines it; fct_access_by_fsa counts and controls it.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 with
 
 served as (
 
     select distinct service_quarter as period, client_key
-    from {{ ref('int_service_events') }}
+    from {{ for_clients(ref('int_service_events'), touched) }}
     where service_quarter is not null
 
 ),
@@ -23,7 +32,7 @@ located as (
         fsa.latitude,
         fsa.longitude
     from served
-    inner join {{ ref('int_client_spine') }} as spine using (client_key)
+    inner join {{ for_clients(ref('int_client_spine'), touched) }} as spine using (client_key)
     inner join {{ ref('fsa_centroids') }} as fsa on fsa.fsa = spine.residence_fsa
 
 ),

@@ -1,5 +1,14 @@
 -- One row per client (pseudonymous key) across all agencies: demographics from the most
 -- recent profile, first contact, and the groups the outcome breakdowns use.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 with
 
 -- Each client's most recent profile and first service, as aggregates that keep one candidate
@@ -10,7 +19,7 @@ with
 latest_profile as (
 
     select unnest(arg_max(p, (p.reported_quarter, p.agency_code)))
-    from {{ ref('stg_client_profile') }} as p
+    from {{ for_clients(ref('stg_client_profile'), touched) }} as p
     group by p.client_key
 
 ),
@@ -23,7 +32,7 @@ first_service as (
             {'first_service_date': service_date, 'first_agency_code': agency_code, 'first_service_fsa': service_fsa},
             (service_date, agency_code, source_model, record_id)
         ))
-    from {{ ref('int_service_events') }}
+    from {{ for_clients(ref('int_service_events'), touched) }}
     group by client_key
 
 ),

@@ -1,4 +1,13 @@
 -- Every CLB observation of a client: language assessments and course exits, per skill.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 {% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
 with
 
@@ -15,7 +24,7 @@ observations as (
         {{ skill }}_clb_kind,
         {{ skill }}_clb_level{% if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ ref(model) }}
+    from {{ for_clients(ref(model), touched) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -2,6 +2,15 @@
 -- it), and whether it was met within 180 days: by a service in a stream that serves it
 -- (seed need_streams) at any agency, or, for a need no stream serves, by a referral for it.
 -- docs/measures.md, "Needs met", states the rule.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 {% set needs = [
     'life_in_canada', 'community_government_services', 'working_in_canada', 'education_in_canada',
     'social_networks', 'professional_networks', 'local_community_services', 'community_involvement',
@@ -20,7 +29,7 @@ named as (
         reported_quarter,
         record_id,
         service_date as assessment_date
-    from {{ ref('stg_needs_assessment') }}
+    from {{ for_clients(ref('stg_needs_assessment'), touched) }}
     where needs_{{ need }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -41,7 +50,7 @@ referred as (
 
     {% for need in needs %}
     select '{{ need }}' as need, client_key, service_date as referral_date
-    from {{ ref('stg_needs_assessment') }}
+    from {{ for_clients(ref('stg_needs_assessment'), touched) }}
     where referred_{{ need }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -61,7 +70,7 @@ met_by_service as (
     from first_named as f
     inner join need_streams as m
         on f.need = m.need
-    inner join {{ ref('int_service_events') }} as e
+    inner join {{ for_clients(ref('int_service_events'), touched) }} as e
         on f.client_key = e.client_key
         and m.stream_code = e.stream_code
         and e.service_date between f.assessment_date and f.assessment_date + interval {{ window_days }} day

@@ -2,12 +2,21 @@
 -- minus its denominator): a client whose follow-up window opened with no follow-up in it, a
 -- client assessed once, a referral whose window is still open.  int_outcome_cells adds them
 -- to the denominator to give `eligible`.  docs/measures.md gives each eligible population.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 {% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
 with
 
 counted as (
 
-    select outcome, unit_id from {{ ref('int_outcome_records') }}
+    select outcome, unit_id from {{ for_clients(ref('int_outcome_records'), touched) }}
 
 ),
 
@@ -21,7 +30,7 @@ data_end as (
 
 observations as (
 
-    select * from {{ ref('int_language_observations') }}
+    select * from {{ for_clients(ref('int_language_observations'), touched) }}
 
 ),
 
@@ -77,7 +86,7 @@ employment_eligible as (
         e.service_date + interval 183 day as outcome_date
     from (
         select client_key, agency_code, service_date
-        from {{ ref('stg_employment') }}
+        from {{ for_clients(ref('stg_employment'), touched) }}
         qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
     ) as e
     cross join data_end as d
@@ -97,7 +106,7 @@ belonging_eligible as (
         s.client_key,
         s.first_agency_code as agency_code,
         s.first_service_date + interval 183 day as outcome_date
-    from {{ ref('int_client_spine') }} as s
+    from {{ for_clients(ref('int_client_spine'), touched) }} as s
     cross join data_end as d
     where s.first_service_date + interval 183 day <= d.last_day
 
@@ -114,7 +123,7 @@ referral_eligible as (
         client_key,
         referring_agency_code as agency_code,
         referral_date as outcome_date
-    from {{ ref('int_referrals') }}
+    from {{ for_clients(ref('int_referrals'), touched) }}
 
 ),
 

@@ -1,11 +1,20 @@
 -- One row per unit an outcome counts (a client, or a referral), with the agency and quarter
 -- it is attributed to and whether it meets the outcome.  docs/measures.md defines each.
 {% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 with
 
 observations as (
 
-    select * from {{ ref('int_language_observations') }}
+    select * from {{ for_clients(ref('int_language_observations'), touched) }}
 
 ),
 
@@ -104,7 +113,7 @@ clb4 as (
 first_employment_service as (
 
     select client_key, agency_code, service_date
-    from {{ ref('stg_employment') }}
+    from {{ for_clients(ref('stg_employment'), touched) }}
     qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
 
 ),
@@ -117,7 +126,7 @@ employment_followup as (
         f.followup_date,
         f.employment_status_code in ('employed_full_time', 'employed_part_time', 'self_employed') as is_employed,
         f.job_matches_training_code = 'yes' as matches_training
-    from {{ ref('stg_outcome_followup') }} as f
+    from {{ for_clients(ref('stg_outcome_followup'), touched) }} as f
     inner join first_employment_service as e
         on f.client_key = e.client_key
         and f.followup_date between e.service_date + interval 183 day and e.service_date + interval 365 day
@@ -148,7 +157,7 @@ belonging as (
         agency_code,
         followup_date as outcome_date,
         sense_of_belonging_code in ('very_strong', 'somewhat_strong') as is_met
-    from {{ ref('stg_outcome_followup') }}
+    from {{ for_clients(ref('stg_outcome_followup'), touched) }}
     where sense_of_belonging_code is not null and sense_of_belonging_code <> 'no_answer'
     qualify row_number() over (partition by client_key order by followup_date, agency_code, record_id) = 1
 
@@ -165,14 +174,14 @@ referral as (
         referring_agency_code as agency_code,
         referral_date as outcome_date,
         completed_within_90_days as is_met
-    from {{ ref('int_referrals') }}
+    from {{ for_clients(ref('int_referrals'), touched) }}
     where is_window_closed
 
 ),
 
 needs_closed as (
 
-    select * from {{ ref('int_needs_named') }}
+    select * from {{ for_clients(ref('int_needs_named'), touched) }}
     where is_window_closed
 
 ),
@@ -223,7 +232,7 @@ voice as (
         agency_code,
         followup_date as outcome_date,
         {{ met }} as is_met
-    from {{ ref('stg_outcome_followup') }}
+    from {{ for_clients(ref('stg_outcome_followup'), touched) }}
     where {{ answered }} is not null
     qualify row_number() over (partition by client_key order by followup_date, agency_code, record_id) = 1
     {% if not loop.last %}union all{% endif %}
@@ -234,7 +243,7 @@ voice as (
 francophone_services as (
 
     select *, service_language_code = 'french' as in_french
-    from {{ ref('int_service_languages') }}
+    from {{ for_clients(ref('int_service_languages'), touched) }}
     where is_francophone
 
 ),

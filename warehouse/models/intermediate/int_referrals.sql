@@ -1,5 +1,14 @@
 -- Referrals to a partner agency ("no wrong door") and whether a service in the referred
 -- stream followed at the receiving agency within 90 days.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 with
 
 referrals as (
@@ -12,7 +21,7 @@ referrals as (
         referral_agency_code as receiving_agency_code,
         referral_stream_code,
         referral_date
-    from {{ ref('stg_needs_assessment') }}
+    from {{ for_clients(ref('stg_needs_assessment'), touched) }}
     where referral_agency_code is not null
 
 ),
@@ -30,10 +39,10 @@ stream_services as (
     -- A service answers a referral to its own stream; a language assessment also answers a
     -- referral to language training, since assessment is the way into training.
     select client_key, agency_code, service_date, stream_code as referral_stream_code
-    from {{ ref('int_service_events') }}
+    from {{ for_clients(ref('int_service_events'), touched) }}
     union all
     select client_key, agency_code, service_date, 'language_training'
-    from {{ ref('int_service_events') }}
+    from {{ for_clients(ref('int_service_events'), touched) }}
     where stream_code = 'language_assessment'
 
 ),

@@ -1,6 +1,15 @@
 -- The services that record their language of service, with whether the client's official
 -- language is French: the basis of the francophones-served-in-French outcomes.  Language
 -- training and assessment are left out: their language is the one being learned.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 {% set sources = [
     ('stg_needs_assessment', 'needs_assessment'),
     ('stg_info_orientation', 'information_orientation'),
@@ -20,7 +29,7 @@ services as (
         record_id,
         service_date,
         service_language_code
-    from {{ ref(model) }}
+    from {{ for_clients(ref(model), touched) }}
     where service_language_code is not null
         and service_date is not null
     {% if not loop.last %}union all{% endif %}
@@ -32,5 +41,5 @@ select
     s.*,
     coalesce(c.is_francophone, false) as is_francophone
 from services as s
-left join {{ ref('int_client_spine') }} as c
+left join {{ for_clients(ref('int_client_spine'), touched) }} as c
     on s.client_key = c.client_key

@@ -1,6 +1,15 @@
 -- Every service record of int_service_events with the program it counts toward and what
 -- fct_outputs adds up: its type (where the module has one), its length, the referrals it
 -- carries and the support services received with it.  One row per service record.
+--
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_recomputed_clients() }}",
+) }}
+{%- set touched = touched_clients_only() %}
 {% set referral_flags = [
     'life_in_canada', 'community_government_services', 'working_in_canada', 'education_in_canada',
     'social_networks', 'professional_networks', 'local_community_services', 'community_involvement',
@@ -22,7 +31,7 @@ with
 
 events as (
 
-    select * from {{ ref('int_service_events') }}
+    select * from {{ for_clients(ref('int_service_events'), touched) }}
 
 ),
 
@@ -49,7 +58,7 @@ details as (
         {% for support in supports %}
         coalesce(received_{{ support }}, false) as received_{{ support }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ ref(model) }}
+    from {{ for_clients(ref(model), touched) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
