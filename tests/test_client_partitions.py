@@ -10,7 +10,11 @@ no row may keep its marker.  tests/test_incremental.py holds the result to a ful
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -95,6 +99,27 @@ def _recomputed(held: dict[str, set[str]]) -> dict[str, dict[str, set[str]]]:
         return out
 
 
+# A uniqueness test of a model kept by client whose groups hold one client each.
+CLIENT_TEST = "unique_within_int_client_access_stream_code__period__client_key"
+
+
+def _modes() -> dict[str, bool]:
+    """Per model kept by client, whether its last build recomputed only the touched clients."""
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+        return dict(con.execute("select model, touched_only from main.dbt_client_models").fetchall())
+
+
+def _compiled_test(home: Path, target: Path, selector: str) -> str:
+    """The SQL of one data test as a build would run it now, compiled against `home`'s warehouse."""
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(home / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target)}
+    warehouse = config.REPO_ROOT / "warehouse"
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [dbt, "compile", "--quiet", "--select", selector, "--profiles-dir", warehouse]
+    subprocess.run(command, cwd=warehouse, env=env, check=True, capture_output=True)
+    (compiled,) = target.glob(f"compiled/**/{selector}.sql")
+    return compiled.read_text()
+
+
 @pytest.fixture(scope="module")
 def builds(sample_warehouse, tmp_path_factory) -> dict:
     source, region, truth = sample_warehouse
@@ -123,6 +148,8 @@ def builds(sample_warehouse, tmp_path_factory) -> dict:
         with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
             after = _raw_clients(con, agency, quarter)
         correction = _recomputed(first)
+        correction_modes = _modes()
+        compiled = _compiled_test(home, folder / "target", CLIENT_TEST)
         # A model whose rows were deleted held, before this build, the touched clients only:
         # every client it held before the first.
         held = {model: first[model] if MARKERS[model] is None else clients for model, clients in _mark().items()}
@@ -131,7 +158,14 @@ def builds(sample_warehouse, tmp_path_factory) -> dict:
         assert submit_agencies(reference, user="t").accepted
         run_build()
         whole = _recomputed(held)
-    return {"touched": before | after, "correction": correction, "reference": whole}
+        reference_modes = _modes()
+    return {
+        "touched": before | after,
+        "correction": correction,
+        "reference": whole,
+        "modes": (correction_modes, reference_modes),
+        "compiled": compiled,
+    }
 
 
 def test_a_correction_recomputes_the_clients_of_its_extract_and_no_others(builds):
@@ -157,3 +191,10 @@ def test_a_changed_reference_file_recomputes_every_client(builds):
             assert held - touched <= recomputed <= held | touched, model
         else:
             assert recomputed == held and held, model
+
+
+def test_the_uniqueness_tests_of_a_correction_read_the_touched_clients_and_those_of_a_whole_build_every_row(builds):
+    correction, reference = builds["modes"]
+    assert correction == dict.fromkeys(MARKERS, True)
+    assert reference == dict.fromkeys(MARKERS, False)
+    assert "client_key in (select client_key from main.dbt_touched_clients)" in builds["compiled"]

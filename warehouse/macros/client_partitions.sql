@@ -106,10 +106,17 @@
 {%- endmacro %}
 
 
+{#- The pre-hook: the rows this run recomputes deleted, in the insert's transaction, and whether
+    it recomputes the touched clients only recorded for the model's tests (_scoped_to_touched_clients
+    in tests_on_changed_rows.sql). -#}
 {% macro delete_recomputed_clients() -%}
-    {%- if model.resource_type == 'model' and is_incremental() -%}
-    delete from {{ this }}
-    {%- if touched_clients_only() %} where client_key in (select client_key from main.dbt_touched_clients){% endif %}
+    {%- if model.resource_type == 'model' -%}
+    {%- set touched = touched_clients_only() -%}
+    create table if not exists main.dbt_client_models (model varchar primary key, touched_only boolean not null);
+    insert or replace into main.dbt_client_models values ('{{ this.identifier }}', {{ touched }});
+    {%- if is_incremental() %}
+    delete from {{ this }}{% if touched %} where client_key in (select client_key from main.dbt_touched_clients){% endif %};
+    {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

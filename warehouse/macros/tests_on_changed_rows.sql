@@ -23,6 +23,12 @@
     `accueil build --full-refresh` (and a build whose dbt project changed) tests everything, and
     so does a `dbt test` run by hand: only `dbt build`, which writes the rows, keeps the scope
     (`dbt compile` shows what a build would run).
+
+    The models kept by client (macros/client_partitions.sql) have no upload id: on a build that
+    recomputed only the touched clients, their `unique` and `unique_within` tests whose groups
+    hold one client each (client_key among the grouping columns) read those clients' rows.
+    Whether the model's last build did is recorded by its pre-hook (main.dbt_client_models), so
+    `dbt compile` shows what the last build ran.
 -#}
 
 {% macro tests_on_changed_rows() -%}
@@ -63,6 +69,9 @@
     {%- if execute and flags.WHICH in ('build', 'compile') and not flags.FULL_REFRESH
         and _scoped_to_changed_rows(relation) -%}
         {%- do conditions.append('upload_id in (select upload_id from main.dbt_build_scope)') -%}
+    {%- elif execute and flags.WHICH in ('build', 'compile') and not flags.FULL_REFRESH
+        and _scoped_to_touched_clients(relation) -%}
+        {%- do conditions.append('client_key in (select client_key from main.dbt_touched_clients)') -%}
     {%- endif -%}
     {#- Unaliased, unlike dbt's own: DuckDB allows that, and the tests in macros/ alias their model. -#}
     {%- if conditions -%}
@@ -82,4 +91,29 @@
     {#- Kept by extract partition (macros/extract_partitions.sql), not by client (client_partitions.sql). -#}
     {{ return(node is not none and node.schema == relation.schema and node.config.materialized == 'incremental'
               and node.config.get('unique_key') == ['agency_code', 'reported_quarter']) }}
+{%- endmacro %}
+
+
+{#- A uniqueness test of a model kept by client (macros/client_partitions.sql) whose groups hold
+    one client each (client_key among the columns it groups by) reads the rows of the touched
+    clients only, when this build recomputed only those: another client's rows are as they were
+    when they passed. -#}
+{% macro _scoped_to_touched_clients(relation) -%}
+    {%- set test = model.get('test_metadata') -%}
+    {%- if not test or test.get('name') not in ('unique', 'unique_within') -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set kwargs = test.get('kwargs') or {} -%}
+    {%- if kwargs.get('column_name') != 'client_key' and 'client_key' not in (kwargs.get('within') or []) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier) -%}
+    {%- if node is none or node.schema != relation.schema
+        or 'delete_recomputed_clients' not in (node.config.get('pre-hook') or []) | map(attribute='sql') | join(' ') -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select coalesce((select touched_only from main.dbt_client_models where model = '" ~ relation.identifier ~ "'), false)"
+    ) -%}
+    {{ return(found.columns[0].values()[0]) }}
 {%- endmacro %}
