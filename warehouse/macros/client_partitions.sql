@@ -7,17 +7,19 @@
     agencies' reference files (sites, streams) and the last quarter any extract reports (a
     follow-up window is closed by the end of it).  So a run recomputes:
 
-    * the touched clients only, when neither of the shared things changed since the last build
-      whose models and tests all passed: the clients of the uploads in the build's scope (new
+    * the touched clients only, when the last build passed (models and tests) and neither of the
+      shared things changed since: the clients of the uploads in the build's scope (new
       extracts, corrections, an upload made current again; macros/tests_on_changed_rows.sql) and
       those of uploads loaded then and not now (the rows a correction replaced);
     * every client otherwise (a reference file loaded, a later quarter, `--full-refresh`, the
-      first build).
+      first build, a build after one that failed).
 
     Which clients an upload holds is kept in main.dbt_upload_clients, written from the raw tables
     at the start of a run for the uploads in scope, so that the clients of an upload that has
-    since been replaced are still known when its rows are gone.  A failed run leaves the scope and
-    the shared things' record as they were, so the next run recomputes the same clients.
+    since been replaced are still known when its rows are gone.  The shared things are recorded
+    at the end of a run that passed (main.dbt_built_shared) and taken away at the start of the
+    next, so a run that fails leaves none: it may have recomputed some models whole and others
+    not, and the run after it recomputes every client.
 
         {{ config(
             materialized='incremental',
@@ -41,7 +43,13 @@
     ) -%}
     {%- set tables = found.columns[0].values() -%}
     create table if not exists main.dbt_upload_clients (upload_id bigint not null, client_key varchar not null);
+    create table if not exists main.dbt_client_models (model varchar primary key, touched_only boolean not null);
+    {#- The shared things as the last build that passed saw them, taken for this run: until this run
+        passes, none is recorded, so that a run after a failed one recomputes every client (a failed
+        run may have recomputed some models whole and not the others). -#}
     create table if not exists main.dbt_built_shared (reference_uploads bigint[], last_quarter varchar);
+    create or replace table main.dbt_shared_for_run as select * from main.dbt_built_shared;
+    delete from main.dbt_built_shared;
     delete from main.dbt_upload_clients where upload_id in (select upload_id from main.dbt_build_scope);
     {% if tables %}
     insert into main.dbt_upload_clients
@@ -90,7 +98,7 @@
         "select coalesce(("
         ~ " select b.reference_uploads = (select coalesce(list(upload_id order by upload_id), []) from raw.loads where kind <> 'extract')"
         ~ " and b.last_quarter is not distinct from (select max(reported_quarter) from " ~ events ~ ")"
-        ~ " from main.dbt_built_shared as b), false)"
+        ~ " from main.dbt_shared_for_run as b), false)"
     ) -%}
     {{ return(found.columns[0].values()[0]) }}
 {%- endmacro %}
@@ -112,7 +120,6 @@
 {% macro delete_recomputed_clients() -%}
     {%- if model.resource_type == 'model' -%}
     {%- set touched = touched_clients_only() -%}
-    create table if not exists main.dbt_client_models (model varchar primary key, touched_only boolean not null);
     insert or replace into main.dbt_client_models values ('{{ this.identifier }}', {{ touched }});
     {%- if is_incremental() %}
     delete from {{ this }}{% if touched %} where client_key in (select client_key from main.dbt_touched_clients){% endif %};

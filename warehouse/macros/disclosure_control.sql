@@ -62,25 +62,36 @@
 {%- endmacro %}
 
 
-{% macro complementary_suppression(cells, memberships, families, order_by, rounds,
-                                   tables=none, table_families=[], cost=none) -%}
-    {%- set n = families | length -%}
-    with
-    {#- Groups by number, not by their long text keys: the passes below read them many times. #}
-    cs_groups as materialized (
+{#- The groups of `memberships` by number, as the CTE `<name>_memberships` (family, gid, cell_id,
+    is_total): a mart that controls the same cells twice (by two counts) numbers them once, in its
+    own `with`, and passes `numbered=name` to both calls. -#}
+{% macro numbered_memberships(name, memberships, families) -%}
+    {#- Groups by number, not by their long text keys: the passes read them many times. #}
+    {{ name }}_groups as materialized (
 
         select family, group_id, row_number() over () as gid
         from (select distinct family, group_id from {{ memberships }} where family in ('{{ families | join("', '") }}'))
 
     ),
 
-    cs_memberships as materialized (
+    {{ name }}_memberships as materialized (
 
         select m.family, g.gid, m.cell_id, m.is_total
         from {{ memberships }} as m
-        inner join cs_groups as g on g.family = m.family and g.group_id = m.group_id
+        inner join {{ name }}_groups as g on g.family = m.family and g.group_id = m.group_id
 
     ),
+{%- endmacro %}
+
+
+{% macro complementary_suppression(cells, memberships, families, order_by, rounds,
+                                   tables=none, table_families=[], cost=none, numbered=none) -%}
+    {%- set n = families | length -%}
+    {%- set numbered_name = numbered if numbered else 'cs' -%}
+    with
+    {% if not numbered %}
+    {{ numbered_memberships('cs', memberships, families) }}
+    {% endif %}
     {#- Each member's place in its group's written order: it does not depend on the flags, so it
         is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
         only makes ties (none in the marts' orders) come out the same in every pass. #}
@@ -89,7 +100,7 @@
 
         select m.gid, m.cell_id, c.suppressed as primary_suppressed,
             row_number() over (partition by m.gid order by {{ order_by }}, m.cell_id) as member_rank
-        from cs_memberships as m
+        from {{ numbered_name }}_memberships as m
         inner join {{ cells }} as c using (cell_id)
         where m.family = '{{ family }}'
 

@@ -80,6 +80,9 @@ tables as (
 
 ),
 
+{# Both controls below (the rate's, then the coverage's) read the same groups: numbered once. #}
+{{ numbered_memberships('groups', 'memberships', ['values', 'margins', 'tables', 'agencies', 'periods']) }}
+
 {# The written order: in each round, values, margins, tables, agencies, then periods.  In a
    group, the unsuppressed member with the smallest denominator, parts before the total,
    then by breakdown value, agency and period; in a table, the cheapest rectangle by
@@ -90,7 +93,7 @@ controlled as (
         'cells', 'memberships', ['values', 'margins', 'tables', 'agencies', 'periods'],
         order_by='denominator, is_total, breakdown_value, agency_code, period',
         rounds=var('suppression_rounds', 8),
-        tables='tables', table_families=['tables'], cost='c.denominator') }}
+        tables='tables', table_families=['tables'], cost='c.denominator', numbered='groups') }}
 
 ),
 
@@ -116,7 +119,7 @@ coverage_controlled as (
         'coverage_cells', 'memberships', ['values', 'margins', 'tables', 'agencies', 'periods'],
         order_by='eligible, is_total, breakdown_value, agency_code, period',
         rounds=var('suppression_rounds', 8),
-        tables='tables', table_families=['tables'], cost='c.eligible') }}
+        tables='tables', table_families=['tables'], cost='c.eligible', numbered='groups') }}
 
 ),
 
