@@ -21,13 +21,13 @@
     next, so a run that fails leaves none: it may have recomputed some models whole and others
     not, and the run after it recomputes every client.
 
-        {{ config(
-            materialized='incremental',
-            incremental_strategy='append',
-            on_schema_change='fail',
-            pre_hook="{{ delete_recomputed_clients() }}",
-        ) }}
-        {%- set touched = touched_clients_only() %}
+        models/intermediate/clients/ in dbt_project.yml:
+            materialized: incremental
+            incremental_strategy: append
+            on_schema_change: fail
+            pre-hook: "{{ delete_recomputed_clients() }}"
+        and in the model:
+            {%- set touched = touched_clients_only() %}
         ... from {{ for_clients(ref('stg_employment'), touched) }} ...
 
     Every read of a client's rows goes through for_clients; a read that must see every client (the

@@ -1,12 +1,7 @@
 -- Every CLB observation of a client: language assessments and course exits, per skill.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 {% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
 with

@@ -2,13 +2,8 @@
 -- it is attributed to and whether it meets the outcome.  docs/measures.md defines each.
 {% set skills = ['listening', 'speaking', 'reading', 'writing'] %}
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 with
 

@@ -3,13 +3,8 @@
 -- (seed need_streams) at any agency, or, for a need no stream serves, by a referral for it.
 -- docs/measures.md, "Needs met", states the rule.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 {% set needs = [
     'life_in_canada', 'community_government_services', 'working_in_canada', 'education_in_canada',

@@ -2,13 +2,8 @@
 -- fct_outputs adds up: its type (where the module has one), its length, the referrals it
 -- carries and the support services received with it.  One row per service record.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 {% set referral_flags = [
     'life_in_canada', 'community_government_services', 'working_in_canada', 'education_in_canada',

@@ -1,13 +1,8 @@
 -- One row per client (pseudonymous key) across all agencies: demographics from the most
 -- recent profile, first contact, and the groups the outcome breakdowns use.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 with
 

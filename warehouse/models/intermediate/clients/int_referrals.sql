@@ -1,13 +1,8 @@
 -- Referrals to a partner agency ("no wrong door") and whether a service in the referred
 -- stream followed at the receiving agency within 90 days.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 with
 

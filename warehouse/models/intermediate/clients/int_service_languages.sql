@@ -2,13 +2,8 @@
 -- language is French: the basis of the francophones-served-in-French outcomes.  Language
 -- training and assessment are left out: their language is the one being learned.
 --
--- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_recomputed_clients() }}",
-) }}
+-- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
+-- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
 {% set sources = [
     ('stg_needs_assessment', 'needs_assessment'),
