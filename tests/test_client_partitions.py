@@ -10,11 +10,7 @@ no row may keep its marker.  tests/test_incremental.py holds the result to a ful
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -23,6 +19,7 @@ from accueil import config
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import run_build
+from tests.compiled_tests import compiled_test
 from tests.workbooks import mutate, read_rows
 
 pytestmark = pytest.mark.xdist_group("sample_builds")
@@ -109,17 +106,6 @@ def _modes() -> dict[str, bool]:
         return dict(con.execute("select model, touched_only from main.dbt_client_models").fetchall())
 
 
-def _compiled_test(home: Path, target: Path, selector: str) -> str:
-    """The SQL of one data test as a build would run it now, compiled against `home`'s warehouse."""
-    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(home / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target)}
-    warehouse = config.REPO_ROOT / "warehouse"
-    dbt = Path(sys.executable).parent / "dbt"
-    command = [dbt, "compile", "--quiet", "--select", selector, "--profiles-dir", warehouse]
-    subprocess.run(command, cwd=warehouse, env=env, check=True, capture_output=True)
-    (compiled,) = target.glob(f"compiled/**/{selector}.sql")
-    return compiled.read_text()
-
-
 @pytest.fixture(scope="module")
 def builds(sample_warehouse, tmp_path_factory) -> dict:
     source, region, truth = sample_warehouse
@@ -149,7 +135,7 @@ def builds(sample_warehouse, tmp_path_factory) -> dict:
             after = _raw_clients(con, agency, quarter)
         correction = _recomputed(first)
         correction_modes = _modes()
-        compiled = _compiled_test(home, folder / "target", CLIENT_TEST)
+        compiled = compiled_test(home, folder / "target", CLIENT_TEST)
         # A model whose rows were deleted held, before this build, the touched clients only:
         # every client it held before the first.
         held = {model: first[model] if MARKERS[model] is None else clients for model, clients in _mark().items()}

@@ -10,10 +10,7 @@ the three builds in a row, two of them incremental, against one full build.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,6 +22,7 @@ from accueil.quarters import Quarter
 from orchestration.build import run_build
 from orchestration.build_log import dbt_log_path
 from orchestration.dbt_project_state import built_by, full_refresh_reason, sources_digest
+from tests.compiled_tests import compiled_test
 from tests.workbooks import mutate, read_rows
 
 SERVICE_SHEETS = (
@@ -205,21 +203,8 @@ def test_the_corrections_replace_their_partitions_and_nothing_else(corrected):
     assert rows["info_orientation"] == rows["employment"] == 0 and rows["client_profile"] > 0
 
 
-def _compiled_row_test(home: Path, target: Path, *flags: str) -> str:
-    """The SQL dbt runs for one row-level test of a partition model, compiled against `home`'s warehouse."""
-    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(home / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target)}
-    warehouse = config.REPO_ROOT / "warehouse"
-    dbt = Path(sys.executable).parent / "dbt"
-    selector = "unique_within_stg_employment_row_number__upload_id"
-    subprocess.run(
-        [dbt, "compile", "--quiet", "--select", selector, "--profiles-dir", warehouse, *flags],
-        cwd=warehouse,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    (compiled,) = target.glob(f"compiled/**/{selector}.sql")
-    return compiled.read_text()
+# A row-level test of a partition model.
+ROW_TEST = "unique_within_stg_employment_row_number__upload_id"
 
 
 def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(corrected, tmp_path):
@@ -233,8 +218,8 @@ def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(correc
     with duckdb.connect(str(full / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from main.dbt_build_scope").fetchone()[0] == 96
     scoped = "upload_id in (select upload_id from main.dbt_build_scope)"
-    assert scoped in _compiled_row_test(home, tmp_path / "incremental")
-    assert scoped not in _compiled_row_test(home, tmp_path / "full", "--full-refresh")
+    assert scoped in compiled_test(home, tmp_path / "incremental", ROW_TEST)
+    assert scoped not in compiled_test(home, tmp_path / "full", ROW_TEST, "--full-refresh")
 
 
 def _declared(kind: str) -> set[tuple[str, str]]:

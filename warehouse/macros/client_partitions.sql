@@ -74,13 +74,7 @@
 {#- At the end of a run whose models and tests all passed (close_build_scope): the shared things
     as this build saw them, and the clients of uploads no longer loaded forgotten. -#}
 {% macro close_client_scope() -%}
-    {%- set events = _service_events() -%}
-    create or replace table main.dbt_built_shared as
-    select
-        (select coalesce(list(upload_id order by upload_id), []) from raw.loads where kind <> 'extract')
-            as reference_uploads,
-        {% if events is not none %}(select max(reported_quarter) from {{ events }}){% else %}null{% endif %}
-            as last_quarter;
+    create or replace table main.dbt_built_shared as {{ _shared_now() }};
     delete from main.dbt_upload_clients
     where upload_id not in (select upload_id from raw.loads where kind = 'extract');
 {%- endmacro %}
@@ -93,21 +87,30 @@
     {%- if not execute or flags.WHICH != 'build' or model.resource_type != 'model' or not is_incremental() -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set events = _service_events() -%}
     {%- set found = run_query(
-        "select coalesce(("
-        ~ " select b.reference_uploads = (select coalesce(list(upload_id order by upload_id), []) from raw.loads where kind <> 'extract')"
-        ~ " and b.last_quarter is not distinct from (select max(reported_quarter) from " ~ events ~ ")"
-        ~ " from main.dbt_shared_for_run as b), false)"
+        "select coalesce((select b.reference_uploads = n.reference_uploads"
+        ~ " and b.last_quarter is not distinct from n.last_quarter"
+        ~ " from main.dbt_shared_for_run as b, (" ~ _shared_now() ~ ") as n), false)"
     ) -%}
     {{ return(found.columns[0].values()[0]) }}
 {%- endmacro %}
 
 
+{#- The shared things now, one row: the reference loads and the last quarter any extract reports. -#}
+{% macro _shared_now() -%}
+    {%- set events = _service_events() -%}
+    select
+        (select coalesce(list(upload_id order by upload_id), []) from raw.loads where kind <> 'extract')
+            as reference_uploads,
+        {% if events is not none %}(select max(reported_quarter) from {{ events }}){% else %}null{% endif %}
+            as last_quarter
+{%- endmacro %}
+
+
 {#- The relation, or only its rows of the touched clients. -#}
-{% macro for_clients(relation, touched, column='client_key') -%}
+{% macro for_clients(relation, touched) -%}
     {%- if touched -%}
-    (select * from {{ relation }} where {{ column }} in (select client_key from main.dbt_touched_clients))
+    (select * from {{ relation }} where client_key in (select client_key from main.dbt_touched_clients))
     {%- else -%}
     {{ relation }}
     {%- endif -%}
