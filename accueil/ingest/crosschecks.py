@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from accueil.contract import Contract, known_values
 from accueil.ingest import bounds
-from accueil.ingest.arrow import text_table
+from accueil.ingest.arrow import create_table, text_table
 from accueil.quarters import Quarter
 from accueil.report import Problem, problem
 
@@ -55,24 +55,28 @@ def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyCon
             parts.append(table.add_column(0, "file", pa.array([number] * len(table), pa.int32())))
         # Copied into DuckDB once, from Arrow: the many small queries below then read a
         # native table, where a registered pandas frame of objects is converted by each.
-        con.register("incoming", pa.concat_tables(parts))
-        con.execute(f"create table {sheet.table} as select * from incoming")
-        con.unregister("incoming")
-    con.execute("create table files (file integer, earliest date, last date, qstart date, qend date, agency varchar)")
-    con.executemany(
-        "insert into files values (?, ?, ?, ?, ?, ?)",
-        [(n, f.earliest, f.quarter.end, f.quarter.start, f.quarter.end, f.agency) for n, f in enumerate(files)],
+        create_table(con, sheet.table, pa.concat_tables(parts))
+    files_table = pa.table(
+        {
+            "file": pa.array(range(len(files)), pa.int32()),
+            "earliest": pa.array([f.earliest for f in files], pa.date32()),
+            "last": pa.array([f.quarter.end for f in files], pa.date32()),
+            "qstart": pa.array([f.quarter.start for f in files], pa.date32()),
+            "qend": pa.array([f.quarter.end for f in files], pa.date32()),
+            "agency": pa.array([f.agency for f in files], pa.string()),
+        }
     )
+    create_table(con, "files", files_table)
     # The agency codes each file's record ids are compared with: the reference's, when there is one.
-    con.execute("create table known (file integer, code varchar)")
     known = [
         (n, code)
         for n, f in enumerate(files)
         if f.agency and f.known_agencies
-        for code in {*f.known_agencies, f.agency}
+        for code in sorted({*f.known_agencies, f.agency})
     ]
-    if known:
-        con.executemany("insert into known values (?, ?)", known)
+    # Every agency of the reference for every file: thousands in a national batch (create_table).
+    codes = {"file": pa.array([n for n, _ in known], pa.int32()), "code": pa.array([c for _, c in known], pa.string())}
+    create_table(con, "known", pa.table(codes))
     return con
 
 

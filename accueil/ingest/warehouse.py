@@ -10,10 +10,12 @@ this module; it is DuckDB's single writer.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from accueil import config, control
 from accueil.contract import Sheet, agencies_contract, extract_contract
 from accueil.ingest import abandoned
+from accueil.ingest.arrow import create_table
 from accueil.ingest.submit import staged_dir
 from accueil.sql_text import identifier
 
@@ -67,17 +69,15 @@ def _batch(con: duckdb.DuckDBPyConnection, uploads: list[control.Upload], at: st
 
     An upload keeps the load time the register already gives it (one restored from a backup
     is loaded again, but was first loaded then); the others are loaded `at` now."""
-    con.execute(
-        "create or replace temp table load_batch (upload_id integer, agency_cd varchar, quarter varchar, "
-        "sha256 varchar, folder varchar, loaded_at varchar)"
-    )
-    con.executemany(
-        "insert into load_batch values (?, ?, ?, ?, ?, ?)",
-        [
-            (u.upload_id, u.agency_cd, u.quarter, u.sha256, str(staged_dir(u.upload_id)), u.loaded_at or at)
-            for u in uploads
-        ],
-    )
+    rows = {
+        "upload_id": pa.array([u.upload_id for u in uploads], pa.int32()),
+        "agency_cd": pa.array([u.agency_cd for u in uploads], pa.string()),
+        "quarter": pa.array([u.quarter for u in uploads], pa.string()),
+        "sha256": pa.array([u.sha256 for u in uploads], pa.string()),
+        "folder": pa.array([str(staged_dir(u.upload_id)) for u in uploads], pa.string()),
+        "loaded_at": pa.array([u.loaded_at or at for u in uploads], pa.string()),
+    }
+    create_table(con, "load_batch", pa.table(rows), temporary=True)
 
 
 def _replace_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, uploads: list[control.Upload], partitioned: bool):
