@@ -58,7 +58,7 @@ def dashboard_command(port: int, host: str) -> list[str]:
 
 
 def daemon_command() -> list[str]:
-    # Warnings and errors only: at info, the sensor logs a line every ten seconds.
+    # Warnings and errors only: at info, the sensor logs a line every five seconds.
     return [str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions", "--log-level", "warning"]
 
 

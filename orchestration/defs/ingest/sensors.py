@@ -72,7 +72,9 @@ def _publish_runs(instance: dg.DagsterInstance, statuses) -> int:
     return instance.get_runs_count(dg.RunsFilter(job_name=publish_job.name, statuses=statuses))
 
 
-@dg.sensor(job=publish_job, minimum_interval_seconds=10, default_status=dg.DefaultSensorStatus.RUNNING)
+# Every 5 s, the most often Dagster's daemon evaluates a sensor (its loop takes at least 5 s): an
+# agency waits for this tick after its upload is accepted, before its build can even be queued.
+@dg.sensor(job=publish_job, minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     sweep_inbox(context.log)
     # A queued run takes everything accepted by the time it starts; a run in progress publishes
