@@ -244,18 +244,26 @@ def test_published_snapshot_opens_read_only_while_the_warehouse_is_held_by_a_wri
     assert config.home() not in (home, source)  # tests never touch each other's homes
 
 
-def _dbt(sample_warehouse, tmp_path, *args: str):
-    """A dbt command on a copy of the sample's working warehouse (dbt's own: the published snapshot holds
-    only its marts and reference tables), with its own target folder."""
+@pytest.fixture(scope="module")
+def dbt_folder(sample_warehouse, tmp_path_factory):
+    """A copy of the sample's working warehouse (dbt's own: the published snapshot holds only its marts
+    and reference tables) and a target folder, for the module's dbt commands, which only read it.
+    One copy at one path, so that dbt parses the project once: its partial parse is thrown away
+    when the warehouse's path changes."""
+    folder = tmp_path_factory.mktemp("dbt")
+    (folder / "copy.duckdb").write_bytes((sample_warehouse[0] / "warehouse.duckdb").read_bytes())
+    return folder
+
+
+def _dbt(folder, *args: str):
+    """A dbt command on the module's copy of the warehouse (`dbt_folder`)."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
-    home, _, _ = sample_warehouse
     warehouse = Path(__file__).resolve().parents[1] / "warehouse"
-    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(tmp_path / "copy.duckdb")}
-    (tmp_path / "copy.duckdb").write_bytes((home / "warehouse.duckdb").read_bytes())
+    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(folder / "copy.duckdb")}
     return subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
@@ -263,7 +271,7 @@ def _dbt(sample_warehouse, tmp_path, *args: str):
             "--profiles-dir",
             str(warehouse),
             "--target-path",
-            str(tmp_path / "target"),
+            str(folder / "target"),
         ],
         cwd=warehouse,
         env=env,
@@ -272,20 +280,20 @@ def _dbt(sample_warehouse, tmp_path, *args: str):
     )
 
 
-def test_dbt_docs_generate_works(sample_warehouse, tmp_path):
-    result = _dbt(sample_warehouse, tmp_path, "docs", "generate")
+def test_dbt_docs_generate_works(dbt_folder):
+    result = _dbt(dbt_folder, "docs", "generate")
     assert result.returncode == 0, result.stdout[-2000:]
-    catalog = (tmp_path / "target" / "catalog.json").read_text()
+    catalog = (dbt_folder / "target" / "catalog.json").read_text()
     assert "fct_outcome_rates" in catalog and "int_client_spine" in catalog
 
 
-def test_dbt_unit_tests_pass(sample_warehouse, tmp_path):
+def test_dbt_unit_tests_pass(dbt_folder):
     """The builds skip dbt's unit tests (they test the SQL, not the data); here they all run."""
     import json
 
-    result = _dbt(sample_warehouse, tmp_path, "test", "--select", "test_type:unit")
+    result = _dbt(dbt_folder, "test", "--select", "test_type:unit")
     assert result.returncode == 0, result.stdout[-3000:]
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((dbt_folder / "target" / "run_results.json").read_text())["results"]
     units = [r for r in results if r["unique_id"].startswith("unit_test.")]  # not the project's hooks
     assert len(units) >= 25 and all(r["status"] == "pass" for r in units)
 

@@ -275,8 +275,10 @@ def _dbt_test(home: Path, tmp_path: Path, sql: str | None = None) -> dict[str, t
         capture_output=True,
         text=True,
     )
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    shutil.rmtree(tmp_path / "target", ignore_errors=True)
+    run_results = tmp_path / "target" / "run_results.json"
+    results = json.loads(run_results.read_text())["results"]
+    # The target folder stays: the next call, on a copy at the same path, parses only what changed.
+    run_results.unlink()
     copy.unlink()
     tests = [r for r in results if r["unique_id"].startswith("test.")]  # not the project's hooks
     return {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in tests} | {
