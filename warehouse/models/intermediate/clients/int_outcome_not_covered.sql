@@ -31,12 +31,7 @@ observations as (
 
 first_assessment as (
 
-    select *
-    from observations
-    where observation_kind = 'assessment'
-    qualify row_number() over (
-        partition by client_key order by observation_date, agency_code, record_id
-    ) = 1
+    {{ first_assessment('observations') }}
 
 ),
 
@@ -61,10 +56,7 @@ language_eligible as (
 clb4_eligible as (
 
     select 'clb4_speaking_listening' as outcome, client_key, agency_code, observation_date as outcome_date
-    from observations
-    qualify row_number() over (
-        partition by client_key order by observation_date desc, agency_code desc, record_id desc
-    ) = 1
+    from ({{ last_observation('observations') }})
 
 ),
 
@@ -79,11 +71,7 @@ employment_eligible as (
         e.client_key,
         e.agency_code,
         e.service_date + interval 183 day as outcome_date
-    from (
-        select client_key, agency_code, service_date
-        from {{ for_clients(ref('stg_employment'), touched) }}
-        qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
-    ) as e
+    from ({{ first_employment_service(for_clients(ref('stg_employment'), touched)) }}) as e
     cross join data_end as d
     cross join (select unnest(['employment_at_followup', 'employment_matching_training']) as outcome)
     where e.service_date + interval 183 day <= d.last_day

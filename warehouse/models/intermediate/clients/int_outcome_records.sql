@@ -15,12 +15,7 @@ observations as (
 
 first_assessment as (
 
-    select *
-    from observations
-    where observation_kind = 'assessment'
-    qualify row_number() over (
-        partition by client_key order by observation_date, agency_code, record_id
-    ) = 1
+    {{ first_assessment('observations') }}
 
 ),
 
@@ -83,11 +78,7 @@ language_gain as (
 
 last_observation as (
 
-    select *
-    from observations
-    qualify row_number() over (
-        partition by client_key order by observation_date desc, agency_code desc, record_id desc
-    ) = 1
+    {{ last_observation('observations') }}
 
 ),
 
@@ -107,9 +98,7 @@ clb4 as (
 
 first_employment_service as (
 
-    select client_key, agency_code, service_date
-    from {{ for_clients(ref('stg_employment'), touched) }}
-    qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
+    {{ first_employment_service(for_clients(ref('stg_employment'), touched)) }}
 
 ),
 

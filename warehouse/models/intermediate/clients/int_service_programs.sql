@@ -5,11 +5,7 @@
 -- Kept by client: a build recomputes the clients its uploads touch (macros/client_partitions.sql,
 -- configured for models/intermediate/clients/ in dbt_project.yml).
 {%- set touched = touched_clients_only() %}
-{% set referral_flags = [
-    'life_in_canada', 'community_government_services', 'working_in_canada', 'education_in_canada',
-    'social_networks', 'professional_networks', 'local_community_services', 'community_involvement',
-    'language', 'employment', 'housing', 'health', 'food_clothing', 'financial', 'family_support', 'legal',
-] %}
+{% set referral_flags = assessed_needs() %}
 {% set supports = [
     'support_services', 'childminding', 'transportation', 'disability_support', 'translation',
     'interpretation', 'crisis_counselling',
