@@ -27,3 +27,14 @@
     from {{ employment }}
     qualify row_number() over (partition by client_key order by service_date, agency_code, record_id) = 1
 {%- endmacro %}
+
+{#- A referral as a unit of referral completion (columns of int_referrals): its outcome (partners'
+    referrals apart from an agency's referrals to itself), its id, client, agency and date. -#}
+{% macro referral_unit_columns() -%}
+    case when is_same_agency then 'internal_referral_completion_90d' else 'referral_completion_90d' end
+        as outcome,
+    referring_agency_code || '|' || reported_quarter || '|' || record_id as unit_id,
+    client_key,
+    referring_agency_code as agency_code,
+    referral_date as outcome_date
+{%- endmacro %}

@@ -100,12 +100,7 @@ belonging_eligible as (
 referral_eligible as (
 
     select
-        case when is_same_agency then 'internal_referral_completion_90d' else 'referral_completion_90d' end
-            as outcome,
-        referring_agency_code || '|' || reported_quarter || '|' || record_id as unit_id,
-        client_key,
-        referring_agency_code as agency_code,
-        referral_date as outcome_date
+        {{ referral_unit_columns() }}
     from {{ for_clients(ref('int_referrals'), touched) }}
 
 ),

@@ -151,12 +151,7 @@ referral as (
 
     {# "No wrong door" is about partners: a referral an agency makes to itself is counted apart. #}
     select
-        case when is_same_agency then 'internal_referral_completion_90d' else 'referral_completion_90d' end
-            as outcome,
-        referring_agency_code || '|' || reported_quarter || '|' || record_id as unit_id,
-        client_key,
-        referring_agency_code as agency_code,
-        referral_date as outcome_date,
+        {{ referral_unit_columns() }},
         completed_within_90_days as is_met
     from {{ for_clients(ref('int_referrals'), touched) }}
     where is_window_closed
