@@ -43,6 +43,11 @@
     Every suppressed cell of such a table then lies on a cycle, and no combination of the
     table's rows and columns fixes it.
 
+    Given `changed` and `previous_picks` (the last build's record, `with_picks` having kept
+    it), the passes are replayed: only the groups and tables where the result can differ from
+    the last build's are evaluated again (macros/suppression_replay.sql).  `with_picks` adds
+    the record, `suppression_picks`, to the result.
+
     `cells` must have an integer `cell_id`, a boolean `suppressed` (after primary
     suppression), and the columns `order_by` and `cost` name; `cost` is a count (an integer,
     never null or negative), packed with the keys into one number to order rectangles.  Groups are keyed by `group_id`
@@ -85,17 +90,36 @@
 
 
 {% macro complementary_suppression(cells, memberships, families, order_by, rounds,
-                                   tables=none, table_families=[], cost=none, numbered=none) -%}
+                                   tables=none, table_families=[], cost=none, numbered=none,
+                                   changed=none, previous_picks=none, with_picks=false) -%}
     {%- set n = families | length -%}
     {%- set numbered_name = numbered if numbered else 'cs' -%}
+    {%- set replay = previous_picks is not none -%}
+    {%- set group_families = families | reject('in', table_families) | list -%}
     with
     {% if not numbered %}
     {{ numbered_memberships('cs', memberships, families) }}
     {% endif %}
+    {% if replay %}
+    {#- Replayed (see suppression_replay.sql): every member of a family by group with its
+        primary flag and the columns of the written order, ghosts of the last build's cells
+        included (not present), ranked only in the groups a pass evaluates again. #}
+    {% for family in group_families %}
+    cs_in_{{ family }} as materialized (
+
+        select m.gid, m.cell_id, m.is_total, c.cell_id is not null as present, c.suppressed as primary_suppressed,
+            {% for column in order_by.split(',') | map('trim') | reject('equalto', 'is_total') %}c.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+        from {{ numbered_name }}_memberships as m
+        left join {{ cells }} as c using (cell_id)
+        where m.family = '{{ family }}'
+
+    ),
+    {% endfor %}
+    {% else %}
     {#- Each member's place in its group's written order: it does not depend on the flags, so it
         is ranked once; a pass picks the unsuppressed member with the lowest place.  cell_id last
         only makes ties (none in the marts' orders) come out the same in every pass. #}
-    {% for family in families if family not in table_families %}
+    {% for family in group_families %}
     cs_ranked_{{ family }} as materialized (
 
         select m.gid, m.cell_id, c.suppressed as primary_suppressed,
@@ -106,6 +130,7 @@
 
     ),
     {% endfor %}
+    {% endif %}
     {% if table_families %}
     {#- Tables, rows and columns by number too: every rectangle pass joins them three times.  The
         keys are numbered in their own order, which breaks ties between rectangles. #}
@@ -136,6 +161,9 @@
 
     ),
     {% endif %}
+    {% if replay %}
+    {{ replay_inputs(changed, previous_picks, numbered_name, families, table_families, tables) }}
+    {% endif %}
     cs_picked_0 as (select cell_id from {{ cells }} where false),
     {% for round in range(1, rounds + 1) %}
     {% for family in families %}
@@ -152,6 +180,9 @@
         {% endfor %}
     ),
     {% endif %}
+    {% if replay %}
+    {{ replay_dirty(k, family, family in table_families) }}
+    {% endif %}
     {% if family in table_families %}
     cs_flags_{{ k }} as (
 
@@ -164,10 +195,31 @@
                 select table_id from cs_tables where family = '{{ family }}' and cell_id in (select cell_id from cs_delta_{{ k }})
             )
         {% endif %}
+        {% if replay %}
+            and s.table_id in (select gid from cs_dirty_{{ k }})
+        {% endif %}
 
     ),
     {{ rectangles('cs_' ~ k, 'cs_flags_' ~ k) }}
-    cs_new_{{ k }} as materialized (select cell_id from cs_{{ k }}_picked),
+    cs_found_{{ k }} as materialized (
+        select table_id as gid, cell_id from cs_{{ k }}_picked
+        {% if replay %}{{ replay_kept(k) }}{% endif %}
+    ),
+    {% else %}
+    {% if replay %}
+    {#- The members of the groups this pass evaluates, with their place in the written order
+        as a row of its columns (`order_by` names columns only, ascending), compared whole. #}
+    cs_members_{{ k }} as (
+
+        select s.gid, s.cell_id, {{ flag }} as suppressed, row({{ order_by }}, s.cell_id) as member_rank
+        from cs_in_{{ family }} as s
+        {{ flags_join }}
+        where s.present and s.gid in (select gid from cs_dirty_{{ k }})
+        {% if round > 1 %}
+            and s.gid in (select gid from cs_in_{{ family }} where cell_id in (select cell_id from cs_delta_{{ k }}))
+        {% endif %}
+
+    ),
     {% else %}
     {% set ranked = 'cs_ranked_' ~ family %}
     cs_members_{{ k }} as (
@@ -180,17 +232,23 @@
         {% endif %}
 
     ),
+    {% endif %}
 
     {#- A group with exactly one suppressed member gives it back by subtraction: its first
         unsuppressed member in the written order is suppressed too. #}
-    cs_new_{{ k }} as materialized (
+    cs_found_{{ k }} as materialized (
 
-        select distinct arg_min(cell_id, member_rank) filter (where not suppressed) as cell_id
+        select gid, arg_min(cell_id, member_rank) filter (where not suppressed) as cell_id
         from cs_members_{{ k }}
         group by gid
         having count_if(suppressed) = 1 and count_if(not suppressed) > 0
+        {% if replay %}{{ replay_kept(k) }}{% endif %}
 
     ),
+    {% endif %}
+    cs_new_{{ k }} as materialized (select distinct cell_id from cs_found_{{ k }}),
+    {% if replay %}
+    {{ replay_flipped(k) }}
     {% endif %}
     cs_picked_{{ k }} as materialized (
 
@@ -201,19 +259,25 @@
     ),
     {% endfor %}
     {% endfor %}
+    {% if with_picks %}
+    {{ picks_by_cell(rounds, families, table_families, numbered_name) }}
+    {% endif %}
     complementary_suppression_result as (
 
         select c.* replace (c.suppressed or p.cell_id is not null as suppressed)
+            {%- if with_picks %}, coalesce(k.picks, []) as suppression_picks{% endif %}
         from {{ cells }} as c
         left join cs_picked_{{ rounds * n }} as p using (cell_id)
+        {% if with_picks %}left join cs_picks as k using (cell_id){% endif %}
 
     )
     select * from complementary_suppression_result
 {%- endmacro %}
 
 
-{#- The cells a rectangle pass suppresses, as the CTE `<step>_picked` (see above): `flags` holds
-    (table_id, row_key, col_key, cell_id, cost, suppressed) for the tables this pass looks at. -#}
+{#- The cells a rectangle pass suppresses, as the CTE `<step>_picked` (table_id, cell_id; see
+    above): `flags` holds (table_id, row_key, col_key, cell_id, cost, suppressed) for the tables
+    this pass looks at. -#}
 {% macro rectangles(step, flags) -%}
     {#- A table with no unsuppressed cell has nothing to add (its every rectangle is suppressed
         whole), and one with no suppressed cell has no corner: neither is joined. #}
@@ -230,6 +294,7 @@
 
         {# every rectangle through a suppressed cell a: b on its row, c on its column, d opposite #}
         select
+            a.table_id,
             a.cell_id as corner_of,
             b.cell_id as b_id, c.cell_id as c_id, d.cell_id as d_id,
             b.suppressed as b_suppressed, c.suppressed as c_suppressed, d.suppressed as d_suppressed,
@@ -262,23 +327,24 @@
     {{ step }}_chosen as (
 
         select
+            table_id,
             corner_of,
             arg_min(b_id, place) as b_id, arg_min(b_suppressed, place) as b_suppressed,
             arg_min(c_id, place) as c_id, arg_min(c_suppressed, place) as c_suppressed,
             arg_min(d_id, place) as d_id, arg_min(d_suppressed, place) as d_suppressed
         from {{ step }}_ordered
-        group by corner_of
+        group by table_id, corner_of
         having min(added_cells) > 0
 
     ),
 
     {{ step }}_picked as (
 
-        select b_id as cell_id from {{ step }}_chosen where not b_suppressed
+        select table_id, b_id as cell_id from {{ step }}_chosen where not b_suppressed
         union
-        select c_id from {{ step }}_chosen where not c_suppressed
+        select table_id, c_id from {{ step }}_chosen where not c_suppressed
         union
-        select d_id from {{ step }}_chosen where not d_suppressed
+        select table_id, d_id from {{ step }}_chosen where not d_suppressed
 
     ),
 {%- endmacro %}
