@@ -11,44 +11,51 @@ with
 {# Both layers: the rates (suppressed) and their coverage (coverage_suppressed: eligible). #}
 rates as (
 
-    select layer || ':' || outcome as outcome, period, agency_code, breakdown, breakdown_value, suppressed
-    from (
-        select 'rate' as layer, outcome, period, agency_code, breakdown, breakdown_value, suppressed
-        from {{ ref('fct_outcome_rates') }}
-        union all
-        select 'coverage', outcome, period, agency_code, breakdown, breakdown_value, coverage_suppressed
-        from {{ ref('fct_outcome_rates') }}
-    )
+    select 'rate' as layer, outcome, period, agency_code, breakdown, breakdown_value, suppressed
+    from {{ ref('fct_outcome_rates') }}
+    union all
+    select 'coverage', outcome, period, agency_code, breakdown, breakdown_value, coverage_suppressed
+    from {{ ref('fct_outcome_rates') }}
 
 ),
 
+{# A group is keyed by its columns (a column a kind does not key by is null), not by one
+   text built for each of the 9 million memberships of a national warehouse. #}
 members as (
 
     {% for b in partitioning %}
-    select 'values' as kind, outcome || '/' || period || '/' || agency_code || '/{{ b }}' as group_id, suppressed
+    select 'values' as kind, layer, outcome, period, agency_code, '{{ b }}' as part, null as part_value, suppressed
     from rates
     where breakdown in ('{{ b }}', 'all')
     union all
     {% endfor %}
     {% for margin, part in [('gender', 1), ('immigration_category', 2)] %}
-    select 'margins', outcome || '/' || period || '/' || agency_code || '/{{ margin }}/'
-        || case when breakdown = '{{ margin }}' then breakdown_value else split_part(breakdown_value, '|', {{ part }}) end,
+    select 'margins', layer, outcome, period, agency_code, '{{ margin }}',
+        case when breakdown = '{{ margin }}' then breakdown_value else split_part(breakdown_value, '|', {{ part }}) end,
         suppressed
     from rates
     where breakdown in ('{{ margin }}', 'gender_x_immigration_category')
     union all
     {% endfor %}
-    select 'agencies', outcome || '/' || period || '/' || breakdown || '/' || breakdown_value, suppressed
+    select 'agencies', layer, outcome, period, null, breakdown, breakdown_value, suppressed
     from rates
     union all
-    select 'periods', outcome || '/' || agency_code || '/' || breakdown || '/' || breakdown_value, suppressed
+    select 'periods', layer, outcome, null, agency_code, breakdown, breakdown_value, suppressed
     from rates
+
+),
+
+groups as (
+
+    select kind, layer, outcome, period, agency_code, part, part_value, count(*) as members,
+        count_if(suppressed) as suppressed_members
+    from members
+    group by all
 
 )
 
 {# A group of one member is a total with no parts in it (an outcome the catalogue does not
    break down that way): nothing to recover. #}
-select kind, group_id, count(*) as members
-from members
-group by kind, group_id
-having count(*) > 1 and sum(case when suppressed then 1 else 0 end) = 1
+select kind, concat_ws('/', layer || ':' || outcome, period, agency_code, part, part_value) as group_id, members
+from groups
+where members > 1 and suppressed_members = 1
