@@ -165,15 +165,7 @@ rate_changed as (
    denominators (macro complementary_suppression). #}
 controlled as (
 
-    {{ complementary_suppression(
-        'cells', 'memberships', families,
-        order_by='denominator, is_total, breakdown_value, agency_code, period',
-        rounds=var('suppression_rounds', 8),
-        tables='tables', table_families=['tables'], cost='c.denominator', numbered='groups',
-        changed='rate_changed' if previous else none,
-        previous_picks='(select cell_id, rate_picks as picks from last_picks where len(rate_picks) > 0)'
-            if previous else none,
-        with_picks=true) }}
+    {{ outcome_rates_control('cells', 'denominator', 'rate', families, replay=previous is not none) }}
 
 ),
 
@@ -209,26 +201,14 @@ coverage_changed as (
 
 coverage_controlled as (
 
-    {{ complementary_suppression(
-        'coverage_cells', 'memberships', families,
-        order_by='eligible, is_total, breakdown_value, agency_code, period',
-        rounds=var('suppression_rounds', 8),
-        tables='tables', table_families=['tables'], cost='c.eligible', numbered='groups',
-        changed='coverage_changed' if previous else none,
-        previous_picks='(select cell_id, coverage_picks as picks from last_picks where len(coverage_picks) > 0)'
-            if previous else none,
-        with_picks=true) }}
+    {{ outcome_rates_control('coverage_cells', 'eligible', 'coverage', families, replay=previous is not none) }}
 
 ),
 
 final as (
 
     select
-        outcome,
-        period,
-        agency_code,
-        breakdown,
-        breakdown_value,
+        {{ key | join(', ') }},
         unit,
         rate_suppressed as suppressed,
         cast(case when not rate_suppressed then numerator end as bigint) as numerator,
