@@ -1,7 +1,7 @@
 {#-
     Complementary suppression replayed from the last build (complementary_suppression with
-    `changed` and `previous_picks`): the same flags as a full run of the passes, computed again only in the groups
-    where they can differ.
+    `changed` and `previous_picks`): the same flags as a full run of the passes, computed again
+    only in the groups where they can differ.
 
     A pass's pick in a group (or a rectangle pass's in a table) depends only on the group's
     members, their primary flags, the columns of the written order and cost, and the flags the
