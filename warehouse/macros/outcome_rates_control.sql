@@ -14,3 +14,11 @@
                         ~ layer ~ '_picks) > 0)') if replay else none,
         with_picks=true) }}
 {%- endmacro %}
+
+
+{#- The columns int_outcome_rates_controlled keeps for the next build's replay, which
+    fct_outcome_rates leaves out. -#}
+{% macro outcome_rates_control_columns() -%}
+    {{ return(['rate_primary', 'cell_denominator', 'rate_picks', 'coverage_primary', 'cell_eligible',
+               'coverage_picks', 'suppression_rules']) }}
+{%- endmacro %}

@@ -147,31 +147,31 @@
 
 {#- The model's own table as the last build left it, when this build may replay from it: a build
     or a compile of it (not a unit test, which has no table behind `this`), no --full-refresh,
-    the table there with the control's columns, every row controlled under `rules`.  Otherwise
-    none: a full run. -#}
-{% macro previous_suppression_state(rules) -%}
+    the table there with the control's `columns` (among them suppression_rules), every row
+    controlled under `rules`.  Otherwise none: a full run. -#}
+{% macro previous_suppression_state(rules, columns) -%}
     {%- if not execute or flags.WHICH not in ('build', 'run', 'compile') or model.resource_type != 'model'
           or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set relation = load_relation(this) -%}
     {%- if relation is none -%}{{ return(none) }}{%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- for needed in ['rate_primary', 'cell_denominator', 'rate_picks', 'coverage_primary', 'cell_eligible',
-                       'coverage_picks', 'suppression_rules'] -%}
-        {%- if needed not in columns -%}{{ return(none) }}{%- endif -%}
+    {%- set held = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- for needed in columns -%}
+        {%- if needed not in held -%}{{ return(none) }}{%- endif -%}
     {%- endfor -%}
     {%- set other = run_query("select count(*) from " ~ relation ~ " where suppression_rules <> '" ~ rules ~ "'") -%}
     {{ return(relation if other.columns[0].values()[0] == 0 else none) }}
 {%- endmacro %}
 
 
-{#- The pre-hook of a model that replays its control: whether this build replays, recorded for the
-    tests (main.dbt_control_replays), since a replay and a full run give the same table. -#}
-{% macro record_control_replay() -%}
+{#- The pre-hook of a model that replays its control from its `columns`: whether this build
+    replays, recorded for the tests (main.dbt_control_replays), since a replay and a full run give
+    the same table. -#}
+{% macro record_control_replay(columns) -%}
     {%- if model.resource_type == 'model' -%}
     create table if not exists main.dbt_control_replays (model varchar primary key, replayed boolean not null);
     insert or replace into main.dbt_control_replays
-    values ('{{ this.identifier }}', {{ previous_suppression_state(suppression_rules()) is not none }});
+    values ('{{ this.identifier }}', {{ previous_suppression_state(suppression_rules(), columns) is not none }});
     {%- endif -%}
 {%- endmacro %}

@@ -9,14 +9,14 @@
     replay on a national warehouse; bench/findings.md).  The setting is global in DuckDB, not
     per connection, so it is restored after. #}
 {{ config(
-    pre_hook=["set disabled_optimizers = 'projection_pullup,build_side_probe_side'", "{{ record_control_replay() }}"],
+    pre_hook=["set disabled_optimizers = 'projection_pullup,build_side_probe_side'", "{{ record_control_replay(outcome_rates_control_columns()) }}"],
     post_hook="reset disabled_optimizers") }}
 {% set partitioning = ['gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
                        'gender_x_immigration_category'] %}
 {% set families = ['values', 'margins', 'tables', 'agencies', 'periods'] %}
 {% set key = ['outcome', 'period', 'agency_code', 'breakdown', 'breakdown_value'] %}
 {% set rules = suppression_rules() %}
-{% set previous = previous_suppression_state(rules) %}
+{% set previous = previous_suppression_state(rules, outcome_rates_control_columns()) %}
 with
 
 now_cells as (
