@@ -284,9 +284,11 @@ def _load_transform_publish(
     with connect() as con:
         reconcile(con)
     summary = BuildSummary()
-    with build_output() as log:
+    # The instance is closed as the build ends, however it ends: its event log keeps files open
+    # while it runs (orchestration/event_log.py).
+    with build_output() as log, command_instance() as instance:
         try:
-            _materialize(summary, progress, publish, transform, full_refresh)
+            _materialize(instance, summary, progress, publish, transform, full_refresh)
         except Exception as exc:
             exc.add_note(f"dbt's output and Dagster's messages are in {log}")
             raise
@@ -295,7 +297,24 @@ def _load_transform_publish(
     return summary
 
 
+def command_instance():
+    """The home's Dagster instance without Dagster's capture of each step's output.
+
+    A command's output already goes to the build's log (build_output); Dagster's capture
+    copied it there again through a `tail` and a watcher process started for every step, a
+    second late, and on a full disk that `tail` wrote its own complaint to the terminal. The
+    service's runs keep the capture: the Dagster UI shows their output."""
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    no_capture = {
+        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
+    }
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home()), overrides=no_capture))
+
+
 def _materialize(
+    instance,
     summary: BuildSummary,
     progress: Callable[[int, int], None] | None,
     publish: bool,
@@ -311,7 +330,6 @@ def _materialize(
     from orchestration.defs.surveys.assets import survey_files
     from orchestration.defs.warehouse.assets import published_snapshot, warehouse_models
 
-    instance = dg.DagsterInstance.get()
     recover_orphaned_runs(instance, "command")
     resources = current_resources()
     # Runs are recorded in the instance for the UI; the terminal only hears of problems.

@@ -6,6 +6,7 @@ template and the environment (ACCUEIL_DAGSTER_POSTGRES_URL) of whoever starts it
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -32,11 +33,22 @@ storage:
 """
 
 
-def instance_config() -> str:
-    """The instance configuration for this environment: the template, plus the storage section.
+# Without PostgreSQL: Dagster's SQLite files under the home, which need no server, with the
+# event log's connections kept open (orchestration/event_log.py).  The folder is Dagster's
+# default one, so the runs stored before are read as they were.
+SQLITE_EVENT_LOG = """\
+# Dagster's SQLite event log, its files kept open between events (orchestration/event_log.py).
+event_log_storage:
+  module: orchestration.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {folder}
+"""
 
-    Without ACCUEIL_DAGSTER_POSTGRES_URL there is no storage section: Dagster's SQLite
-    files under the home, which need no server."""
+
+def instance_config(home: Path) -> str:
+    """The instance configuration of the Dagster folder `home` in this environment: the template,
+    plus where the runs and their events are stored."""
     text = TEMPLATE.read_text(encoding="utf-8")
     url = os.environ.get(POSTGRES_URL)
     if url:
@@ -46,8 +58,9 @@ def instance_config() -> str:
                 f"{POSTGRES_URL} must look like {DRIVER_PREFIX}USER:PASSWORD@HOST:PORT/DATABASE "
                 f"(psycopg2 is the driver dagster-postgres uses); its scheme is {scheme}"
             )
-        text += POSTGRES_STORAGE
-    return text
+        return text + POSTGRES_STORAGE
+    # JSON's quoting is YAML's: any folder name is read back as it is.
+    return text + SQLITE_EVENT_LOG.format(folder=json.dumps(str(home / "history" / "runs") + os.sep))
 
 
 def dagster_home() -> Path:
@@ -55,7 +68,7 @@ def dagster_home() -> Path:
     home = config.home() / "dagster"
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
-    text = instance_config()
+    text = instance_config(home)
     if not settings.exists() or settings.read_text(encoding="utf-8") != text:
         settings.write_text(text, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)

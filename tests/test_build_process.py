@@ -173,6 +173,10 @@ def test_a_killed_build_takes_its_dbt_with_it_and_the_next_build_clears_what_it_
             with control.connect() as con:
                 statuses = [b.status for b in control.builds(con, limit=2)]
         assert statuses == ["succeeded", "interrupted"]
+        # The build closed its Dagster instance as it ended: the event log's index has no write-ahead
+        # log left (the killed build's was taken in), and a command's steps start no output capture.
+        assert not (home / "dagster" / "history" / "runs" / "index.db-wal").exists()
+        assert not list((home / "dagster").glob("storage/*/compute_logs/*"))
     finally:
         for proc in (build, holder):
             if proc is not None and proc.poll() is None:

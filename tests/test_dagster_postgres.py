@@ -4,14 +4,17 @@ ACCUEIL_DAGSTER_POSTGRES_URL is set, and on SQLite files under the home when it 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dagster as dg
 import psycopg2
 import pytest
+from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from accueil import config
+from orchestration.event_log import OPEN_FILES, PooledSqliteEventLogStorage
 from orchestration.instance import DRIVER_PREFIX, POSTGRES_URL, dagster_home
 from tests.postgres_server import postgres_server, server_binaries
 
@@ -59,14 +62,33 @@ def test_without_the_variable_the_instance_stays_on_sqlite(monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     home = dagster_home()
     text = (home / "dagster.yaml").read_text()
-    assert "storage:" not in text and "postgres" not in text
+    assert "\nstorage:" not in text and "postgres" not in text
     assert "default_limit: 1" in text
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
-        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
-        result = dg.materialize([tiny_asset], instance=instance)
-        assert result.success
-    assert _sqlite_files(home)  # the run went to SQLite files under the home
+        assert type(instance.event_log_storage) is PooledSqliteEventLogStorage
+        runs = [dg.materialize([tiny_asset], instance=instance) for _ in range(OPEN_FILES + 2)]
+        assert all(result.success for result in runs)
+        # The index and the last runs' files stay open, not every run's.
+        assert len(instance.event_log_storage._engines) == OPEN_FILES
+        with instance.event_log_storage.index_connection() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 524288
+    # Closed with the instance: SQLite takes each write-ahead log back into its file.
+    assert not list((home / "history" / "runs").glob("*-wal"))
+    # The runs went to Dagster's own SQLite files under the home, in its own folders: Dagster's
+    # class reads them as this one wrote them.
+    runs_folder = home / "history" / "runs"
+    assert {p.name for p in _sqlite_files(home)} >= {f"{r.run_id}.db" for r in runs} | {"index.db", "runs.db"}
+    theirs = SqliteEventLogStorage(str(runs_folder))
+    for result in runs:
+        events = theirs.get_records_for_run(result.run_id).records
+        assert "ASSET_MATERIALIZATION" in {
+            e.event_log_entry.dagster_event_type.value for e in events if e.event_log_entry.is_dagster_event
+        }
+        with sqlite3.connect(runs_folder / f"{result.run_id}.db") as con:
+            assert con.execute("select count(*) from event_logs").fetchone()[0] == len(events)
+    key = dg.AssetKey("tiny_asset")
+    assert theirs.get_latest_materialization_events([key])[key].run_id == runs[-1].run_id
 
 
 def test_the_yaml_names_the_variable_and_never_holds_the_password(on_postgres):
@@ -95,7 +117,7 @@ def test_the_yaml_follows_the_environment_back_to_sqlite(on_postgres, monkeypatc
     assert "postgres_url" in settings.read_text()
     monkeypatch.delenv(POSTGRES_URL)
     dagster_home()
-    assert "storage:" not in settings.read_text()
+    assert "postgres" not in settings.read_text() and "PooledSqliteEventLogStorage" in settings.read_text()
 
 
 def test_runs_events_and_schedules_are_stored_in_postgres(on_postgres):
