@@ -66,13 +66,20 @@ def built_by() -> str | None:
     return recorded[0] if recorded else None
 
 
-# dbt arguments that leave out the seeds and the tests that read only seeds, for a build by the
-# very project that last built and tested the warehouse (`built_by()` is its digest): the seeds
-# are the project's own CSVs, so the warehouse holds them exactly as that build loaded and tested
-# them.  Reloading them is 10 seeds and 73 tests, about 4 s of every build on the two cores
-# (bench/findings.md).  Cautious indirect selection drops a test only when all its parents are
-# left out: a test that checks a model against a seed (a code it must find in a code list) still runs.
-REUSE_SEEDS = ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+# The seeds, left out of a build by the very project that last built and tested the warehouse
+# (`built_by()` is its digest): the seeds are the project's own CSVs, so the warehouse holds them
+# exactly as that build loaded and tested them.  Reloading them is 10 seeds and 73 tests, about
+# 4 s of every build on the two cores (bench/findings.md).
+SEEDS = "resource_type:seed"
+
+
+def leave_out(selectors: list[str]) -> list[str]:
+    """dbt arguments that leave out these nodes and the tests that read only them. Cautious
+    indirect selection drops a test only when all its parents are left out: a test that checks
+    a model against a seed (a code it must find in a code list) still runs."""
+    # One value, the selectors space-separated: dagster-dbt takes the first value of each
+    # --exclude out of the arguments and passes it on with its own.
+    return ["--exclude", " ".join(selectors), "--indirect-selection", "cautious"] if selectors else []
 
 
 def record_built(digest: str) -> None:

@@ -6,10 +6,15 @@ writes).  A correction to one extract is then built: the rows without the marker
 those of the clients in the extract's rows before or after the correction, read here from the raw
 tables, not from the build's own record of them.  A changed agency reference file is then built:
 no row may keep its marker.  tests/test_incremental.py holds the result to a full rebuild.
+
+The same two builds check the models that read no extract (orchestration/reference_models.py):
+the correction leaves them as built, and the changed reference file rebuilds them.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 
 import duckdb
@@ -18,7 +23,9 @@ import pytest
 from accueil import config
 from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
-from orchestration.build import run_build
+from orchestration.build import MANIFEST, run_build
+from orchestration.build_log import dbt_log_path
+from orchestration.defs.warehouse.assets import REFERENCE_MODELS
 from tests.compiled_tests import compiled_test
 from tests.workbooks import mutate, read_rows
 
@@ -134,6 +141,7 @@ def builds(sample_warehouse, tmp_path_factory) -> dict:
         with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
             after = _raw_clients(con, agency, quarter)
         correction = _recomputed(first)
+        correction_log = dbt_log_path().read_text()
         correction_modes = _modes()
         compiled = compiled_test(home, folder / "target", CLIENT_TEST)
         # A model whose rows were deleted held, before this build, the touched clients only:
@@ -145,7 +153,14 @@ def builds(sample_warehouse, tmp_path_factory) -> dict:
         run_build()
         whole = _recomputed(held)
         reference_modes = _modes()
+        reference_log = dbt_log_path().read_text()
+        with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:
+            renamed = con.execute("select count(*) from marts.dim_site where site_name like '% (renamed)'").fetchone()[
+                0
+            ]
     return {
+        "started": (_started(correction_log), _started(reference_log)),
+        "renamed_sites": renamed,
         "touched": before | after,
         "correction": correction,
         "reference": whole,
@@ -184,3 +199,36 @@ def test_the_uniqueness_tests_of_a_correction_read_the_touched_clients_and_those
     assert correction == dict.fromkeys(MARKERS, True)
     assert reference == dict.fromkeys(MARKERS, False)
     assert "client_key in (select client_key from main.dbt_touched_clients)" in builds["compiled"]
+
+
+def _started(log: str) -> set[str]:
+    """The models a build's dbt started, from its log."""
+    return set(re.findall(r"START sql \w+ model \w+\.(\w+) ", log))
+
+
+def _reading_no_extract() -> set[str]:
+    """The models that reach no extract table and not the register of loads, from dbt's own graph."""
+    from accueil.contract import extract_contract
+
+    nodes = json.loads(MANIFEST.read_text())["nodes"]
+    extract = {f"source.accueil.raw.{sheet.table}" for sheet in extract_contract().sheets} | {
+        "source.accueil.raw.loads"
+    }
+    memo: dict[str, bool] = {}
+
+    def reaches(unique_id: str) -> bool:
+        if unique_id not in memo:
+            parents = nodes[unique_id]["depends_on"].get("nodes", []) if unique_id in nodes else []
+            memo[unique_id] = unique_id in extract or any(reaches(p) for p in parents)
+        return memo[unique_id]
+
+    return {n["name"] for key, n in nodes.items() if n["resource_type"] == "model" and not reaches(key)}
+
+
+def test_a_correction_leaves_the_models_that_read_no_extract_as_built_and_a_reference_file_rebuilds_them(builds):
+    correction, reference = builds["started"]
+    assert set(REFERENCE_MODELS) == _reading_no_extract() and len(REFERENCE_MODELS) >= 15
+    assert correction and not correction & set(REFERENCE_MODELS)
+    assert {"int_client_spine", "fct_outcome_rates", "stg_employment"} <= correction
+    assert set(REFERENCE_MODELS) <= reference
+    assert builds["renamed_sites"] == 1  # the renamed site reached the directory's mart

@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from accueil import config
 from accueil.access.followups import open_days
 from accueil.publish import publish
-from orchestration import dbt_project_state
+from orchestration import dbt_project_state, reference_models
 from orchestration.dbt_child import tracked
 from orchestration.defs.resources import BuildSessionResource
 
@@ -66,10 +66,21 @@ def warehouse_models(
     # dbt's own debug log would go to the clone's warehouse/logs, shared by every home, at about
     # 10 ms a node; dbt's output is kept in the home (logs/dbt-build.log), so none is written.
     args = ["build", "--log-level-file", "none", *partnership]
+    reuse = not reason and built == digest and not context.is_subset  # a subset from the UI keeps dbt's selection
+    inputs = reference_models.inputs_digest(
+        reference_models.source_tables(REFERENCE_ONLY, DEPS, dbt_project.manifest_path), digest, partnership
+    )
     if reason:
         args.append("--full-refresh")
-    elif built == digest and not context.is_subset:  # a subset from the UI keeps dbt's selection as it is
-        args += dbt_project_state.REUSE_SEEDS
+    left_out = [dbt_project_state.SEEDS] if reuse else []
+    if reuse and inputs == reference_models.recorded():
+        left_out += REFERENCE_MODELS
+        context.log.info(
+            f"{len(REFERENCE_MODELS)} models read no extract and their inputs are unchanged: left as built."
+        )
+    else:
+        reference_models.forget()
+    args += dbt_project_state.leave_out(left_out)
     invocation = dbt.cli(args, context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
@@ -85,16 +96,25 @@ def warehouse_models(
         context.log.warning("dbt tests that warned: " + ", ".join(warned))
     # Reached only when dbt succeeded: stream() raises on a failed model or test.
     dbt_project_state.record_built(digest)
+    if not context.is_subset:  # a subset may not have built them
+        reference_models.record(inputs)
 
 
-def _model_keys() -> list[dg.AssetKey]:
-    """The dbt models' asset keys, without the seeds': what follows the build depends on these.
-    An incremental build does not load the seeds again (`dbt_project_state.REUSE_SEEDS`), and
-    Dagster skips a step that depends on an output its run did not yield."""
-    return [s.key for s in warehouse_models.specs if s.metadata["dagster_dbt/unique_id"].startswith("model.")]
-
-
-MODEL_KEYS = _model_keys()
+# Each dbt node's direct upstream keys (sources, seeds, models).
+DEPS = {s.key: [d.asset_key for d in s.deps] for s in warehouse_models.specs}
+# The models, by key and by dbt name.
+MODEL_NAMES = {
+    s.key: s.metadata["dagster_dbt/unique_id"].split(".")[-1]
+    for s in warehouse_models.specs
+    if s.metadata["dagster_dbt/unique_id"].startswith("model.")
+}
+# Seeds, and the models that read no extract, however far up (orchestration/reference_models.py).
+REFERENCE_ONLY = reference_models.reference_only(DEPS)
+REFERENCE_MODELS = sorted(MODEL_NAMES[key] for key in REFERENCE_ONLY if key in MODEL_NAMES)
+# What follows the build depends on these: the models every build runs. An incremental build
+# loads no seed again (`dbt_project_state.SEEDS`) and may leave out the reference-only
+# models, and Dagster skips a step that depends on an output its run did not yield.
+MODEL_KEYS = [key for key in MODEL_NAMES if key not in REFERENCE_ONLY]
 
 
 @dg.asset(
