@@ -94,9 +94,10 @@ def warehouse_models(
     context.log.info(f"dbt data tests: {len(tests) - len(warned)} passed, {len(warned)} warned")
     if warned:
         context.log.warning("dbt tests that warned: " + ", ".join(warned))
-    # Reached only when dbt succeeded: stream() raises on a failed model or test.
-    dbt_project_state.record_built(digest)
-    if not context.is_subset:  # a subset may not have built them
+    # Reached only when dbt succeeded: stream() raises on a failed model or test.  A subset from
+    # the UI built some models only: it says nothing of what built the others.
+    if not context.is_subset:
+        dbt_project_state.record_built(digest)
         reference_models.record(inputs)
 
 
