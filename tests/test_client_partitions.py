@@ -25,7 +25,6 @@ from accueil.ingest.submit import submit_agencies, submit_extract
 from accueil.quarters import Quarter
 from orchestration.build import MANIFEST, run_build
 from orchestration.build_log import dbt_log_path
-from orchestration.defs.warehouse.assets import REFERENCE_MODELS
 from tests.compiled_tests import compiled_test
 from tests.workbooks import mutate, read_rows
 
@@ -226,6 +225,9 @@ def _reading_no_extract() -> set[str]:
 
 
 def test_a_correction_leaves_the_models_that_read_no_extract_as_built_and_a_reference_file_rebuilds_them(builds):
+    # Imported here: the definitions need dbt's manifest, which the builds above prepared.
+    from orchestration.defs.warehouse.assets import REFERENCE_MODELS
+
     correction, reference = builds["started"]
     assert set(REFERENCE_MODELS) == _reading_no_extract() and len(REFERENCE_MODELS) >= 15
     assert correction and not correction & set(REFERENCE_MODELS)
