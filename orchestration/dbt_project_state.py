@@ -54,15 +54,20 @@ def full_refresh_reason(digest: str, recorded: str | None) -> str | None:
 
 def built_by() -> str | None:
     """The `sources_digest()` of the project whose build of this warehouse last passed, if any."""
+    return recorded_digest(_TABLE)
+
+
+def recorded_digest(table: str) -> str | None:
+    """The `digest` column of a one-row record in the warehouse's `main` schema, if there is one."""
     path = config.warehouse_path()
     if not path.exists():
         return None
     with duckdb.connect(str(path), read_only=True) as con:
         found = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
-            [_TABLE.split(".")[1]],
+            [table.split(".")[1]],
         ).fetchone()[0]
-        recorded = con.execute(f"select digest from {_TABLE}").fetchone() if found else None
+        recorded = con.execute(f"select digest from {table}").fetchone() if found else None
     return recorded[0] if recorded else None
 
 

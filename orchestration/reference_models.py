@@ -27,6 +27,7 @@ import duckdb
 
 from accueil import config
 from accueil.contract import extract_contract
+from orchestration.dbt_project_state import recorded_digest
 
 _TABLE = "main.dbt_built_reference_inputs"
 
@@ -91,16 +92,7 @@ def inputs_digest(tables: list[str], project_digest: str, cli_vars: list[str]) -
 
 def recorded() -> str | None:
     """The inputs digest of the last build that rebuilt the reference-only models and passed."""
-    path = config.warehouse_path()
-    if not path.exists():
-        return None
-    with duckdb.connect(str(path), read_only=True) as con:
-        found = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
-            [_TABLE.split(".")[1]],
-        ).fetchone()[0]
-        row = con.execute(f"select digest from {_TABLE}").fetchone() if found else None
-    return row[0] if row else None
+    return recorded_digest(_TABLE)
 
 
 def _write(digest: str | None) -> None:
