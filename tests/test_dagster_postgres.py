@@ -73,11 +73,11 @@ def test_without_the_variable_the_instance_stays_on_sqlite(monkeypatch):
         assert len(instance.event_log_storage._engines) == OPEN_FILES
         with instance.event_log_storage.index_connection() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 524288
+    runs_folder = home / "history" / "runs"
     # Closed with the instance: SQLite takes each write-ahead log back into its file.
-    assert not list((home / "history" / "runs").glob("*-wal"))
+    assert not list(runs_folder.glob("*-wal"))
     # The runs went to Dagster's own SQLite files under the home, in its own folders: Dagster's
     # class reads them as this one wrote them.
-    runs_folder = home / "history" / "runs"
     assert {p.name for p in _sqlite_files(home)} >= {f"{r.run_id}.db" for r in runs} | {"index.db", "runs.db"}
     theirs = SqliteEventLogStorage(str(runs_folder))
     for result in runs:
