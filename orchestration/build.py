@@ -22,6 +22,7 @@ from pathlib import Path
 from accueil import config, control
 from accueil.access.followups import DEFAULT_OPEN_DAYS
 from accueil.ops import disk
+from accueil.ops.scratch import clear_abandoned
 from accueil.publish import remove_partials
 from orchestration import dbt_child
 from orchestration.build_log import build_output
@@ -213,8 +214,9 @@ def _record_refusal(origin: str, reason: str) -> None:
 def clear_leftovers() -> list[str]:
     """What a killed build leaves behind, cleared under the build lock, when no build of this
     home can be running: its dbt if it still runs (and with it dbt's lock on the warehouse), a
-    snapshot copy half-written, DuckDB's spill files and dbt's target folders.  `accueil build`
-    and every run of the service clear them as they start, and so does `accueil serve`.
+    snapshot copy half-written, DuckDB's spill files and dbt's target folders; and what a killed
+    backup or restore left (accueil.ops.scratch).  `accueil build` and every run of the
+    service clear them as they start, and so does `accueil serve`.
     Returns what was done, in words, for `accueil serve` to say."""
     done = []
     if dbt_child.stop_orphans():
@@ -229,6 +231,7 @@ def clear_leftovers() -> list[str]:
         done.append("removed the warehouse's spill files")
     with suppress(OSError):  # a target folder that cannot be cleared now is cleared after the build
         _clean_dbt_targets()
+    done += clear_abandoned(config.home())
     return done
 
 

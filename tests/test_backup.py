@@ -7,14 +7,19 @@ builds of the small region); the other tests work on copies of its backup.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 import tarfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,6 +323,67 @@ def test_a_restore_elsewhere_points_the_register_at_its_own_reports_and_force_re
     assert not stray.exists() and not any(config.home().glob(".restore-*"))
     with duckdb.connect(str(config.warehouse_path()), read_only=True) as con:  # the baselines audited last
         assert con.execute("select count(*) from raw.indicator_baseline_state").fetchone()[0] > 0
+
+
+def test_what_a_killed_restore_or_backup_left_is_cleared_by_the_next_restore(lifecycle, tmp_path):
+    """A restore killed while it unpacks (its backup read from a pipe that stops halfway, so the
+    kill lands mid-unpack every time) leaves its unpacked files in the home.  The next restore
+    removes them and a killed backup's copy of the register, keeps whole a folder that holds a
+    home's former state, and leaves alone the folder of a restore that is still running."""
+    home = config.home()
+    pipe = tmp_path / "arriving.tar.gz"
+    os.mkfifo(pipe)
+    env = {**os.environ, "ACCUEIL_HOME": str(home)}
+    restoring = subprocess.Popen(
+        [sys.executable, "-m", "accueil.cli", "restore", str(pipe)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    archive = lifecycle.backup.read_bytes()
+    with pipe.open("wb") as writer:  # opens once the restore reads the pipe, after it made its folder
+        writer.write(archive[: len(archive) // 2])
+        writer.flush()
+        deadline = time.monotonic() + 60
+        while not any(path.is_file() for path in home.glob(".restore-*/files/**/*")):
+            assert restoring.poll() is None, restoring.stderr.read()
+            assert time.monotonic() < deadline, "the restore unpacked nothing"
+            time.sleep(0.05)
+        restoring.send_signal(signal.SIGKILL)
+        restoring.wait(timeout=30)
+    (killed,) = home.glob(".restore-*")
+    assert any(path.is_file() for path in killed.rglob("*"))
+    # A backup killed after it copied the register; a restore killed while it swapped files in;
+    # and a restore still running (its folder locked by this test, as a restore locks it).
+    (home / ".backup-killed").mkdir()
+    (home / ".backup-killed" / "control.sqlite").write_bytes(b"a copy of the register")
+    (home / ".restore-swapping" / "replaced").mkdir(parents=True)
+    (home / ".restore-swapping" / "replaced" / "control.sqlite").write_bytes(b"the home's former register")
+    (home / ".restore-running").mkdir()
+    running = os.open(home / ".restore-running", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(running, fcntl.LOCK_EX)
+        result = CliRunner().invoke(cli, ["restore", str(lifecycle.backup)])
+    finally:
+        os.close(running)
+    assert result.exit_code == 0, result.output
+    assert f"First, removed the files an interrupted restore had unpacked ({killed.name})." in result.output
+    assert "First, removed the copy of the register an interrupted backup had made (.backup-killed)." in result.output
+    former = home / ".restore-swapping-former"
+    assert f"the home's former state is in {former}" in result.output
+    assert (former / "replaced" / "control.sqlite").read_bytes() == b"the home's former register"
+    assert sorted(path.name for path in home.glob(".*")) == [".restore-running", ".restore-swapping-former"]
+    assert control.path().is_file()  # the restore itself went through
+    # A build, and a start of the service, clear them too (under the build lock); the folder this
+    # test held is no longer held.
+    from orchestration.build import clear_leftovers
+
+    (home / ".backup-again").mkdir()
+    assert clear_leftovers() == [
+        "removed the copy of the register an interrupted backup had made (.backup-again)",
+        "removed the files an interrupted restore had unpacked (.restore-running)",
+    ]
+    assert sorted(path.name for path in home.glob(".*")) == [".restore-swapping-former"]
 
 
 def test_a_failed_backup_leaves_nothing_under_its_name(monkeypatch, tmp_path):

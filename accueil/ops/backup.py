@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 import tarfile
-import tempfile
 import time
 from contextlib import ExitStack, closing
 from dataclasses import asdict, dataclass
@@ -38,6 +37,7 @@ from accueil.ops.archive import (
     Progress,
     sha256,
 )
+from accueil.ops.scratch import BACKUP_PREFIX, scratch_folder
 
 # Copies of bytes that raw/ already holds: the inbox moves each file here once it is taken in.
 INBOX_COPIES = ("processed", "rejected")
@@ -113,7 +113,7 @@ def _open_sources(stack: ExitStack, home: Path) -> list[_Source]:
     """Every file to archive, opened now: an open file is the version archived even if it is
     replaced meanwhile (the snapshot is swapped in with os.replace)."""
     sources = _opened(stack, home, _listed(home, SNAPSHOT_FOLDER))
-    scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=home, prefix=".backup-")))
+    scratch = stack.enter_context(scratch_folder(home, BACKUP_PREFIX))
     _copy_control(scratch / CONTROL)
     os.chmod(scratch / CONTROL, control.path().stat().st_mode & 0o777)  # restored with the original's mode
     sources += _opened(stack, scratch, [scratch / CONTROL])

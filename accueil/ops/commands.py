@@ -87,6 +87,8 @@ def restore(archive: Path, force: bool) -> None:
             result = run(archive, _operator(), force, progress)
     except BackupError as exc:
         raise Refused(str(exc)) from None
+    for leftover in result.leftovers:
+        click.echo(f"First, {leftover}.")
     click.echo(
         f"Restored {result.files} files ({_size(result.bytes)}) into {config.home()}, from the backup made "
         f"{result.created_at} of {result.source_home}."

@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import tarfile
-import tempfile
 import zlib
 from contextlib import ExitStack, closing, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import duckdb
@@ -34,6 +32,7 @@ from accueil.ops.archive import (
     Member,
     Progress,
 )
+from accueil.ops.scratch import FORMER_SUFFIX, RESTORE_PREFIX, clear_abandoned, scratch_folder
 from accueil.sql_text import literal
 
 MANIFEST_MAX_BYTES = 64 << 20
@@ -51,6 +50,7 @@ class RestoreResult:
     uploads_to_reload: int
     sessions_ended: int
     baselines_carried: int
+    leftovers: tuple[str, ...] = ()  # what killed backups and restores had left, cleared first
 
 
 def restore(archive: Path, actor: str, force: bool = False, progress: Progress | None = None) -> RestoreResult:
@@ -79,21 +79,21 @@ def restore(archive: Path, actor: str, force: bool = False, progress: Progress |
     record every baseline again as a change.
     """
     home = config.home()
+    leftovers = clear_abandoned(home)
     held = None if force else _state_held(home)
     if held:
         raise BackupError(f"{home} already holds {held}: restore into an empty home, or add --force to replace it")
     made_home = not home.exists()
     home.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=home, prefix=".restore-"))
     try:
-        manifest, members = _unpack(archive, staging / "files", progress)
-        with ExitStack() as stack:
-            _hold_build_lock(stack, home)
-            result = _put_in_place(staging, manifest, members, home)
-            _audit_restore(actor, archive, manifest, result)
-            return result
+        with scratch_folder(home, RESTORE_PREFIX) as staging:
+            manifest, members = _unpack(archive, staging / "files", progress)
+            with ExitStack() as stack:
+                _hold_build_lock(stack, home)
+                result = _put_in_place(staging, manifest, members, home)
+                _audit_restore(actor, archive, manifest, result)
+                return replace(result, leftovers=tuple(leftovers))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         if made_home:
             _remove_if_empty(home)
 
@@ -105,7 +105,7 @@ def _put_in_place(staging: Path, manifest: dict, members: dict[str, Member], hom
         _swap(files, staging / "replaced", home)
     except OSError as exc:
         # The home's former state is under staging: keep it for the operator to put back.
-        kept = staging.with_name(staging.name + "-former")
+        kept = staging.with_name(staging.name + FORMER_SUFFIX)
         os.replace(staging, kept)
         raise BackupError(f"the restore stopped halfway ({exc}); the home's former state is in {kept}") from None
     _forget_working_warehouse()
