@@ -131,6 +131,27 @@ def small_region(tmp_path_factory, worker_id) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def sample_reference_rates(sample_region, tmp_path_factory, worker_id) -> Path:
+    """The sample's outcome rates recomputed independently of the warehouse, from the files
+    (tests/reference_measures.py), once for the whole run: a pickle that each module reading it
+    loads as its own frame.  tests/test_measures.py and tests/test_indicators.py both hold the
+    warehouse to it, often from different workers, and it costs about 25 s to compute."""
+    import pandas as pd
+
+    from accueil.quarters import Quarter
+    from tests.reference_measures import outcome_rates
+
+    region, truth = sample_region
+    root = _shared_root(tmp_path_factory, worker_id)
+    path = root / "sample-reference-rates" / "rates.pkl"
+    with _once(root, "sample-reference-rates") as make:
+        if make:
+            path.parent.mkdir()
+            outcome_rates(region, pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end)).to_pickle(path)
+    return path
+
+
 def pytest_report_header(config):
     return f"ACCUEIL_HOME is isolated per test (was {os.environ.get('ACCUEIL_HOME', 'unset')})"
 

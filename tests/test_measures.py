@@ -12,7 +12,6 @@ import pytest
 
 from accueil import config
 from accueil.quarters import Quarter
-from tests.reference_measures import outcome_rates
 
 KEY = ["outcome", "period", "agency_code", "breakdown", "breakdown_value"]
 
@@ -25,9 +24,8 @@ def rates(sample_warehouse) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def reference(sample_warehouse) -> pd.DataFrame:
-    _, region, truth = sample_warehouse
-    return outcome_rates(region, pd.Timestamp(Quarter.parse(truth["quarters"][-1]).end))
+def reference(sample_reference_rates) -> pd.DataFrame:
+    return pd.read_pickle(sample_reference_rates)
 
 
 def test_every_outcome_rate_matches_the_independent_recomputation(rates, reference):
