@@ -124,7 +124,7 @@ def prepare(say: Callable[[str], None]) -> None:
             "as interrupted; what they were publishing is requested again."
         )
     if cleared:
-        say("Cleared what an interrupted build or restore left: " + "; ".join(cleared) + ".")
+        say("Cleared what an interrupted build, backup or restore left: " + "; ".join(cleared) + ".")
 
 
 def run(port: int, host: str, dagster_ui_port: int | None, say: Callable[[str], None]) -> int:
