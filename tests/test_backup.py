@@ -329,7 +329,8 @@ def test_what_a_killed_restore_or_backup_left_is_cleared_by_the_next_restore(lif
     """A restore killed while it unpacks (its backup read from a pipe that stops halfway, so the
     kill lands mid-unpack every time) leaves its unpacked files in the home.  The next restore
     removes them and a killed backup's copy of the register, keeps whole a folder that holds a
-    home's former state, and leaves alone the folder of a restore that is still running."""
+    home's former state, and leaves alone the folder of a restore that is still running; a
+    restore that refuses its backup leaves them all."""
     home = config.home()
     pipe = tmp_path / "arriving.tar.gz"
     os.mkfifo(pipe)
@@ -360,6 +361,11 @@ def test_what_a_killed_restore_or_backup_left_is_cleared_by_the_next_restore(lif
     (home / ".restore-swapping" / "replaced").mkdir(parents=True)
     (home / ".restore-swapping" / "replaced" / "control.sqlite").write_bytes(b"the home's former register")
     (home / ".restore-running").mkdir()
+    # A refused restore changes nothing, these folders included.
+    damaged = tmp_path / "damaged.tar.gz"
+    _repack(lifecycle.backup, damaged, _flip_a_raw_byte)
+    assert CliRunner().invoke(cli, ["restore", str(damaged)]).exit_code == 2
+    assert killed.is_dir() and (home / ".backup-killed").is_dir() and (home / ".restore-swapping").is_dir()
     running = os.open(home / ".restore-running", os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(running, fcntl.LOCK_EX)

@@ -79,7 +79,6 @@ def restore(archive: Path, actor: str, force: bool = False, progress: Progress |
     record every baseline again as a change.
     """
     home = config.home()
-    leftovers = clear_abandoned(home)
     held = None if force else _state_held(home)
     if held:
         raise BackupError(f"{home} already holds {held}: restore into an empty home, or add --force to replace it")
@@ -90,6 +89,9 @@ def restore(archive: Path, actor: str, force: bool = False, progress: Progress |
             manifest, members = _unpack(archive, staging / "files", progress)
             with ExitStack() as stack:
                 _hold_build_lock(stack, home)
+                # Only once nothing can refuse the backup (a refusal changes nothing); this
+                # restore's own folder is locked, and left alone.
+                leftovers = clear_abandoned(home)
                 result = _put_in_place(staging, manifest, members, home)
                 _audit_restore(actor, archive, manifest, result)
                 return replace(result, leftovers=tuple(leftovers))
