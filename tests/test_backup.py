@@ -335,19 +335,27 @@ def test_what_a_killed_restore_or_backup_left_is_cleared_by_the_next_restore(lif
     pipe = tmp_path / "arriving.tar.gz"
     os.mkfifo(pipe)
     env = {**os.environ, "ACCUEIL_HOME": str(home)}
-    restoring = subprocess.Popen(
-        [sys.executable, "-m", "accueil.cli", "restore", str(pipe)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    said = tmp_path / "restore.log"  # a file, not a pipe this test would have to drain
+    with said.open("w") as log:
+        restoring = subprocess.Popen(
+            [sys.executable, "-m", "accueil.cli", "restore", str(pipe)], env=env, stdout=log, stderr=log
+        )
     archive = lifecycle.backup.read_bytes()
-    with pipe.open("wb") as writer:  # opens once the restore reads the pipe, after it made its folder
+    deadline = time.monotonic() + 60
+    while True:  # the restore opens the pipe after it made its folder; until then there is no reader
+        try:
+            end = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert restoring.poll() is None, said.read_text()
+            assert time.monotonic() < deadline, "the restore never opened its backup"
+            time.sleep(0.05)
+    os.set_blocking(end, True)
+    with os.fdopen(end, "wb") as writer:
         writer.write(archive[: len(archive) // 2])
         writer.flush()
-        deadline = time.monotonic() + 60
         while not any(path.is_file() for path in home.glob(".restore-*/files/**/*")):
-            assert restoring.poll() is None, restoring.stderr.read()
+            assert restoring.poll() is None, said.read_text()
             assert time.monotonic() < deadline, "the restore unpacked nothing"
             time.sleep(0.05)
         restoring.send_signal(signal.SIGKILL)
