@@ -67,9 +67,12 @@ def warehouse_models(
     # 10 ms a node; dbt's output is kept in the home (logs/dbt-build.log), so none is written.
     args = ["build", "--log-level-file", "none", *partnership]
     reuse = not reason and built == digest and not context.is_subset  # a subset from the UI keeps dbt's selection
-    inputs = reference_models.inputs_digest(
-        reference_models.source_tables(REFERENCE_ONLY, DEPS, dbt_project.manifest_path), digest, partnership
-    )
+    # A subset neither compares nor records the reference models' inputs (below): it needs no digest of them.
+    inputs = None
+    if not context.is_subset:
+        inputs = reference_models.inputs_digest(
+            reference_models.source_tables(REFERENCE_ONLY, DEPS, dbt_project.manifest_path), digest, partnership
+        )
     if reason:
         args.append("--full-refresh")
     left_out = [dbt_project_state.SEEDS] if reuse else []
