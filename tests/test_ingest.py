@@ -288,6 +288,50 @@ def test_files_validated_together_get_the_same_decisions_as_alone(bad_files, reg
     assert not any(rule == "duplicate_key" for _, _, problems in together[:1] for rule, *_ in problems)
 
 
+BROKEN_CELLS = {
+    # what breaks: (column, row, text); None keeps the file as generated
+    "nothing": None,
+    "a required value left blank": ("start_dttm", 0, ""),
+    "a code outside its list": ("orientation_service_id", 1, "Webinar"),
+    "a date that is not one": ("start_dttm", 2, "next Tuesday"),
+    "a number above its maximum": ("orientation_length_hours_no", 3, "501"),
+    "a record id too long": ("record_id", 4, "R" * 65),
+    "a record id twice": ("record_id", 5, None),  # the row before's
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_CELLS))
+def test_gx_fails_the_same_expectations_on_distinct_texts_as_cell_by_cell(region, case):
+    """GX is first asked about each column's distinct texts and every row's key
+    (`distinct_cells`), and a batch is taken cell by cell only when that fails: so each
+    expectation must fail on the distinct texts exactly when it fails on the cells."""
+    from accueil.ingest.expectations import _validation, cells, distinct_cells
+    from accueil.ingest.reader import read_upload
+    from accueil.ingest.validate import normalise
+
+    contract = extract_contract()
+    sheet = contract.sheet("Info&Orien")
+    frames = {
+        number: normalise(contract, read_upload((region / name).read_bytes(), contract).sheets)[sheet.name]
+        for number, name in enumerate(["AG001_2024Q1.xlsx", "AG002_2024Q1.xlsx"])
+    }
+    if BROKEN_CELLS[case]:
+        column, row, text = BROKEN_CELLS[case]
+        broken = frames[1].copy()
+        broken.iloc[row, broken.columns.get_loc(column)] = broken.iloc[row - 1][column] if text is None else text
+        frames[1] = broken
+    validation = _validation(contract)
+
+    def failing(frame) -> list[str]:
+        result = validation.run(batch_parameters={"dataframe": frame}, result_format={"result_format": "BOOLEAN_ONLY"})
+        return [r.expectation_config.type for r in result.results if not r.success]
+
+    distinct, every_cell = distinct_cells(sheet, frames), cells(sheet, frames)
+    assert len(distinct) < len(every_cell) / 2
+    assert failing(distinct) == failing(every_cell)
+    assert bool(failing(every_cell)) == (case != "nothing")
+
+
 def test_rejected_files_leave_the_warehouse_unchanged(bad_submissions, at_home):
     _, before, after = bad_submissions
     assert before == after

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract
@@ -33,7 +34,9 @@ def quarter_in_name(file_name: str) -> Quarter | None:
 
 
 def dated_quarters(contract: Contract, sheets: dict[str, pd.DataFrame]) -> Counter:
-    """How many dated rows of the file fall in each quarter (by each sheet's first filled event date)."""
+    """How many dated rows of the file fall in each quarter (by each sheet's first filled event date).
+
+    A file's rows share a few hundred days, so each distinct text is read as a date once."""
     counts: Counter = Counter()
     for sheet in contract.sheets:
         frame = sheets.get(sheet.name)
@@ -43,13 +46,21 @@ def dated_quarters(contract: Contract, sheets: dict[str, pd.DataFrame]) -> Count
         for column in sheet.event_date:
             if column not in frame.columns:
                 continue
-            values = frame[column].where(frame[column].astype(str).str.strip() != "")
-            dated = values if dated is None else dated.fillna(values)
+            values = frame[column].to_numpy(dtype=object)
+            codes, distinct = pd.factorize(values)
+            blank = np.array([str(v).strip() == "" for v in distinct], dtype=bool)
+            filled = (codes >= 0) & ~blank[codes] if len(distinct) else np.zeros(len(values), dtype=bool)
+            dated = (
+                np.where(filled, values, None) if dated is None else np.where(pd.isna(dated) & filled, values, dated)
+            )
         if dated is None:
             continue
+        codes, distinct = pd.factorize(dated)  # None is left out (code -1)
         # The day of a date or a date-time (its first ten characters); anything else is not counted.
-        days = pd.to_datetime(dated.astype("string").str[:10], errors="coerce", format="%Y-%m-%d").dropna()
-        counts.update(f"{d.year:04d}Q{(d.month - 1) // 3 + 1}" for d in days)
+        days = pd.to_datetime(pd.Series(distinct, dtype="string").str[:10], errors="coerce", format="%Y-%m-%d")
+        for day, rows in zip(days, np.bincount(codes[codes >= 0], minlength=len(distinct)), strict=True):
+            if not pd.isna(day) and rows:
+                counts[f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"] += int(rows)
     return counts
 
 

@@ -10,7 +10,9 @@ GX's cost is per expectation and per run, not per row (tens of milliseconds each
 here), so a suite does not hold one expectation per column, nor run once per sheet:
 it validates the whole file in long form, one row per cell of every sheet, with one
 expectation per kind of check (all the type formats are one regex).  A file of ten
-sheets and three hundred columns is seven expectations and one run.
+sheets and three hundred columns is seven expectations and one run.  That run is
+given each column's distinct texts once and every row's key (`distinct_cells`); only
+a batch that fails there is validated again cell by cell, for the list of its cells.
 GX runs on pandas in an ephemeral context; analytics are off.
 """
 
@@ -184,66 +186,101 @@ def cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
     `frames` holds this sheet of each file validated together, by the file's number.  The
     files' rows are put end to end first, so that each step below is paid once per
     column of the batch rather than once per column of every file.
-
-    Each long column is allocated once and filled a sheet column at a time, constants
-    by broadcasting: assembling a DataFrame per sheet column and concatenating frames
-    with different columns cost more than GX itself.
     """
+    texts, rows, files = _batch_texts(sheet, frames)
+    parts = [(_cell_checks(column, texts[column.name]), files, rows) for column in sheet.columns]
+    return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
+
+
+def distinct_cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """`cells` with each column's distinct texts over the batch once, not once per cell (their file
+    and row -1), and every row's key cell.
+
+    Every check but uniqueness reads one cell's text and its column's settings, so a batch passes
+    on this frame exactly when it passes on `cells`; codes, dates and numbers repeat from row to
+    row and file to file, so it is a fraction of the size."""
+    texts, rows, files = _batch_texts(sheet, frames)
+    parts = []
+    for column in sheet.columns:
+        distinct = pd.unique(texts[column.name])
+        nowhere = np.full(len(distinct), -1, dtype="int64")
+        parts.append((_cell_checks(column, distinct), nowhere, nowhere))
+    return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
+
+
+def _batch_texts(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Each column's texts, every file's rows end to end; the row numbers; the file numbers."""
     arrays = [column_arrays(frame) for frame in frames.values()]
     texts = {
         c.name: np.concatenate([a[c.name] for a in arrays]) if arrays else np.array([], dtype=object)
         for c in sheet.columns
     }
     rows = np.concatenate([f.index.to_numpy(dtype="int64") for f in frames.values()] or [np.array([], "int64")])
-    files = np.concatenate([np.full(len(f), number) for number, f in frames.items()] or [np.array([], "int64")])
-    n = len(rows)
-    parts: list[dict] = []
-    for column in sheet.columns:
-        text = texts[column.name]
-        blank = text == ""
-        value = np.where(blank, None, text)
-        # Not-required cells hold a placeholder, so that only required blanks are null.
-        part = {"column": column.name, "value": value, "required_value": value if column.required else "-"}
-        if column.codelist:
-            part["coded"] = np.where(blank, None, column.codelist + "|" + text)
-        if kind(column):
-            part["typed_value"] = np.where(blank, None, kind(column) + ":" + text)
-        if column.type in ("integer", "decimal"):
-            # object, not pandas' default string dtype: converting to Arrow first costs more than parsing.
-            part["number"] = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
-            part["minimum"] = np.nan if column.min is None else column.min
-            part["maximum"] = np.nan if column.max is None else column.max
-        limit = column.max_length or MAX_LENGTH.get(column.type)
-        if limit:
-            part["length"] = np.where(blank, np.nan, np.fromiter(map(len, text), dtype=float, count=n))
-            part["max_length"] = limit
-        parts.append(part)
+    files = np.concatenate(
+        [np.full(len(f), number, dtype="int64") for number, f in frames.items()] or [np.array([], "int64")]
+    )
+    return texts, rows, files
+
+
+def _cell_checks(column: Column, text: np.ndarray) -> dict:
+    """The long frame's columns for these cells of one sheet column."""
+    n = len(text)
+    blank = text == ""
+    value = np.where(blank, None, text)
+    # Not-required cells hold a placeholder, so that only required blanks are null.
+    part = {"column": column.name, "value": value, "required_value": value if column.required else "-"}
+    if column.codelist:
+        part["coded"] = np.where(blank, None, column.codelist + "|" + text)
+    if kind(column):
+        part["typed_value"] = np.where(blank, None, kind(column) + ":" + text)
+    if column.type in ("integer", "decimal"):
+        # object, not pandas' default string dtype: converting to Arrow first costs more than parsing.
+        part["number"] = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
+        part["minimum"] = np.nan if column.min is None else column.min
+        part["maximum"] = np.nan if column.max is None else column.max
+    limit = column.max_length or MAX_LENGTH.get(column.type)
+    if limit:
+        part["length"] = np.where(blank, np.nan, np.fromiter(map(len, text), dtype=float, count=n))
+        part["max_length"] = limit
+    return part
+
+
+def _key_checks(sheet: Sheet, texts: dict[str, np.ndarray], files: np.ndarray) -> dict:
+    """The long frame's columns for each row's key."""
     keys = [texts[name] for name in sheet.unique]
     key = (
         np.array([" | ".join(parts) for parts in zip(*keys, strict=True)], dtype=object)
-        if n
+        if len(files)
         else np.array([], dtype=object)
     )
     # Keys are unique within their file and sheet, so both are part of the key.
-    parts.append(
-        {
-            "column": ", ".join(sheet.unique),
-            "value": key,
-            "required_value": "-",
-            "key": np.array([f"{f}\x1f{sheet.name}\x1f{k}" for f, k in zip(files, key, strict=True)], dtype=object),
-        }
-    )
-    total = n * len(parts)
+    return {
+        "column": ", ".join(sheet.unique),
+        "value": key,
+        "required_value": "-",
+        "key": np.array([f"{f}\x1f{sheet.name}\x1f{k}" for f, k in zip(files, key, strict=True)], dtype=object),
+    }
+
+
+def _long_frame(sheet: Sheet, parts: list[tuple[dict, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """The parts (checks, file numbers, row numbers) end to end, as one frame.
+
+    Each long column is allocated once and filled a part at a time, constants by
+    broadcasting: assembling a DataFrame per sheet column and concatenating frames with
+    different columns cost more than GX itself."""
+    total = sum(len(files) for _, files, _ in parts)
     long = {
-        "file": np.tile(files, len(parts)),
-        "row": np.tile(rows, len(parts)),
+        "file": np.concatenate([files for _, files, _ in parts]),
+        "row": np.concatenate([rows for _, _, rows in parts]),
         "sheet": np.full(total, sheet.name, dtype=object),
     }
     long |= {name: np.full(total, None, dtype=object) for name in TEXT_COLUMNS if name != "sheet"}
     long |= {name: np.full(total, np.nan) for name in NUMBER_COLUMNS}
-    for number, part in enumerate(parts):
+    offset = 0
+    for part, files, _ in parts:
         for name, values in part.items():
-            long[name][number * n : (number + 1) * n] = values
+            long[name][offset : offset + len(files)] = values
+        offset += len(files)
     # As object: pandas would otherwise copy every all-text column into Arrow strings.
     return pd.DataFrame({name: pd.Series(values, dtype=values.dtype, copy=False) for name, values in long.items()})
 
@@ -264,15 +301,17 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
     for number, sheets in enumerate(files):
         for name, frame in sheets.items():
             by_sheet.setdefault(name, {})[number] = frame
-    parts = [cells(contract.sheet(name), frames) for name, frames in by_sheet.items()]
-    if not parts:
+    if not by_sheet:
         return [[] for _ in files]
-    long = pd.concat(parts, ignore_index=True)
     validation = _validation(contract)
-    # Most files pass: ask GX only whether they do, which spares the metrics that list
-    # failing cells (about 40% of its time); a failing batch is validated again for them.
-    result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "BOOLEAN_ONLY"})
+    # Most batches pass: ask GX only whether the batch's distinct texts and its keys do, which
+    # spares the metrics that list failing cells (about 40% of its time) and most of the cells;
+    # a failing batch is validated again cell by cell, for the list.
+    distinct = pd.concat([distinct_cells(contract.sheet(name), frames) for name, frames in by_sheet.items()])
+    result = validation.run(batch_parameters={"dataframe": distinct}, result_format={"result_format": "BOOLEAN_ONLY"})
+    long = None
     if not result.success:
+        long = pd.concat([cells(contract.sheet(name), frames) for name, frames in by_sheet.items()], ignore_index=True)
         result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "COMPLETE"})
     problems: dict[tuple[int, str], list[Problem]] = {}
     failed: dict[tuple[int, str], set[int]] = {}
@@ -293,7 +332,13 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
             cell_rule = _typed_rule(sheet.column(cell["column"]), cell["value"]) if rule == "type" else rule
             problems.setdefault(where, []).append(_problem(cell_rule, sheet, cell, key_counts))
     seconds = time.perf_counter() - started
-    counts = long.groupby(["file", "sheet"]).size().to_dict()
+    # The cells of each file's sheet in long form, whichever frame GX was given.
+    counts = {
+        (number, name): len(frame) * (len(contract.sheet(name).columns) + 1)
+        for number, sheets in enumerate(files)
+        for name, frame in sheets.items()
+    }
+    total = max(sum(counts.values()), 1)
     evaluated = {name: len(expectations(contract.sheet(name))) for sheets in files for name in sheets}
     return [
         [
@@ -302,10 +347,10 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
                 not failed.get((number, name)),
                 evaluated[name],
                 len(failed.get((number, name), ())),
-                int(counts.get((number, name), 0)),
+                counts[(number, name)],
                 tuple(problems.get((number, name), ())),
                 # One run for the batch: each sheet of each file is given its share by cells.
-                seconds * int(counts.get((number, name), 0)) / len(long),
+                seconds * counts[(number, name)] / total,
             )
             for name in sheets
         ]

@@ -41,7 +41,8 @@ def normalise(contract: Contract, sheets: dict[str, pd.DataFrame]) -> dict[str, 
     """One spelling per value: code labels in English, ISO dates, upper-case FSAs, lower-case keys.
 
     A file repeats its values, so each distinct text of a column is converted once in
-    plain Python; pandas' string methods cost more per column than the conversion itself.
+    plain Python, and put back in place by its number (`factorize`); pandas' string
+    methods cost more per column than the conversion itself.
     """
     lists = code_lists()
     out = {}
@@ -51,8 +52,9 @@ def normalise(contract: Contract, sheets: dict[str, pd.DataFrame]) -> dict[str, 
         for column in contract.sheet(name).columns:
             texts = arrays[column.name]
             spelling = _spelling(column, lists)
-            mapping = {v: spelling(str(v).strip()) for v in pd.unique(texts)}
-            columns[column.name] = np.array([mapping[v] for v in texts], dtype=object)
+            codes, distinct = pd.factorize(texts, use_na_sentinel=False)
+            spelled = np.array([spelling(str(v).strip()) for v in distinct], dtype=object)
+            columns[column.name] = spelled[codes]
         out[name] = pd.DataFrame(columns, index=frame.index, dtype=object)
     return out
 
