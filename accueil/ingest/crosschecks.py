@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from accueil.contract import Contract, known_values
 from accueil.ingest import bounds
-from accueil.ingest.arrow import create_table, text_table
+from accueil.ingest.arrow import create_table
+from accueil.ingest.columns import column_arrays
 from accueil.quarters import Quarter
 from accueil.report import Problem, problem
 
@@ -45,17 +47,9 @@ class CheckedFile:
 def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     for sheet in contract.sheets:
-        parts = []
-        for number, item in enumerate(files):
-            frame = item.sheets.get(sheet.name)
-            if frame is None:
-                frame = pd.DataFrame({c: pd.Series(dtype=object) for c in sheet.column_names})
-                frame.index.name = "row"
-            table = text_table(frame, "row")
-            parts.append(table.add_column(0, "file", pa.array([number] * len(table), pa.int32())))
         # Copied into DuckDB once, from Arrow: the many small queries below then read a
         # native table, where a registered pandas frame of objects is converted by each.
-        create_table(con, sheet.table, pa.concat_tables(parts))
+        create_table(con, sheet.table, _sheet_table(sheet, files))
     files_table = pa.table(
         {
             "file": pa.array(range(len(files)), pa.int32()),
@@ -78,6 +72,24 @@ def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyCon
     codes = {"file": pa.array([n for n, _ in known], pa.int32()), "code": pa.array([c for _, c in known], pa.string())}
     create_table(con, "known", pa.table(codes))
     return con
+
+
+def _sheet_table(sheet, files: list[CheckedFile]) -> pa.Table:
+    """The sheet of every file, rows end to end with the file's number: each column converted once
+    for the batch, not once per file (a national batch is 16 files of 11 sheets)."""
+    present = [(number, item.sheets[sheet.name]) for number, item in enumerate(files) if sheet.name in item.sheets]
+    arrays = [column_arrays(frame) for _, frame in present]
+
+    def joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+    return pa.table(
+        {
+            "file": pa.array(joined([np.full(len(f), n, dtype="int32") for n, f in present], "int32"), pa.int32()),
+            "row": pa.array(joined([f.index.to_numpy(dtype="int64") for _, f in present], "int64"), pa.int64()),
+            **{c: pa.array(joined([a[c] for a in arrays], object), pa.string()) for c in sheet.column_names},
+        }
+    )
 
 
 def cross_check_files(contract: Contract, files: list[CheckedFile]) -> list[list[Problem]]:

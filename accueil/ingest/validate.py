@@ -41,8 +41,8 @@ def normalise(contract: Contract, sheets: dict[str, pd.DataFrame]) -> dict[str, 
     """One spelling per value: code labels in English, ISO dates, upper-case FSAs, lower-case keys.
 
     A file repeats its values, so each distinct text of a column is converted once in
-    plain Python, and put back in place by its number (`factorize`); pandas' string
-    methods cost more per column than the conversion itself.
+    plain Python.  pandas' string methods, and even its `unique` or `factorize`, cost more
+    per column than the conversion itself: a sheet's columns are short and many.
     """
     lists = code_lists()
     out = {}
@@ -52,9 +52,10 @@ def normalise(contract: Contract, sheets: dict[str, pd.DataFrame]) -> dict[str, 
         for column in contract.sheet(name).columns:
             texts = arrays[column.name]
             spelling = _spelling(column, lists)
-            codes, distinct = pd.factorize(texts, use_na_sentinel=False)
-            spelled = np.array([spelling(str(v).strip()) for v in distinct], dtype=object)
-            columns[column.name] = spelled[codes]
+            spelled = dict.fromkeys(texts.tolist())
+            for text in spelled:
+                spelled[text] = spelling(str(text).strip())
+            columns[column.name] = np.fromiter(map(spelled.__getitem__, texts), dtype=object, count=len(texts))
         out[name] = pd.DataFrame(columns, index=frame.index, dtype=object)
     return out
 
