@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from accueil.contract import Contract, known_values
+from accueil.contract import Contract, Sheet, known_values
 from accueil.ingest import bounds
 from accueil.ingest.arrow import create_table
 from accueil.ingest.columns import column_arrays
@@ -74,7 +74,7 @@ def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyCon
     return con
 
 
-def _sheet_table(sheet, files: list[CheckedFile]) -> pa.Table:
+def _sheet_table(sheet: Sheet, files: list[CheckedFile]) -> pa.Table:
     """The sheet of every file, rows end to end with the file's number: each column converted once
     for the batch, not once per file (a national batch is 16 files of 11 sheets)."""
     present = [(number, item.sheets[sheet.name]) for number, item in enumerate(files) if sheet.name in item.sheets]
