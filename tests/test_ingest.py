@@ -305,7 +305,8 @@ def test_gx_fails_the_same_expectations_on_distinct_texts_as_cell_by_cell(region
     """GX is first asked about each column's distinct texts and every row's key
     (`distinct_cells`), and a batch is taken cell by cell only when that fails: so each
     expectation must fail on the distinct texts exactly when it fails on the cells."""
-    from accueil.ingest.expectations import _validation, cells, distinct_cells
+    from accueil.ingest.expectations import _validation
+    from accueil.ingest.long_form import cells, distinct_cells
     from accueil.ingest.reader import read_upload
     from accueil.ingest.validate import normalise
 

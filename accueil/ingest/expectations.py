@@ -11,7 +11,7 @@ here), so a suite does not hold one expectation per column, nor run once per she
 it validates the whole file in long form, one row per cell of every sheet, with one
 expectation per kind of check (all the type formats are one regex).  A file of ten
 sheets and three hundred columns is seven expectations and one run.  That run is
-given each column's distinct texts once and every row's key (`distinct_cells`); only
+given each column's distinct texts once and every row's key (accueil.ingest.long_form); only
 a batch that fails there is validated again cell by cell, for the list of its cells.
 GX runs on pandas in an ephemeral context; analytics are off.
 """
@@ -24,11 +24,10 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from accueil.contract import INVISIBLE, TYPE_PATTERNS, Column, Contract, Sheet, code_lists
-from accueil.ingest.columns import column_arrays
+from accueil.ingest.long_form import MAX_LENGTH, cells, distinct_cells, kind
 from accueil.ingest.names import invisible_found, visible
 from accueil.report import Problem, problem
 
@@ -50,7 +49,6 @@ RULE_OF_TYPE = {
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 # Problems whose cell other problems must not quote: its text may be invisible or spoofing.
 UNQUOTED = ("type_identifier", "text_control_character", "text_formula")
-MAX_LENGTH = {"record_id": 64, "course_code": 40, "text": 500}
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,6 @@ def _context():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
-
-
-def kind(column: Column) -> str | None:
-    """Which pattern a column's cells are checked against, if any."""
-    if column.pattern:
-        return f"pattern:{column.name}"
-    return column.type if column.type in PATTERNS else None
 
 
 def kind_patterns(columns) -> dict[str, str]:
@@ -173,116 +164,6 @@ def _validation(contract: Contract):
     validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
     _VALIDATIONS[name] = validation
     return validation
-
-
-# The long frame's columns: text ones are null where a check does not apply, numeric ones NaN.
-TEXT_COLUMNS = ("sheet", "column", "value", "required_value", "coded", "typed_value", "key")
-NUMBER_COLUMNS = ("number", "minimum", "maximum", "length", "max_length")
-
-
-def cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
-    """The sheet in long form: one row per cell, plus one `key` cell per row for uniqueness.
-
-    `frames` holds this sheet of each file validated together, by the file's number.  The
-    files' rows are put end to end first, so that each step below is paid once per
-    column of the batch rather than once per column of every file.
-    """
-    texts, rows, files = _batch_texts(sheet, frames)
-    parts = [(_cell_checks(column, texts[column.name]), files, rows) for column in sheet.columns]
-    return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
-
-
-def distinct_cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
-    """`cells` with each column's distinct texts over the batch once, not once per cell (their file
-    and row -1), and every row's key cell.
-
-    Every check but uniqueness reads one cell's text and its column's settings, so a batch passes
-    on this frame exactly when it passes on `cells`; codes, dates and numbers repeat from row to
-    row and file to file, so it is a fraction of the size."""
-    texts, rows, files = _batch_texts(sheet, frames)
-    parts = []
-    for column in sheet.columns:
-        distinct = pd.unique(texts[column.name])
-        nowhere = np.full(len(distinct), -1, dtype="int64")
-        parts.append((_cell_checks(column, distinct), nowhere, nowhere))
-    return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
-
-
-def _batch_texts(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Each column's texts, every file's rows end to end; the row numbers; the file numbers."""
-    arrays = [column_arrays(frame) for frame in frames.values()]
-    texts = {
-        c.name: np.concatenate([a[c.name] for a in arrays]) if arrays else np.array([], dtype=object)
-        for c in sheet.columns
-    }
-    rows = np.concatenate([f.index.to_numpy(dtype="int64") for f in frames.values()] or [np.array([], "int64")])
-    files = np.concatenate(
-        [np.full(len(f), number, dtype="int64") for number, f in frames.items()] or [np.array([], "int64")]
-    )
-    return texts, rows, files
-
-
-def _cell_checks(column: Column, text: np.ndarray) -> dict:
-    """The long frame's columns for these cells of one sheet column."""
-    n = len(text)
-    blank = text == ""
-    value = np.where(blank, None, text)
-    # Not-required cells hold a placeholder, so that only required blanks are null.
-    part = {"column": column.name, "value": value, "required_value": value if column.required else "-"}
-    if column.codelist:
-        part["coded"] = np.where(blank, None, column.codelist + "|" + text)
-    if kind(column):
-        part["typed_value"] = np.where(blank, None, kind(column) + ":" + text)
-    if column.type in ("integer", "decimal"):
-        # object, not pandas' default string dtype: converting to Arrow first costs more than parsing.
-        part["number"] = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
-        part["minimum"] = np.nan if column.min is None else column.min
-        part["maximum"] = np.nan if column.max is None else column.max
-    limit = column.max_length or MAX_LENGTH.get(column.type)
-    if limit:
-        part["length"] = np.where(blank, np.nan, np.fromiter(map(len, text), dtype=float, count=n))
-        part["max_length"] = limit
-    return part
-
-
-def _key_checks(sheet: Sheet, texts: dict[str, np.ndarray], files: np.ndarray) -> dict:
-    """The long frame's columns for each row's key."""
-    keys = [texts[name] for name in sheet.unique]
-    key = (
-        np.array([" | ".join(parts) for parts in zip(*keys, strict=True)], dtype=object)
-        if len(files)
-        else np.array([], dtype=object)
-    )
-    # Keys are unique within their file and sheet, so both are part of the key.
-    return {
-        "column": ", ".join(sheet.unique),
-        "value": key,
-        "required_value": "-",
-        "key": np.array([f"{f}\x1f{sheet.name}\x1f{k}" for f, k in zip(files, key, strict=True)], dtype=object),
-    }
-
-
-def _long_frame(sheet: Sheet, parts: list[tuple[dict, np.ndarray, np.ndarray]]) -> pd.DataFrame:
-    """The parts (checks, file numbers, row numbers) end to end, as one frame.
-
-    Each long column is allocated once and filled a part at a time, constants by
-    broadcasting: assembling a DataFrame per sheet column and concatenating frames with
-    different columns cost more than GX itself."""
-    total = sum(len(files) for _, files, _ in parts)
-    long = {
-        "file": np.concatenate([files for _, files, _ in parts]),
-        "row": np.concatenate([rows for _, _, rows in parts]),
-        "sheet": np.full(total, sheet.name, dtype=object),
-    }
-    long |= {name: np.full(total, None, dtype=object) for name in TEXT_COLUMNS if name != "sheet"}
-    long |= {name: np.full(total, np.nan) for name in NUMBER_COLUMNS}
-    offset = 0
-    for part, files, _ in parts:
-        for name, values in part.items():
-            long[name][offset : offset + len(files)] = values
-        offset += len(files)
-    # As object: pandas would otherwise copy every all-text column into Arrow strings.
-    return pd.DataFrame({name: pd.Series(values, dtype=values.dtype, copy=False) for name, values in long.items()})
 
 
 def run_suite(contract: Contract, sheets: dict[str, pd.DataFrame]) -> list[SheetResult]:
