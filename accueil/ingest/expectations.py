@@ -12,7 +12,7 @@ it validates the whole file in long form, one row per cell of every sheet, with 
 expectation per kind of check (all the type formats are one regex).  A file of ten
 sheets and three hundred columns is seven expectations and one run.  That run is
 given each column's distinct texts once and every row's key (accueil.ingest.long_form); only
-a batch that fails there is validated again cell by cell, for the list of its cells.
+the files that fail there are validated again cell by cell, for the list of their cells.
 GX runs on pandas in an ephemeral context; analytics are off.
 """
 
@@ -186,18 +186,20 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
         return [[] for _ in files]
     validation = _validation(contract)
     # Most batches pass: ask GX only whether the batch's distinct texts and its keys do, which
-    # spares the metrics that list failing cells (about 40% of its time) and most of the cells;
-    # a failing batch is validated again cell by cell, for the list.
-    distinct = pd.concat([distinct_cells(contract.sheet(name), frames) for name, frames in by_sheet.items()])
-    result = validation.run(batch_parameters={"dataframe": distinct}, result_format={"result_format": "BOOLEAN_ONLY"})
-    long = None
-    if not result.success:
-        long = pd.concat([cells(contract.sheet(name), frames) for name, frames in by_sheet.items()], ignore_index=True)
-        result = validation.run(batch_parameters={"dataframe": long}, result_format={"result_format": "COMPLETE"})
+    # spares the metrics that list failing cells (about 40% of its time) and most of the cells.
+    # Only the files that fail are then validated cell by cell, for the list of their cells.
+    failing = _failing(contract, validation, by_sheet, list(range(len(files))))
+    long, results = None, []
+    if failing:
+        chosen = {name: {n: frames[n] for n in failing if n in frames} for name, frames in by_sheet.items()}
+        long = pd.concat([cells(contract.sheet(name), frames) for name, frames in chosen.items()], ignore_index=True)
+        results = validation.run(
+            batch_parameters={"dataframe": long}, result_format={"result_format": "COMPLETE"}
+        ).results
     problems: dict[tuple[int, str], list[Problem]] = {}
     failed: dict[tuple[int, str], set[int]] = {}
     key_counts: pd.Series | None = None
-    for number, item in enumerate(result.results):
+    for number, item in enumerate(results):
         if item.success:
             continue
         rule = item.expectation_config.meta["rule"]
@@ -237,6 +239,32 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
         ]
         for number, sheets in enumerate(files)
     ]
+
+
+def _failing(
+    contract: Contract, validation, by_sheet: dict[str, dict[int, pd.DataFrame]], numbers: list[int]
+) -> list[int]:
+    """The files among `numbers` that GX fails, asked of their distinct texts: the whole batch first,
+    then, when it fails, each half again, down to the files themselves.
+
+    A file passes or fails whatever files it is validated with (its keys carry its number), so the
+    halves find the failing files; only they are then taken cell by cell, which bounds memory by
+    the files that fail (the 16 largest national extracts cell by cell peaked at 1.8 GB)."""
+    frames = [
+        distinct_cells(contract.sheet(name), {n: by_file[n] for n in numbers if n in by_file})
+        for name, by_file in by_sheet.items()
+    ]
+    result = validation.run(
+        batch_parameters={"dataframe": pd.concat(frames)}, result_format={"result_format": "BOOLEAN_ONLY"}
+    )
+    if result.success:
+        return []
+    if len(numbers) == 1:
+        return numbers
+    half = len(numbers) // 2
+    return _failing(contract, validation, by_sheet, numbers[:half]) + _failing(
+        contract, validation, by_sheet, numbers[half:]
+    )
 
 
 def _typed_rule(column: Column, value: str) -> str:
