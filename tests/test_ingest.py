@@ -334,8 +334,9 @@ def test_gx_fails_the_same_expectations_on_distinct_texts_as_cell_by_cell(region
 
 
 def test_only_the_files_gx_fails_are_taken_cell_by_cell(region):
-    """A failing batch is halved until its failing files are found (`_failing`): only they are
-    validated cell by cell, which bounds the memory a batch can take."""
+    """A failing batch is halved while only one half fails (`_failing`): a lone failing file, or
+    failing files in one half, are found and alone validated cell by cell, which bounds the
+    memory a batch can take; failures in both halves take the group whole."""
     from accueil.ingest.expectations import _failing, _validation
     from accueil.ingest.reader import read_upload
     from accueil.ingest.validate import normalise
@@ -343,17 +344,22 @@ def test_only_the_files_gx_fails_are_taken_cell_by_cell(region):
     contract = extract_contract()
     names = [f"AG00{agency}_2024Q{quarter}.xlsx" for agency in (1, 2, 3) for quarter in (1, 2)]
     files = [normalise(contract, read_upload((region / name).read_bytes(), contract).sheets) for name in names]
-    for number, (column, row, text) in [(1, ("orientation_service_id", 0, "Webinar")), (4, ("start_dttm", 2, "soon"))]:
-        broken = files[number]["Info&Orien"].copy()
-        broken.iloc[row, broken.columns.get_loc(column)] = text
-        files[number]["Info&Orien"] = broken
-    by_sheet: dict = {}
-    for number, sheets in enumerate(files):
-        for name, frame in sheets.items():
-            by_sheet.setdefault(name, {})[number] = frame
     validation = _validation(contract)
-    assert _failing(contract, validation, by_sheet, list(range(len(files)))) == [1, 4]
-    assert _failing(contract, validation, by_sheet, [0, 2, 3, 5]) == []
+
+    def failing(broken: list[int]) -> list[int]:
+        by_sheet: dict = {}
+        for number, sheets in enumerate(files):
+            for name, frame in sheets.items():
+                if name == "Info&Orien" and number in broken:
+                    frame = frame.copy()
+                    frame.iloc[number, frame.columns.get_loc("orientation_service_id")] = "Webinar"
+                by_sheet.setdefault(name, {})[number] = frame
+        return _failing(contract, validation, by_sheet, list(range(len(files))))
+
+    assert failing([]) == []
+    assert failing([4]) == [4]
+    assert failing([1, 2]) == [1, 2]
+    assert failing([1, 4]) == [0, 1, 2, 3, 4, 5]
 
 
 def test_rejected_files_leave_the_warehouse_unchanged(bad_submissions, at_home):
