@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from accueil.contract import Contract, Sheet, known_values
 from accueil.ingest import bounds
 from accueil.ingest.arrow import create_table
-from accueil.ingest.columns import column_arrays
+from accueil.ingest.columns import batch_columns
 from accueil.quarters import Quarter
 from accueil.report import Problem, problem
 
@@ -77,17 +76,13 @@ def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyCon
 def _sheet_table(sheet: Sheet, files: list[CheckedFile]) -> pa.Table:
     """The sheet of every file, rows end to end with the file's number: each column converted once
     for the batch, not once per file (a national batch is 16 files of 11 sheets)."""
-    present = [(number, item.sheets[sheet.name]) for number, item in enumerate(files) if sheet.name in item.sheets]
-    arrays = [column_arrays(frame) for _, frame in present]
-
-    def joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.array([], dtype=dtype)
-
+    frames = {number: item.sheets[sheet.name] for number, item in enumerate(files) if sheet.name in item.sheets}
+    texts, rows, numbers = batch_columns(sheet.column_names, frames)
     return pa.table(
         {
-            "file": pa.array(joined([np.full(len(f), n, dtype="int32") for n, f in present], "int32"), pa.int32()),
-            "row": pa.array(joined([f.index.to_numpy(dtype="int64") for _, f in present], "int64"), pa.int64()),
-            **{c: pa.array(joined([a[c] for a in arrays], object), pa.string()) for c in sheet.column_names},
+            "file": pa.array(numbers, pa.int32()),
+            "row": pa.array(rows, pa.int64()),
+            **{name: pa.array(values, pa.string()) for name, values in texts.items()},
         }
     )
 

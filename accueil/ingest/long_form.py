@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from accueil.contract import TYPE_PATTERNS, Column, Sheet
-from accueil.ingest.columns import column_arrays
+from accueil.ingest.columns import batch_columns
 
 MAX_LENGTH = {"record_id": 64, "course_code": 40, "text": 500}
 
@@ -37,7 +37,7 @@ def cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
     files' rows are put end to end first, so that each step below is paid once per
     column of the batch rather than once per column of every file.
     """
-    texts, rows, files = _batch_texts(sheet, frames)
+    texts, rows, files = batch_columns(sheet.column_names, frames)
     parts = [(_cell_checks(column, texts[column.name]), files, rows) for column in sheet.columns]
     return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
 
@@ -49,27 +49,13 @@ def distinct_cells(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> pd.DataFram
     Every check but uniqueness reads one cell's text and its column's settings, so a batch passes
     on this frame exactly when it passes on `cells`; codes, dates and numbers repeat from row to
     row and file to file, so it is a fraction of the size."""
-    texts, rows, files = _batch_texts(sheet, frames)
+    texts, rows, files = batch_columns(sheet.column_names, frames)
     parts = []
     for column in sheet.columns:
         distinct = pd.unique(texts[column.name])
         nowhere = np.full(len(distinct), -1, dtype="int64")
         parts.append((_cell_checks(column, distinct), nowhere, nowhere))
     return _long_frame(sheet, [*parts, (_key_checks(sheet, texts, files), files, rows)])
-
-
-def _batch_texts(sheet: Sheet, frames: dict[int, pd.DataFrame]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Each column's texts, every file's rows end to end; the row numbers; the file numbers."""
-    arrays = [column_arrays(frame) for frame in frames.values()]
-    texts = {
-        c.name: np.concatenate([a[c.name] for a in arrays]) if arrays else np.array([], dtype=object)
-        for c in sheet.columns
-    }
-    rows = np.concatenate([f.index.to_numpy(dtype="int64") for f in frames.values()] or [np.array([], "int64")])
-    files = np.concatenate(
-        [np.full(len(f), number, dtype="int64") for number, f in frames.items()] or [np.array([], "int64")]
-    )
-    return texts, rows, files
 
 
 def _cell_checks(column: Column, text: np.ndarray) -> dict:
