@@ -7,6 +7,7 @@ and the comparison of two warehouses' marts when they differ.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 from dataclasses import replace
@@ -109,6 +110,28 @@ def test_each_held_back_quarter_is_timed_upload_to_published_with_its_split(benc
         assert all(v >= 0 for k, v in split.items() if k != "dagster_s"), split
         for part in ("duckdb_load_s", "dbt_staging_s", "dbt_marts_s", "dbt_data_tests_s", "publish_s"):
             assert split[part] > 0, (fmt, part)
+    # The correction the running service built and published by itself: its parts, from the run's own
+    # records, add up to the whole, each in its place (the sensor made the run after the upload, the
+    # run started after it was made, and so on), and the snapshot holds the correction.
+    service = region["incremental_service"]
+    assert region["incremental_quarter_service_s"] == service["upload_to_published_s"] > 0
+    assert service["file"] == runs["zip"]["file"]
+    assert set(service["split"]) == {
+        "upload_validate_s",
+        "service_sensor_wait_s",
+        "service_run_start_s",
+        "service_steps_before_dbt_s",
+        "service_dbt_step_s",
+        "service_after_dbt_s",
+    }
+    assert sum(service["split"].values()) == pytest.approx(
+        service["upload_to_published_s"], abs=_rounding(service["split"])
+    )
+    assert all(v > 0 for v in service["split"].values()), service["split"]
+    corrected = hashlib.sha256((options.work / "corrected" / service["file"]).read_bytes()).hexdigest()
+    manifest = json.loads((options.work / "home" / "published" / "manifest.json").read_text())
+    agency, quarter = service["file"].removesuffix(".zip").split("_")
+    assert [u[4] for u in manifest["uploads"] if u[:3] == ["extract", agency, quarter]] == [corrected]
     full = region["full_refresh"]
     assert full["split"]["publish_s"] == 0 and full["build"]["load_runs"] == 0  # nothing to load, no publish
     assert sum(full["split"].values()) <= region["full_refresh_build_s"] + _rounding(full["split"])

@@ -36,6 +36,12 @@ LABELS = {
     "dbt_between_nodes_s": "dbt between nodes",
     "publish_s": "publish",
     "dagster_s": "Dagster and Python",
+    # A build by the running service (accueil/bench/service_path.py).
+    "service_sensor_wait_s": "waiting for the service's sensor",
+    "service_run_start_s": "the run's queue and its process starting",
+    "service_steps_before_dbt_s": "the run's steps before dbt (the load)",
+    "service_dbt_step_s": "the run's dbt step",
+    "service_after_dbt_s": "the rest of the run (the publish) until the snapshot names the upload",
 }
 
 
