@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from accueil import config, control, publication
+from accueil.bench.service_path import service_split
 from accueil.generate import GenerateOptions, generate
 from tests.service_process import Service
 from tests.service_process import until as _until
@@ -94,10 +95,11 @@ def test_uploads_publish_by_themselves_one_writer_and_recovery_after_a_kill(home
         assert second.returncode == 1 and "already running" in second.stderr
 
         # AG002 uploaded by the command line: the service loads, builds and publishes it alone.
-        started = time.monotonic()
+        started, sent = time.monotonic(), time.time()
         upload = _accueil(
             "upload", str(region / "AG002_2024Q1.xlsx"), "--agency", "AG002", "--quarter", "2024Q1", home=home
         )
+        accepted = time.time()
         assert upload.returncode == 0, upload.stdout
         ag002 = _upload_id(home, "AG002")
         _until(publication.build_running, 90, "the service to start building")
@@ -108,13 +110,20 @@ def test_uploads_publish_by_themselves_one_writer_and_recovery_after_a_kill(home
         assert "another build is running" in manual.stderr and "Traceback" not in manual.stderr
         assert config.published_path().read_bytes() == before  # still the old, whole snapshot
         _until(lambda: ag002 in publication.published().upload_ids, 300, "AG002 to be published")
-        published_after = time.monotonic() - started
+        published_after, seen = time.monotonic() - started, time.time()
         counts = _snapshot_counts(home)
         assert set(counts) == {"AG001", "AG002"}
         (tmp_path / "published_after_s.txt").write_text(f"{published_after:.1f}\n")
         print(f"upload to published by the service: {published_after:.1f} s")
         # The run's build record closes as the run ends, just after the publish.
         _until(lambda: publication.latest_build().status != "running", 60, "the service's build to finish")
+        # Its time split as `accueil bench` splits the service's (accueil/bench/service_path.py), by the
+        # run's own records: each part in its place, and the parts adding up to the whole.
+        timed = service_split(ag002, sent, accepted, seen)
+        print(f"split: {timed['split']}")
+        assert sum(timed["split"].values()) == pytest.approx(timed["upload_to_published_s"], abs=0.01)
+        assert all(part >= 0 for part in timed["split"].values()), timed
+        assert timed["split"]["service_dbt_step_s"] > 0 and timed["split"]["service_run_start_s"] > 0
         last = publication.latest_build()
         assert (last.origin, last.status) == ("service", "succeeded")
 

@@ -115,6 +115,14 @@ def incremental_quarter(path: Path, fmt: str) -> dict:
     }
 
 
+def _through_the_service(options: BenchOptions, held_back: Path, log: Callable[[str], None]) -> dict:
+    log(f"a correction of {held_back.name} through the running service (`accueil serve`), upload to published ...")
+    folder = options.work / "corrected"
+    folder.mkdir(exist_ok=True)
+    corrected = corrected_copy(held_back, folder / held_back.name)
+    return through_the_service(corrected, USER, config.home() / "logs" / "bench-serve.log")
+
+
 def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict:
     from accueil.ingest.batch import extract_files, submit_folder
     from accueil.ingest.submit import submit_agencies
@@ -157,14 +165,7 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
             log(f"one more quarter as .{fmt}: {late.name}, upload to published ...")
             incremental[fmt] = incremental_quarter(late, fmt)
         # The way agencies meet it: no build by hand, the service's sensor and run instead.
-        corrected = region.held_back["zip"]
-        log(f"a correction of {corrected.name} through the running service (`accueil serve`), upload to published ...")
-        (options.work / "corrected").mkdir(exist_ok=True)
-        service = through_the_service(
-            corrected_copy(corrected, options.work / "corrected" / corrected.name),
-            USER,
-            config.home() / "logs" / "bench-serve.log",
-        )
+        service = _through_the_service(options, region.held_back["zip"], log) if options.service else None
         log("rebuilding a copy of the warehouse from scratch, to compare its marts with the incremental ones ...")
         equality = check_against_full_rebuild(options.work / "full-rebuild")
     full_refresh = equality.pop("full_refresh_build")
@@ -201,8 +202,6 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
         "incremental": incremental["zip"],
         "incremental_xlsx": incremental["xlsx"],
         "incremental_order": list(FORMATS),
-        "incremental_quarter_service_s": service["upload_to_published_s"],
-        "incremental_service": service,
         "incremental_equals_full": equality,
         "full_refresh_build_s": full_refresh["wall_s"],
         "full_refresh": {"copy_s": copy_s, "build": full_refresh, "split": build_split(full_refresh)},
@@ -217,6 +216,8 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
         "agreement": agreement,
         "dashboard": dashboard,
     }
+    if service:
+        result |= {"incremental_quarter_service_s": service["upload_to_published_s"], "incremental_service": service}
     results = write_results(options.results, options.scale, result, command=options.command)
     write_docs(options.docs, results)
     return result

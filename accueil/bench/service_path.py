@@ -106,20 +106,46 @@ def running_service(log: Path) -> Iterator[subprocess.Popen]:
                 process.wait(timeout=30)
 
 
-def _service_run(upload_id: int, accepted_at: float):
-    """The run of the service that published `upload_id`: the newest made after it was accepted."""
+def _service_run(upload_id: int, sent_at: float):
+    """The run of the service that published `upload_id`: the first made after it was sent."""
     import dagster as dg
 
     from orchestration.build import ORIGIN_TAG, command_instance
 
     with command_instance() as instance:
         records = instance.get_run_records(filters=dg.RunsFilter(tags={ORIGIN_TAG: "service"}), limit=5)
-        made = [r for r in records if r.create_timestamp.timestamp() >= accepted_at]
+        made = [r for r in records if r.create_timestamp.timestamp() >= sent_at]
         if not made:
-            raise RuntimeError(f"no run of the service was made after upload {upload_id} was accepted")
+            raise RuntimeError(f"no run of the service was made after upload {upload_id} was sent")
         record = min(made, key=lambda r: r.create_timestamp)
         steps = {s.step_key: s for s in instance.get_run_step_stats(record.dagster_run.run_id)}
     return record, steps
+
+
+def service_split(upload_id: int, started: float, accepted: float, seen: float) -> dict:
+    """Upload to published of `upload_id` by the running service, split by its run's records: sent at
+    `started`, accepted at `accepted`, seen in the snapshot at `seen` (times since the epoch)."""
+    record, steps = _service_run(upload_id, started)
+    created, run_start = record.create_timestamp.timestamp(), record.start_time
+    # The sensor may make the run before the uploader's call returns (the reports are written after
+    # the decision): the upload then counts until the run was made, and the wait for the sensor is 0.
+    accepted = min(accepted, created)
+    dbt = steps.get(DBT_STEP)
+    if run_start is None or dbt is None or dbt.start_time is None or dbt.end_time is None:
+        raise RuntimeError(f"the service's run {record.dagster_run.run_id} has no record of its dbt step")
+    split = {
+        "upload_validate_s": accepted - started,
+        "service_sensor_wait_s": created - accepted,
+        "service_run_start_s": run_start - created,
+        "service_steps_before_dbt_s": dbt.start_time - run_start,
+        "service_dbt_step_s": dbt.end_time - dbt.start_time,
+        "service_after_dbt_s": seen - dbt.end_time,
+    }
+    return {
+        "upload_to_published_s": round(seen - started, 3),
+        "split": {key: round(value, 3) for key, value in split.items()},
+        "run_id": record.dagster_run.run_id,
+    }
 
 
 def through_the_service(path: Path, user: str, log: Path) -> dict:
@@ -144,22 +170,4 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
         # The run records its build's end, then lets go of the build lock, just after the publish:
         # stopped before, it would leave the build marked running, for the next one to call interrupted.
         _until(lambda: not publication.build_running(), 120, "the service's build to end")
-    record, steps = _service_run(upload_id, accepted)
-    created, run_start = record.create_timestamp.timestamp(), record.start_time
-    dbt = steps.get(DBT_STEP)
-    if run_start is None or dbt is None or dbt.start_time is None or dbt.end_time is None:
-        raise RuntimeError(f"the service's run {record.dagster_run.run_id} has no record of its dbt step")
-    split = {
-        "upload_validate_s": accepted - started,
-        "service_sensor_wait_s": created - accepted,
-        "service_run_start_s": run_start - created,
-        "service_steps_before_dbt_s": dbt.start_time - run_start,
-        "service_dbt_step_s": dbt.end_time - dbt.start_time,
-        "service_after_dbt_s": seen - dbt.end_time,
-    }
-    return {
-        "file": path.name,
-        "upload_to_published_s": round(seen - started, 3),
-        "split": {key: round(value, 3) for key, value in split.items()},
-        "run_id": record.dagster_run.run_id,
-    }
+    return {"file": path.name, **service_split(upload_id, started, accepted, seen)}
