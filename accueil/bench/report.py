@@ -339,7 +339,8 @@ def render(results: dict) -> str:
         "(`accueil.ingest.batch.submit_folder`) and runs `accueil build` in-process (load, dbt, publish). It then "
         "times the dashboards' queries, runs the bare DuckDB baseline on the same files, checks that the "
         "baseline's headline figures equal the published marts, uploads the held-back quarters one after the "
-        "other, each followed by an incremental build (upload to published), and finally rebuilds a copy of "
+        "other, each followed by an incremental build (upload to published), starts the service (`accueil "
+        "serve`) and uploads a correction of the second for it to publish by itself, and finally rebuilds a copy of "
         "the warehouse from scratch and checks that its marts equal the incremental ones, row for row; "
         "`accueil bench` fails when they do not.",
         "",
