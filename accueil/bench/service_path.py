@@ -155,6 +155,7 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
 
     agency, quarter = path.stem.split("_")
     with running_service(log):
+        last = publication.latest_build()
         started = time.time()
         submission = submit_extract(path, agency, Quarter.parse(quarter), user)
         accepted = time.time()
@@ -163,7 +164,14 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
         upload_id = submission.upload.upload_id
 
         def published() -> bool:
-            return upload_id in publication.published().upload_ids
+            if upload_id in publication.published().upload_ids:
+                return True
+            # A build of the service that failed will not publish it: said at once, not after the wait.
+            build = publication.latest_build()
+            new = build is not None and (last is None or build.build_id > last.build_id)
+            if new and build.origin == "service" and build.status == "failed":
+                raise RuntimeError(f"the service's build {build.build_id} failed ({build.error}); see {log}")
+            return False
 
         _until(published, PUBLISHED_WITHIN_S, f"{path.name} to be published")
         seen = time.time()
