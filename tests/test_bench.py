@@ -264,3 +264,21 @@ def test_a_correction_through_the_service_renders_its_split_and_its_target(bench
     ):
         assert label in page, label
     assert "| A correction through the running service, upload to published | 30 s | 33.90 s |" in page
+
+
+def test_a_region_with_nothing_to_compare_says_so_rather_than_disagree():
+    """Every published cell suppressed (a region of a few hundred clients): the benchmark fails, and
+    says that nothing could be compared, not that the figures differ."""
+    from accueil.bench.headline import verdict
+
+    def part(compared: int, mismatches: int = 0) -> dict:
+        return {"cells_compared": compared, "mismatch_count": mismatches, "baseline_only_cells": 0}
+
+    agree = {"agree": True, "outputs": part(3), "outcomes": part(5)}
+    differ = {"agree": False, "outputs": part(3), "outcomes": part(5, mismatches=1)}
+    empty = {"agree": False, "outputs": part(3), "outcomes": part(0)}
+    assert verdict(agree) == ("agree", None)
+    assert verdict(differ) == ("DISAGREE", "the baseline's headline figures differ from the pipeline's")
+    said, failure = verdict(empty)
+    assert said == "not compared"
+    assert "could not be compared" in failure and "no published outcome cell" in failure

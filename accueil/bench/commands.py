@@ -42,6 +42,7 @@ def bench(
     clients: int | None,
 ) -> None:
     """Generate a region, run the real pipeline on it, time it against a bare DuckDB baseline."""
+    from accueil.bench.headline import verdict
     from accueil.bench.run import run_bench
     from accueil.bench.scales import BenchOptions
 
@@ -58,6 +59,7 @@ def bench(
     )
     result = run_bench(options, log=click.echo)
     equality = result["incremental_equals_full"]
+    said, failure = verdict(result["agreement"])
     click.echo(
         f"full build {result['full_build_s']:.1f} s, peak {result['peak_rss_gb']:.2f} GB; one more quarter "
         f"{result['incremental_quarter_xlsx_s']:.1f} s as .xlsx, {result['incremental_quarter_s']:.1f} s as .zip"
@@ -74,12 +76,10 @@ def bench(
         )
         + f"; dashboard p95 {result['dashboard']['p95_ms']:.0f} ms; baseline {result['baseline_s']:.1f} s "
         f"(pipeline/baseline {result['ratio_pipeline_to_baseline']:.1f}x); "
-        f"headline figures {'agree' if result['agreement']['agree'] else 'DISAGREE'}."
+        f"headline figures {said}."
     )
     click.echo(f"Wrote {options.results} and {options.docs}.")
-    failures = []
-    if not result["agreement"]["agree"]:
-        failures.append("the baseline's headline figures differ from the pipeline's")
+    failures = [failure] if failure else []
     if equality["mismatched_tables"]:
         failures.append(
             "the incrementally built marts differ from a full rebuild's"

@@ -80,3 +80,19 @@ def compare(baseline_outputs: pd.DataFrame, baseline_outcomes: pd.DataFrame) -> 
         for part in (result["outputs"], result["outcomes"])
     )
     return result
+
+
+def verdict(agreement: dict) -> tuple[str, str | None]:
+    """In words: whether the headline figures agree, and if not, why the benchmark fails.  A region so
+    small that every published cell of a kind is suppressed has nothing to compare: it does not agree,
+    but nor does it differ."""
+    parts = ("outputs", "outcomes")
+    if agreement["agree"]:
+        return "agree", None
+    if any(agreement[p]["mismatch_count"] or agreement[p]["baseline_only_cells"] for p in parts):
+        return "DISAGREE", "the baseline's headline figures differ from the pipeline's"
+    empty = " or ".join(p.removesuffix("s") for p in parts if not agreement[p]["cells_compared"])
+    return "not compared", (
+        f"the baseline's headline figures could not be compared with the pipeline's: no published {empty} cell "
+        "at this size (every one is suppressed); run with more clients"
+    )

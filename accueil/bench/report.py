@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from accueil import config
+from accueil.bench.headline import verdict
 from accueil.bench.scales import SCALES
 from accueil.bench.split import in_order, label_of
 
@@ -200,6 +201,13 @@ def _equality(result: dict, equality: dict) -> str:
     )
 
 
+_AGREEMENT = {
+    "agree": "the figures agree",
+    "DISAGREE": "**the figures disagree**",
+    "not compared": "**nothing to compare** (every published cell of a kind is suppressed at this size)",
+}
+
+
 def _section(scale: str, result: dict | None) -> list[str]:
     preset = SCALES[scale]
     lines = [f"## {scale.capitalize()} scale", ""]
@@ -313,7 +321,7 @@ def _section(scale: str, result: dict | None) -> list[str]:
         f"{_fmt(result['baseline']['sql_s'])} s, peak RSS {_fmt(result['baseline']['peak_rss_gb'], 'GB')}). "
         f"Pipeline / baseline: **{result['ratio_pipeline_to_baseline']:.1f}×**.",
         "",
-        f"Agreement: {'the figures agree' if a['agree'] else '**the figures disagree**'} — "
+        f"Agreement: {_AGREEMENT[verdict(a)[0]]} — "
         f"{a['outputs']['cells_compared']} published output cells (agency and region × quarter: clients served, "
         f"services, services per stream) and {a['outcomes']['cells_compared']} published outcome cells "
         "(numerator and denominator of language gain, employment at follow-up, sense of belonging and referral "
