@@ -6,8 +6,6 @@ import json
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from accueil.bench.service_path import free_port, stop_group
 
 UNIT = Path(__file__).resolve().parents[1] / "deploy" / "accueil.service"
 
@@ -42,9 +42,7 @@ class Service:
     """`accueil serve` in its own process group, its output in a file."""
 
     def __init__(self, home: Path, log: Path, **env: str) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.log = log
         environment = {**os.environ, "ACCUEIL_HOME": str(home), "GX_ANALYTICS_ENABLED": "false", **env}
         with log.open("a") as out:
@@ -81,10 +79,4 @@ class Service:
         return int(found[-1])
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                return self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-        return self.process.wait(timeout=30)
+        return stop_group(self.process)

@@ -56,10 +56,23 @@ def corrected_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now, for a service started next (tests/service_process.py too)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen) -> int:
+    """Stop a service started in its own process group as its supervisor would: SIGTERM to the
+    group, SIGKILL after 60 s; its exit code."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            return process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    return process.wait(timeout=30)
 
 
 def _until(condition, seconds: float, what: str, every: float = 0.2) -> None:
@@ -79,7 +92,7 @@ def running_service(log: Path) -> Iterator[subprocess.Popen]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "accueil.cli", "serve", "--host", "127.0.0.1", "--port", str(_free_port())],
+            [sys.executable, "-m", "accueil.cli", "serve", "--host", "127.0.0.1", "--port", str(free_port())],
             env={**os.environ, "ACCUEIL_HOME": str(config.home())},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -97,13 +110,7 @@ def running_service(log: Path) -> Iterator[subprocess.Popen]:
         _until(beating, STARTS_WITHIN_S, "the service's daemon to start")
         yield process
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+        stop_group(process)
 
 
 def _service_run(upload_id: int, sent_at: float):
