@@ -282,3 +282,31 @@ def test_a_region_with_nothing_to_compare_says_so_rather_than_disagree():
     said, failure = verdict(empty)
     assert said == "not compared"
     assert "could not be compared" in failure and "no published outcome cell" in failure
+
+
+def test_a_bench_that_cannot_go_on_says_why_in_one_line_without_a_traceback(tmp_path, monkeypatch):
+    """A held-back extract the door rejects stops the bench: `accueil bench` names it and its report,
+    and exits with status 1, with no traceback around the sentence."""
+    from click.testing import CliRunner
+
+    import accueil.bench.run as bench_run_module
+    from accueil.bench.commands import bench
+    from accueil.bench.homes import bench_home
+    from accueil.bench.run import incremental_quarter
+
+    broken = tmp_path / "AG001_2024Q4.zip"
+    broken.write_bytes(b"PK\x03\x04 not a zip at all")
+
+    def rejected_quarter(options, log):
+        with bench_home(tmp_path / "home"):
+            return incremental_quarter(broken, "zip")
+
+    monkeypatch.setattr(bench_run_module, "run_bench", rejected_quarter)
+    result = CliRunner().invoke(bench, ["--out", str(tmp_path / "work")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = result.output.strip()
+    said = "Error: the bench stopped: the held-back extract AG001_2024Q4.zip was rejected; its report: "
+    assert line.startswith(said), line
+    report = line.rsplit(" ", 1)[1]
+    assert report.endswith(".html") and os.path.exists(report), report

@@ -42,6 +42,7 @@ def bench(
     clients: int | None,
 ) -> None:
     """Generate a region, run the real pipeline on it, time it against a bare DuckDB baseline."""
+    from accueil.bench.failure import BenchFailed
     from accueil.bench.headline import verdict
     from accueil.bench.run import run_bench
     from accueil.bench.scales import BenchOptions
@@ -57,7 +58,10 @@ def bench(
         clients=clients,
         command="accueil " + " ".join(sys.argv[1:]),
     )
-    result = run_bench(options, log=click.echo)
+    try:
+        result = run_bench(options, log=click.echo)
+    except BenchFailed as exc:
+        raise click.ClickException(f"the bench stopped: {exc}") from exc
     equality = result["incremental_equals_full"]
     said, failure = verdict(result["agreement"])
     click.echo(

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from accueil import config
+from accueil.bench.failure import BenchFailed
 from accueil.sql_text import identifier, literal
 
 SCHEMA = "marts"
@@ -66,7 +67,7 @@ def full_rebuild(scratch: Path) -> tuple[Path, dict, float]:
             run_build(full_refresh=True, publish=False)
         rebuilt = config.warehouse_path()
     if original.stat().st_mtime_ns != before:
-        raise RuntimeError(f"the full rebuild of the copy in {scratch} wrote {original}")
+        raise BenchFailed(f"the full rebuild of the copy in {scratch} wrote {original}")
     return rebuilt, probe.summary(), copy_s
 
 

@@ -19,6 +19,7 @@ from accueil import config
 from accueil.bench.baseline import run_baseline
 from accueil.bench.dashboard import measure as measure_dashboard
 from accueil.bench.equality import check as check_against_full_rebuild
+from accueil.bench.failure import BenchFailed
 from accueil.bench.headline import compare
 from accueil.bench.held_back import FORMATS, generated
 from accueil.bench.homes import bench_home
@@ -98,7 +99,7 @@ def incremental_quarter(path: Path, fmt: str) -> dict:
         submission = submit_extract(path, agency, Quarter.parse(quarter), USER)
         upload_s = time.perf_counter() - started
         if not submission.accepted:
-            raise RuntimeError(f"the held-back extract {path.name} was rejected")
+            raise BenchFailed(f"the held-back extract {path.name} was rejected; its report: {submission.report_html}")
         with probe_build() as probe:
             run_build()
         seconds = time.perf_counter() - started
@@ -139,12 +140,16 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
         with PeakRss() as rss:
             started = time.perf_counter()
             if not submit_agencies(data / "agencies.xlsx", USER).accepted:
-                raise RuntimeError("the generated agency reference file was rejected")
+                raise BenchFailed("the generated agency reference file was rejected")
             statuses = submit_folder(data, USER, jobs=workers)
             upload_s = time.perf_counter() - started
             rejected = [name for name, status, _ in statuses if status != "accepted"]
             if rejected:
-                raise RuntimeError(f"generated extracts were rejected: {rejected[:5]}")
+                named = ", ".join(rejected[:5]) + (", ..." if len(rejected) > 5 else "")
+                raise BenchFailed(
+                    f"{len(rejected)} generated extracts were rejected ({named}); their reports are in "
+                    f"{config.reports_dir()}"
+                )
             log("building (load, dbt, publish) ...")
             with probe_build() as build_probe:
                 run_build()

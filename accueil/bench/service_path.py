@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from accueil import config
+from accueil.bench.failure import BenchFailed
 from accueil.quarters import Quarter
 
 # The sheet a correction drops one row of: the largest, the one agencies correct most.
@@ -79,7 +80,7 @@ def _until(condition, seconds: float, what: str, every: float = 0.2) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"gave up after {seconds:.0f} s waiting for {what}")
+            raise BenchFailed(f"gave up after {seconds:.0f} s waiting for {what}")
         time.sleep(every)
 
 
@@ -103,7 +104,7 @@ def running_service(log: Path) -> Iterator[subprocess.Popen]:
         def beating() -> bool:
             if process.poll() is not None:
                 code = process.returncode
-                raise RuntimeError(f"`accueil serve` stopped with exit code {code}; its output is in {log}")
+                raise BenchFailed(f"`accueil serve` stopped with exit code {code}; its output is in {log}")
             age = daemon_heartbeat_age()
             return service_running() and age is not None and age < time.time() - started
 
@@ -123,7 +124,7 @@ def _service_run(upload_id: int, sent_at: float):
         records = instance.get_run_records(filters=dg.RunsFilter(tags={ORIGIN_TAG: "service"}), limit=5)
         made = [r for r in records if r.create_timestamp.timestamp() >= sent_at]
         if not made:
-            raise RuntimeError(f"no run of the service was made after upload {upload_id} was sent")
+            raise BenchFailed(f"no run of the service was made after upload {upload_id} was sent")
         record = min(made, key=lambda r: r.create_timestamp)
         steps = {s.step_key: s for s in instance.get_run_step_stats(record.dagster_run.run_id)}
     return record, steps
@@ -139,7 +140,7 @@ def service_split(upload_id: int, started: float, accepted: float, seen: float) 
     accepted = min(accepted, created)
     dbt = steps.get(DBT_STEP)
     if run_start is None or dbt is None or dbt.start_time is None or dbt.end_time is None:
-        raise RuntimeError(f"the service's run {record.dagster_run.run_id} has no record of its dbt step")
+        raise BenchFailed(f"the service's run {record.dagster_run.run_id} has no record of its dbt step")
     split = {
         "upload_validate_s": accepted - started,
         "service_sensor_wait_s": created - accepted,
@@ -167,7 +168,7 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
         submission = submit_extract(path, agency, Quarter.parse(quarter), user)
         accepted = time.time()
         if not submission.accepted:
-            raise RuntimeError(f"the corrected extract {path.name} was rejected")
+            raise BenchFailed(f"the corrected extract {path.name} was rejected; its report: {submission.report_html}")
         upload_id = submission.upload.upload_id
 
         def published() -> bool:
@@ -177,7 +178,7 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
             build = publication.latest_build()
             new = build is not None and (last is None or build.build_id > last.build_id)
             if new and build.origin == "service" and build.status == "failed":
-                raise RuntimeError(f"the service's build {build.build_id} failed ({build.error}); see {log}")
+                raise BenchFailed(f"the service's build {build.build_id} failed ({build.error}); see {log}")
             return False
 
         _until(published, PUBLISHED_WITHIN_S, f"{path.name} to be published")
