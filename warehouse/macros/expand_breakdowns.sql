@@ -6,8 +6,12 @@
     describe_clients(relation): `relation` (a CTE with at least client_key) with the client's
     attributes from int_client_spine beside it, joined once, and `described`: whether the
     client is in the spine (one who is not counts in 'all' only).
-    expand_breakdowns(relation): a described relation, once per breakdown, without the
-    attributes: its own columns, then breakdown and breakdown_value.
+    expand_breakdowns(relation, catalogued=none): a described relation, once per breakdown,
+    without the attributes: its own columns, then breakdown and breakdown_value.  With
+    `catalogued` (a relation of outcome, breakdown), a row is expanded only into the breakdowns
+    its outcome has there: at national scale, a quarter of the units are needs met per need,
+    broken down by community size alone, and expanding them into every breakdown to drop most
+    of it afterwards was a third of the rows.
 -#}
 {#- The spine's columns each breakdown reads: (column, breakdown) and (target group, flag). -#}
 {% macro _breakdown_columns() -%}
@@ -33,19 +37,29 @@
     left join {{ ref('int_client_spine') }} as c using (client_key)
 {% endmacro %}
 
-{% macro expand_breakdowns(relation) %}
+{% macro expand_breakdowns(relation, catalogued=none) %}
     {%- set own -%}
         r.* exclude (described{% for column in _client_attributes() %}, _client_{{ column }}{% endfor %})
     {%- endset -%}
     select {{ own }}, 'all' as breakdown, 'all' as breakdown_value from {{ relation }} as r
+    where {{ _catalogued(catalogued, 'all') }}
     {% for column, name in _breakdown_columns() %}
-    union all select {{ own }}, '{{ name }}', r._client_{{ column }} from {{ relation }} as r where r.described
+    union all select {{ own }}, '{{ name }}', r._client_{{ column }} from {{ relation }} as r
+        where r.described and {{ _catalogued(catalogued, name) }}
     {% endfor %}
     union all select {{ own }}, 'gender_x_immigration_category',
             r._client_gender_code || '|' || r._client_immigration_category_code
-        from {{ relation }} as r where r.described
+        from {{ relation }} as r where r.described and {{ _catalogued(catalogued, 'gender_x_immigration_category') }}
     {% for name, flag in _target_groups() %}
     union all select {{ own }}, 'target_group', '{{ name }}' from {{ relation }} as r
-        where r.described and r._client_{{ flag }}
+        where r.described and r._client_{{ flag }} and {{ _catalogued(catalogued, 'target_group') }}
     {% endfor %}
 {% endmacro %}
+
+{% macro _catalogued(catalogued, breakdown) -%}
+    {%- if catalogued -%}
+        r.outcome in (select outcome from {{ catalogued }} where breakdown = '{{ breakdown }}')
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -63,8 +63,6 @@ described_units as (
 
 ),
 
-expanded_units as ({{ expand_breakdowns('described_units') }}),
-
 {# An outcome is broken down only as its catalogue row says (the needs met per need by
    community size only, the francophones served in French per stream not at all). #}
 catalogued_breakdowns as (
@@ -74,15 +72,14 @@ catalogued_breakdowns as (
 
 ),
 
+expanded_units as ({{ expand_breakdowns('described_units', catalogued='catalogued_breakdowns') }}),
+
 unit_cells as (
 
-    select u.rolls_up, u.outcome, u.period, u.agency_code, u.breakdown, u.breakdown_value,
+    select rolls_up, outcome, period, agency_code, breakdown, breakdown_value,
         {# the types count_if and count(*) gave when units were counted one by one #}
-        sum(u.numerator) as numerator, sum(u.denominator) as denominator, sum(u.eligible)::bigint as eligible
-    from expanded_units as u
-    inner join catalogued_breakdowns as b
-        on u.outcome = b.outcome
-        and u.breakdown = b.breakdown
+        sum(numerator) as numerator, sum(denominator) as denominator, sum(eligible)::bigint as eligible
+    from expanded_units
     group by all
 
 ),
