@@ -3,7 +3,8 @@
 After the incremental builds, the bench home is copied to a scratch folder (the warehouse,
 the control database, Dagster's storage, dbt's kept parse; not the uploaded files, which a
 build with nothing waiting does not read, nor what publishing writes), the copy is rebuilt
-with `run_build(full_refresh=True, publish=False)`, and every table of the `marts` schema of
+as `accueil build --full-refresh --no-publish` rebuilds (`run_build(full_refresh=True,
+publish=False)`, with its progress bars on a terminal), and every table of the `marts` schema of
 the two warehouses is compared with `except all` both ways (rows as a multiset, duplicates
 counted), on a DuckDB connection that attaches both read-only.
 
@@ -55,7 +56,7 @@ def full_rebuild(scratch: Path) -> tuple[Path, dict, float]:
     as it was (checked)."""
     from accueil.bench.homes import bench_home
     from accueil.bench.probe import probe_build
-    from orchestration.build import run_build
+    from orchestration.commands import build_with_progress
 
     original = config.warehouse_path()
     before = original.stat().st_mtime_ns
@@ -64,7 +65,7 @@ def full_rebuild(scratch: Path) -> tuple[Path, dict, float]:
     copy_s = time.perf_counter() - started
     with bench_home(scratch, fresh=False):
         with probe_build() as probe:
-            run_build(full_refresh=True, publish=False)
+            build_with_progress(publish=False, full_refresh=True)
         rebuilt = config.warehouse_path()
     if original.stat().st_mtime_ns != before:
         raise BenchFailed(f"the full rebuild of the copy in {scratch} wrote {original}")

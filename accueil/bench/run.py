@@ -14,6 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import psutil
+from tqdm import tqdm
 
 from accueil import config
 from accueil.bench.baseline import run_baseline
@@ -91,7 +92,7 @@ def validation_figures(reports: Path, wall_s: float, workers: int) -> dict:
 def incremental_quarter(path: Path, fmt: str) -> dict:
     """One agency's quarter, upload to published: validated through the door, then `accueil build`."""
     from accueil.ingest.submit import submit_extract
-    from orchestration.build import run_build
+    from orchestration.commands import build_with_progress
 
     agency, quarter = path.stem.split("_")
     with PeakRss() as rss:
@@ -101,7 +102,7 @@ def incremental_quarter(path: Path, fmt: str) -> dict:
         if not submission.accepted:
             raise BenchFailed(f"the held-back extract {path.name} was rejected; its report: {submission.report_html}")
         with probe_build() as probe:
-            run_build()
+            build_with_progress()  # as `accueil build` runs it
         seconds = time.perf_counter() - started
     build = probe.summary()
     return {
@@ -127,7 +128,7 @@ def _through_the_service(options: BenchOptions, held_back: Path, log: Callable[[
 def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict:
     from accueil.ingest.batch import extract_files, submit_folder
     from accueil.ingest.submit import submit_agencies
-    from orchestration.build import run_build
+    from orchestration.commands import build_with_progress
 
     options.work.mkdir(parents=True, exist_ok=True)
     region = generated(options, log)
@@ -141,7 +142,11 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
             started = time.perf_counter()
             if not submit_agencies(data / "agencies.xlsx", USER).accepted:
                 raise BenchFailed("the generated agency reference file was rejected")
-            statuses = submit_folder(data, USER, jobs=workers)
+            # A bar on a terminal only (tqdm's disable=None): minutes of validation at national scale.
+            with tqdm(total=len(extracts), unit="extract", desc="validating", disable=None) as bar:
+                statuses = submit_folder(
+                    data, USER, jobs=workers, progress=lambda done, total: bar.update(done - bar.n)
+                )
             upload_s = time.perf_counter() - started
             rejected = [name for name, status, _ in statuses if status != "accepted"]
             if rejected:
@@ -152,7 +157,7 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
                 )
             log("building (load, dbt, publish) ...")
             with probe_build() as build_probe:
-                run_build()
+                build_with_progress()
             full_build_s = time.perf_counter() - started
         validation = validation_figures(config.reports_dir(), upload_s, workers)
         build = build_probe.summary()
