@@ -8,14 +8,15 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from accueil.bench.failure import BenchFailed
 from accueil.bench.service_path import free_port, stop_group
+from accueil.bench.service_path import until as wait_until  # `until` here fails the test instead
 
 UNIT = Path(__file__).resolve().parents[1] / "deploy" / "accueil.service"
 
@@ -30,12 +31,11 @@ def unit_command(port: int) -> list[str]:
 
 
 def until(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    pytest.fail(f"gave up after {seconds} s waiting for {what}")
+    """The bench's wait, failing the test rather than the bench."""
+    try:
+        wait_until(condition, seconds, what, every=0.5)
+    except BenchFailed as exc:
+        pytest.fail(str(exc))
 
 
 class Service:

@@ -76,7 +76,8 @@ def stop_group(process: subprocess.Popen) -> int:
     return process.wait(timeout=30)
 
 
-def _until(condition, seconds: float, what: str, every: float = 0.2) -> None:
+def until(condition, seconds: float, what: str, every: float = 0.2) -> None:
+    """Call `condition` every `every` s until it holds; BenchFailed after `seconds` (tests/service_process.py too)."""
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -108,7 +109,7 @@ def running_service(log: Path) -> Iterator[subprocess.Popen]:
             age = daemon_heartbeat_age()
             return service_running() and age is not None and age < time.time() - started
 
-        _until(beating, STARTS_WITHIN_S, "the service's daemon to start")
+        until(beating, STARTS_WITHIN_S, "the service's daemon to start")
         yield process
     finally:
         stop_group(process)
@@ -181,9 +182,9 @@ def through_the_service(path: Path, user: str, log: Path) -> dict:
                 raise BenchFailed(f"the service's build {build.build_id} failed ({build.error}); see {log}")
             return False
 
-        _until(published, PUBLISHED_WITHIN_S, f"{path.name} to be published")
+        until(published, PUBLISHED_WITHIN_S, f"{path.name} to be published")
         seen = time.time()
         # The run records its build's end, then lets go of the build lock, just after the publish:
         # stopped before, it would leave the build marked running, for the next one to call interrupted.
-        _until(lambda: not publication.build_running(), 120, "the service's build to end")
+        until(lambda: not publication.build_running(), 120, "the service's build to end")
     return {"file": path.name, **service_split(upload_id, started, accepted, seen)}
