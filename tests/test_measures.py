@@ -278,6 +278,19 @@ def _dbt(folder, *args: str):
     )
 
 
+def test_dbt_holds_duckdb_to_the_configured_memory_limit(dbt_folder):
+    """ACCUEIL_DUCKDB_MEMORY_LIMIT reaches the DuckDB connection dbt opens (warehouse/profiles.yml,
+    a connection option), instead of DuckDB's 80% of memory: as DuckDB itself shows that limit."""
+    import json
+
+    with duckdb.connect(config={"memory_limit": config.duckdb_memory_limit()}) as con:
+        (expected,) = con.execute("select current_setting('memory_limit')").fetchone()
+    query = "select current_setting('memory_limit') as memory_limit"
+    shown = _dbt(dbt_folder, "show", "--quiet", "--output", "json", "--inline", query)
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    assert json.loads(shown.stdout)["show"] == [{"memory_limit": expected}]
+
+
 def test_dbt_docs_generate_works(dbt_folder):
     result = _dbt(dbt_folder, "docs", "generate")
     assert result.returncode == 0, result.stdout[-2000:]

@@ -234,26 +234,3 @@ def test_the_dbt_resource_asks_no_version_of_a_second_dbt_process(monkeypatch):
     assert isinstance(dbt, AccueilDbtResource)
     assert str(dbt._cli_version) == version("dbt-core")
     assert dbt._initialize_dbt_core_adapter(["build"]) is None
-
-
-def test_dbt_holds_duckdb_to_the_configured_memory_limit(tmp_path):
-    """The limit (ACCUEIL_DUCKDB_MEMORY_LIMIT) reaches the DuckDB connection dbt opens, as the
-    profile's connection option (warehouse/profiles.yml), instead of DuckDB's 80% of memory."""
-    import json
-
-    from orchestration.dbt_child import DBT
-
-    env = {**os.environ, "ACCUEIL_WAREHOUSE": str(tmp_path / "warehouse.duckdb"), "ACCUEIL_DUCKDB_MEMORY_LIMIT": "3GB"}
-    env["DBT_TARGET_PATH"] = str(tmp_path / "target")
-    query = "select current_setting('memory_limit') as memory_limit"
-    quiet = ["--quiet", "--log-level-file", "none", "--output", "json"]
-    shown = subprocess.run(
-        [str(DBT), "show", *quiet, "--profiles-dir", ".", "--inline", query],
-        cwd=ROOT / "warehouse",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert shown.returncode == 0, shown.stdout + shown.stderr
-    assert json.loads(shown.stdout)["show"] == [{"memory_limit": "2.7 GiB"}]  # 3 GB, in DuckDB's GiB
