@@ -54,9 +54,9 @@ def dashboard_command(port: int, host: str) -> list[str]:
         # The door refuses files over the contract's 50 MB before reading them: no larger upload is taken in.
         "--server.maxUploadSize",
         "50",
-        # Streamlit collects every generation of Python's garbage after each run of a page, tens to
-        # hundreds of milliseconds that every click waits for (bench/findings.md): Python's own
-        # collector still runs, when allocations call for it.
+        # Streamlit collects every generation of Python's garbage after each run of a page, 54 to
+        # 81 ms in a process holding the dashboards' modules, that every click waits for
+        # (bench/findings.md): Python's own collector still runs, when allocations call for it.
         "--runner.postScriptGC",
         "false",
     ]
