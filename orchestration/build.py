@@ -100,6 +100,11 @@ class Build:
 _current: Build | None = None  # a build in progress in this process (dg.materialize nests inside one)
 
 
+def current_build_id() -> int | None:
+    """The register's row of the build this process is running, if it is running one."""
+    return _current.build_id if _current is not None else None
+
+
 @contextmanager
 def build_lock(wait: bool = False, on_wait: Callable[[], None] | None = None):
     """One build at a time per ACCUEIL_HOME: DuckDB has one writer, and the register one pipeline.

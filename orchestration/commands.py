@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 
 def build_with_progress(publish: bool = True, transform: bool = True, wait: bool = False, full_refresh: bool = False):
     """`run_build` with a line saying what it does, a bar for the extracts it loads, and one for
-    dbt's models and tests as dbt finishes them (read from its log: dagster-dbt runs dbt in this
-    process and its output goes to the log file, not the terminal)."""
+    dbt's models and tests as dbt finishes them (the count the build records as it goes: dbt's
+    own output goes to the log file, not the terminal)."""
     import threading
 
     from tqdm import tqdm
@@ -40,9 +38,7 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
             click.echo("Another build is running for this home (the service, or another `accueil build`): waiting ...")
 
         finished = threading.Event()
-        watcher = threading.Thread(
-            target=_watch_dbt_log, args=(dbt_log_path(), dbt_bar, finished), name="dbt-progress", daemon=True
-        )
+        watcher = threading.Thread(target=_watch_progress, args=(dbt_bar, finished), name="dbt-progress", daemon=True)
         watcher.start()
         try:
             return run_build(
@@ -53,38 +49,24 @@ def build_with_progress(publish: bool = True, transform: bool = True, wait: bool
             watcher.join(timeout=5)
 
 
-# dbt's line for a node it finished: "12 of 488 OK created sql table model ...", "13 of 488 PASS ...".
-_DBT_DONE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b", re.MULTILINE)
+def _watch_progress(bar, finished) -> None:
+    """Update `bar` every half second from the count this build records (accueil/build_progress.py)
+    until `finished`; a count left by an earlier build is not this one's."""
+    from accueil import build_progress
+    from orchestration.build import current_build_id
 
-
-def dbt_progress(text: str) -> tuple[int, int] | None:
-    """(nodes finished, nodes in the run) from dbt's output so far; None before dbt starts its nodes.
-    Hooks count as runs of their own ("1 of 1"): the largest run is the models' and tests'."""
-    found = [(int(done), int(total)) for done, total in _DBT_DONE.findall(text)]
-    if not found:
-        return None
-    total = max(t for _, t in found)
-    return sum(1 for _, t in found if t == total), total
-
-
-def _watch_dbt_log(path, bar, finished) -> None:
-    """Update `bar` from dbt's log every half second until `finished`.  The log is rewritten by each
-    build: the last build's, older than this one, is not read."""
-    import time
-
-    started = time.time() - 1
+    build = None
     while not finished.wait(0.5):
-        try:
-            if path.stat().st_mtime < started:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        found = dbt_progress(text)
-        if found:
-            done, total = found
-            bar.total = total
-            bar.update(done - bar.n)
+        build = current_build_id() or build
+        _show(build_progress.of_build(build) if build is not None else None, bar)
+    if build is not None:  # the count dbt's last nodes left, after the last look
+        _show(build_progress.of_build(build), bar)
+
+
+def _show(found, bar) -> None:
+    if found and found.total:
+        bar.total = found.total
+        bar.update(found.done - bar.n)
 
 
 @click.command()

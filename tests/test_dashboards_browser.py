@@ -173,6 +173,10 @@ def test_the_service_in_chromium(service, sample_warehouse, tmp_path):
         settle(clerk)
         clerk.get_by_role("button", name="Validate and submit").click()
         expect(clerk.get_by_text(f"Accepted: {good.name} is upload")).to_be_visible(timeout=120_000)
+        # While the service builds it, the page draws how far the build has got, refreshing itself.
+        expect(clerk.get_by_text(re.compile(r"Building the figures: \d+ of \d+ models and tests done"))).to_be_visible(
+            timeout=420_000
+        )
         # Nobody types a command: the service loads, builds and publishes it, and the page says so.
         # Her new upload's line, not the previous upload's "Published on" that the page shows until
         # its rerun reaches the panel (a race seen on a loaded machine).

@@ -41,20 +41,3 @@ def test_an_audit_detail_reads_as_a_line():
     assert readable_detail(detail) == "role: agency · agency: AG002 · params: agency AG002 · queries: a.b, c.d"
     assert readable_detail("not json") == "not json"
     assert readable_detail(None) == ""
-
-
-def test_dbt_progress_is_read_from_its_log():
-    """`make demo`'s bar for dbt counts the nodes dbt says it finished, of the largest run (not its hooks)."""
-    from orchestration.commands import dbt_progress
-
-    log = (
-        "Running with dbt=1.11.16\n"
-        "1 of 1 START hook: accueil.on-run-start.0 ........ [RUN]\n"
-        "1 of 1 OK hook: accueil.on-run-start.0 ........... [OK in 0.02s]\n"
-        "1 of 488 START sql incremental model marts.fct_extract_completeness ... [RUN]\n"
-        "2 of 488 START sql table model marts.fct_extract_loads ... [RUN]\n"
-        "2 of 488 OK created sql table model marts.fct_extract_loads ... [OK in 0.30s]\n"
-        "3 of 488 PASS not_null_dim_agency_agency_code ... [PASS in 0.05s]\n"
-    )
-    assert dbt_progress("Running with dbt=1.11.16\n") is None
-    assert dbt_progress(log) == (2, 488)

@@ -10,6 +10,7 @@ the three builds in a row, two of them incremental, against one full build.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -236,6 +237,24 @@ def test_an_incremental_build_tests_only_the_new_rows_of_partition_models(correc
     scoped = "upload_id in (select upload_id from main.dbt_build_scope)"
     assert scoped in compiled_test(home, tmp_path / "incremental", ROW_TEST)
     assert scoped not in compiled_test(home, tmp_path / "full", ROW_TEST, "--full-refresh")
+
+
+def test_the_build_recorded_how_far_its_dbt_got(corrected, monkeypatch):
+    """The count the agency page and `accueil build` draw (accueil/build_progress.py) ends at every
+    seed, model and test dbt ran, by dbt's own summary line, under the build's row of the register:
+    for the incremental build and for the full rebuild."""
+    from accueil import build_progress, publication
+
+    for home, log in ((corrected["home"], corrected["log"]), (corrected["full"], corrected["full_log"])):
+        monkeypatch.setenv("ACCUEIL_HOME", str(home))
+        # "Finished running 21 incremental models, 3 project hooks, 22 table models, 117 data tests in ..."
+        ran = re.search(r"^Finished running (.+?) in \d+ hours", log, re.MULTILINE)[1]
+        kinds = {kind: int(n) for n, kind in re.findall(r"(\d+) ([a-z ]+?)(?:,|$)", ran)}
+        nodes = sum(n for kind, n in kinds.items() if "hook" not in kind)
+        assert kinds["data tests"] > 0 and nodes > kinds["data tests"], kinds
+        build = publication.latest_build()
+        assert build.status == "succeeded"
+        assert build_progress.read() == build_progress.Progress(build.build_id, nodes, nodes)
 
 
 def _declared(kind: str) -> set[tuple[str, str]]:

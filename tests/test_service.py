@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from accueil import config, control, publication
+from accueil import build_progress, config, control, publication
 from accueil.bench.service_path import service_split
 from accueil.generate import GenerateOptions, generate
 from tests.service_process import Service
@@ -126,6 +126,9 @@ def test_uploads_publish_by_themselves_one_writer_and_recovery_after_a_kill(home
         assert timed["split"]["service_dbt_step_s"] > 0 and timed["split"]["service_run_start_s"] > 0
         last = publication.latest_build()
         assert (last.origin, last.status) == ("service", "succeeded")
+        # The run counted dbt's nodes for the agency page as they finished, under its own build: all of them.
+        progress = build_progress.read()
+        assert progress.build_id == last.build_id and progress.done == progress.total > 0, progress
 
         # A correction of AG001 (one orientation service fewer); the daemon is killed mid-build.
         corrected = mutate(region / "AG001_2024Q1.xlsx", tmp_path / "AG001_2024Q1.xlsx", _drop_last_orientation)

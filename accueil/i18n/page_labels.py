@@ -216,6 +216,10 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "en": "The service loads, builds and publishes it without anyone's help; this panel refreshes itself.",
         "fr": "Le service le verse, le construit et le publie sans intervention; ce panneau s'actualise seul.",
     },
+    "agency.build_progress": {
+        "en": "Building the figures: {done} of {total} models and tests done.",
+        "fr": "Calcul des chiffres : {done} modèles et tests terminés sur {total}.",
+    },
     "agency.build_failed": {
         "en": "The build that should have published it failed ({reason}). The figures shown are the last "
         "good ones, and the partnership's operator sees the failure in `accueil status`.",

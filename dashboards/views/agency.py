@@ -26,7 +26,7 @@ from shared import (
 from survey_section import survey_results, survey_upload
 from uploader import file_uploader
 
-from accueil import access, i18n
+from accueil import access, build_progress, i18n
 from accueil.access import submissions
 from accueil.contract import extract_contract
 from accueil.ingest.web import UploadResult, propose_quarter, submit_extract
@@ -192,6 +192,9 @@ def _publication_panel(history) -> None:
         st.error(line + " " + tr("agency.build_failed", reason=md(latest["build_error"] or "?")))
     elif state in IN_PROGRESS:
         st.info(line + " " + tr("agency.in_progress"))
+        found = build_progress.of_running_build() if state == "building" else None
+        if found and found.total:
+            st.progress(found.done / found.total, text=tr("agency.build_progress", done=found.done, total=found.total))
     else:
         st.info(line)
 
@@ -200,8 +203,8 @@ history = access.upload_history(viewer(), agency)
 if not history.empty:
     st.header(tr("agency.publication"))
     if history.iloc[0]["state"] in IN_PROGRESS:
-
-        @st.fragment(run_every=5)
+        # Every 2 s: the bar moves as dbt finishes its nodes, and the figures show soon after they are published.
+        @st.fragment(run_every=2)
         def _watch() -> None:
             now = access.upload_history(viewer(), agency)
             if now.iloc[0]["state"] not in IN_PROGRESS:

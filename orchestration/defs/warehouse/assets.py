@@ -8,9 +8,12 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from accueil import config
 from accueil.access.followups import open_days
+from accueil.build_progress import Recorder
 from accueil.publish import publish
 from orchestration import dbt_project_state, reference_models
+from orchestration.build import current_build_id
 from orchestration.dbt_child import tracked
+from orchestration.dbt_stream import events_with_progress
 from orchestration.defs.resources import BuildSessionResource
 
 dbt_project = DbtProject(project_dir=config.REPO_ROOT / "warehouse", profiles_dir=config.REPO_ROOT / "warehouse")
@@ -87,11 +90,7 @@ def warehouse_models(
     invocation = dbt.cli(args, context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
     with tracked(invocation.process):
-        for event in invocation.stream():
-            # Without checks, dagster-dbt reports each test as an observation of every table it
-            # reads: as many stored events as the checks were.  One summary line stands for them.
-            if not isinstance(event, dg.AssetObservation):
-                yield event
+        yield from events_with_progress(invocation, Recorder(current_build_id()))
     tests = [r for r in invocation.get_artifact("run_results.json")["results"] if r["unique_id"].startswith("test.")]
     warned = sorted(r["unique_id"] for r in tests if r["status"] == "warn")
     context.log.info(f"dbt data tests: {len(tests) - len(warned)} passed, {len(warned)} warned")
