@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 
+from click.testing import CliRunner
+
 from accueil import build_progress, control
 from accueil.build_progress import Progress, Recorder
 from accueil.ingest.submit import submit_extract
 from accueil.quarters import Quarter
+from accueil.service.commands import status
+from accueil.service.health import check
 from orchestration.build import build_lock
 from tests.test_dashboards import choose, open_page, writable_home  # noqa: F401 (a fixture)
 from tests.workbooks import read_rows, write_rows
@@ -60,7 +64,7 @@ def test_a_disk_that_refuses_the_file_costs_the_bar_not_the_build():
     assert sorted(p.name for p in logs.parent.iterdir()) == ["logs"]  # no partial file left beside it
 
 
-def test_the_agency_page_draws_the_running_builds_progress(writable_home, sample_region, tmp_path):  # noqa: F811
+def test_the_agency_page_and_the_status_show_the_running_builds_progress(writable_home, sample_region, tmp_path):  # noqa: F811
     region, _ = sample_region
     good = write_rows(tmp_path / "AG003_2025Q4.xlsx", read_rows(region / "AG003_2025Q4.xlsx"))  # new bytes
     assert submit_extract(good, "AG003", Quarter.parse("2025Q4"), user="t").accepted
@@ -79,6 +83,10 @@ def test_the_agency_page_draws_the_running_builds_progress(writable_home, sample
         at = choose(open_page("agency", lang="fr"), "a_agency", "AG003", lang="fr")
         (bar,) = at.progress
         assert (bar.value, bar.text) == (50, "Calcul des chiffres : 2 modèles et tests terminés sur 4.")
+        # The operator's report says the same: `accueil status` and /api/health.
+        assert check().build_progress == {"done": 2, "total": 4}
+        shown = CliRunner().invoke(status, [])
+        assert "Build:             running now (dbt: 2 of 4 models and tests done)" in shown.output, shown.output
         # A count left by another build is not this one's.
         Recorder(build + 1).close()
         assert not at.run().progress

@@ -69,7 +69,8 @@ def status(as_json: bool) -> None:
         f"Service:           {'running' if report.service_running else 'not running'}"
         + (f" (daemon heartbeat {beat:.0f} s ago)" if beat is not None else ""),
         f"Last publish:      {report.published_at or 'never'}",
-        f"Build:             {'running now' if report.build_running else 'none running'}",
+        f"Build:             {'running now' if report.build_running else 'none running'}"
+        + (f" (dbt: {p['done']} of {p['total']} models and tests done)" if (p := report.build_progress) else ""),
         "Last build:        "
         + (
             f"{last['status']} ({last['origin']}, started {last['started_at']})"

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from accueil import config, filemodes, locks, publication
+from accueil import build_progress, config, filemodes, locks, publication
 from accueil.ops import disk
 
 HEARTBEAT_STALE_SECONDS = 120
@@ -36,6 +36,7 @@ class Health:
     uploads_waiting: int
     oldest_waiting_since: str | None
     build_running: bool
+    build_progress: dict | None  # the running build's dbt models and tests done, of those in it
     last_build: dict | None
     builds_failed_recently: int
     disk_used_bytes: int
@@ -44,6 +45,11 @@ class Health:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _progress() -> dict | None:
+    found = build_progress.of_running_build()
+    return {"done": found.done, "total": found.total} if found and found.total else None
 
 
 def service_lock_path():
@@ -144,6 +150,7 @@ def check() -> Health:
         uploads_waiting=len(waiting),
         oldest_waiting_since=oldest,
         build_running=building,
+        build_progress=_progress() if building else None,
         last_build=asdict(last) if last else None,
         builds_failed_recently=failed,
         disk_used_bytes=_disk_used(home),
