@@ -300,8 +300,9 @@ def test_dbt_docs_generate_works(dbt_folder):
 
 def test_a_lone_suppressed_cell_fails_its_singular_test(dbt_folder):
     """`assert_no_lone_suppressed_cell` passes on the sample's rates, and fails once one cell of a
-    group with none suppressed is suppressed alone: the region's cell of a breakdown value, whose
-    agencies could then be subtracted from it.  The copy is put back as it was."""
+    group with none suppressed is suppressed alone, in either layer (the rate, or its coverage):
+    the region's cell of a breakdown value, whose agencies could then be subtracted from it.  The
+    copy is put back as it was."""
     select = ["--select", "assert_no_lone_suppressed_cell"]
     assert _dbt(dbt_folder, "test", *select).returncode == 0
     key = "outcome = ? and period = ? and breakdown = ? and breakdown_value = ? and agency_code = 'ALL'"
@@ -311,13 +312,16 @@ def test_a_lone_suppressed_cell_fails_its_singular_test(dbt_folder):
             " having count(*) > 2 and not bool_or(suppressed) and not bool_or(coverage_suppressed)"
             " order by all limit 1"
         ).fetchone()
-        con.execute(f"update marts.fct_outcome_rates set suppressed = true where {key}", list(cell))
-    try:
-        result = _dbt(dbt_folder, "test", *select)
-        assert result.returncode == 1 and "FAIL" in result.stdout and "Got " in result.stdout, result.stdout[-2000:]
-    finally:
+    for layer, flag in (("rate", "suppressed"), ("coverage", "coverage_suppressed")):
         with duckdb.connect(str(dbt_folder / "copy.duckdb")) as con:
-            con.execute(f"update marts.fct_outcome_rates set suppressed = false where {key}", list(cell))
+            con.execute(f"update marts.fct_outcome_rates set {flag} = true where {key}", list(cell))
+        try:
+            result = _dbt(dbt_folder, "test", *select)
+            failed = result.returncode == 1 and "FAIL" in result.stdout and "Got " in result.stdout
+            assert failed, (layer, result.stdout[-2000:])
+        finally:
+            with duckdb.connect(str(dbt_folder / "copy.duckdb")) as con:
+                con.execute(f"update marts.fct_outcome_rates set {flag} = false where {key}", list(cell))
 
 
 def test_dbt_unit_tests_pass(dbt_folder):

@@ -8,47 +8,46 @@
                        'gender_x_immigration_category'] %}
 with
 
-{# Both layers: the rates (suppressed) and their coverage (coverage_suppressed: eligible). #}
+{# Both layers on one row: the rates (suppressed) and their coverage (coverage_suppressed:
+   eligible), counted in one pass over the groups rather than as two sets of rows (half the
+   time on a national warehouse, where this test gates the marts read after the rates). #}
 rates as (
 
-    select 'rate' as layer, outcome, period, agency_code, breakdown, breakdown_value, suppressed
-    from {{ ref('fct_outcome_rates') }}
-    union all
-    select 'coverage', outcome, period, agency_code, breakdown, breakdown_value, coverage_suppressed
+    select outcome, period, agency_code, breakdown, breakdown_value, suppressed as rate, coverage_suppressed as coverage
     from {{ ref('fct_outcome_rates') }}
 
 ),
 
 {# A group is keyed by its columns (a column a kind does not key by is null), not by one
-   text built for each of the 9 million memberships of a national warehouse. #}
+   text built for each of the millions of memberships of a national warehouse. #}
 members as (
 
     {% for b in partitioning %}
-    select 'values' as kind, layer, outcome, period, agency_code, '{{ b }}' as part, null as part_value, suppressed
+    select 'values' as kind, outcome, period, agency_code, '{{ b }}' as part, null as part_value, rate, coverage
     from rates
     where breakdown in ('{{ b }}', 'all')
     union all
     {% endfor %}
     {% for margin, part in [('gender', 1), ('immigration_category', 2)] %}
-    select 'margins', layer, outcome, period, agency_code, '{{ margin }}',
+    select 'margins', outcome, period, agency_code, '{{ margin }}',
         case when breakdown = '{{ margin }}' then breakdown_value else split_part(breakdown_value, '|', {{ part }}) end,
-        suppressed
+        rate, coverage
     from rates
     where breakdown in ('{{ margin }}', 'gender_x_immigration_category')
     union all
     {% endfor %}
-    select 'agencies', layer, outcome, period, null, breakdown, breakdown_value, suppressed
+    select 'agencies', outcome, period, null, breakdown, breakdown_value, rate, coverage
     from rates
     union all
-    select 'periods', layer, outcome, null, agency_code, breakdown, breakdown_value, suppressed
+    select 'periods', outcome, null, agency_code, breakdown, breakdown_value, rate, coverage
     from rates
 
 ),
 
 groups as (
 
-    select kind, layer, outcome, period, agency_code, part, part_value, count(*) as members,
-        count_if(suppressed) as suppressed_members
+    select kind, outcome, period, agency_code, part, part_value, count(*) as members,
+        count_if(rate) as rate_suppressed, count_if(coverage) as coverage_suppressed
     from members
     group by all
 
@@ -57,5 +56,8 @@ groups as (
 {# A group of one member is a total with no parts in it (an outcome the catalogue does not
    break down that way): nothing to recover. #}
 select kind, concat_ws('/', layer || ':' || outcome, period, agency_code, part, part_value) as group_id, members
-from groups
-where members > 1 and suppressed_members = 1
+from (
+    select *, 'rate' as layer from groups where members > 1 and rate_suppressed = 1
+    union all
+    select *, 'coverage' as layer from groups where members > 1 and coverage_suppressed = 1
+)
