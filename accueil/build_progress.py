@@ -81,7 +81,7 @@ class Recorder:
             self._write()
 
     def progress(self) -> Progress:
-        # The run's own total is the largest: a node retried or a second run would count apart.
+        # The run's nodes are its largest numbering: anything else numbered among itself counts apart.
         total = max(self._by_total, default=0)
         return Progress(self.build_id, self._by_total[total] if total else 0, total)
 
