@@ -30,15 +30,14 @@ from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
-import yaml
 
-from accueil import config
+from accueil import config, yaml_files
 from accueil.sql_text import identifier
 
 
 @cache
 def _project_var(name: str) -> int:
-    project = yaml.safe_load((config.REPO_ROOT / "warehouse" / "dbt_project.yml").read_text(encoding="utf-8"))
+    project = yaml_files.load(config.REPO_ROOT / "warehouse" / "dbt_project.yml")
     return int(project["vars"][name])
 
 

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from accueil import config
+from accueil import config, yaml_files
 
 CLIENT_LEVEL = "client_level"
 AGENCY_SCOPED = "agency"
@@ -49,10 +47,15 @@ def _access(node: dict) -> str | None:
 
 
 @cache
+def _documents(models: Path) -> tuple[dict, ...]:
+    """The marts' model files, read once per process for both lists below."""
+    return tuple(yaml_files.load(path) or {} for path in sorted(models.glob("*.yml")))
+
+
+@cache
 def aggregate_exposure(models: Path | None = None) -> Exposure:
     tables, hidden = set(), {}
-    for path in sorted((models or marts_dir()).glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for document in _documents(models or marts_dir()):
         for model in document.get("models") or []:
             if _access(model) is not None:  # client_level, agency, or a marker nobody knows
                 continue
@@ -67,7 +70,6 @@ def aggregate_exposure(models: Path | None = None) -> Exposure:
 def client_level_models(models: Path | None = None) -> frozenset[str]:
     """The marts models whose YAML marks them client-level: built in the working warehouse, never published."""
     found = set()
-    for path in sorted((models or marts_dir()).glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for document in _documents(models or marts_dir()):
         found.update(m["name"] for m in document.get("models") or [] if _access(m) == CLIENT_LEVEL)
     return frozenset(found)

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 # Imported under their own names: the door and the tests take them from accueil.contract.
+from accueil import yaml_files
 from accueil.contract.cell_patterns import COLUMN_TYPES
 from accueil.contract.cell_patterns import FORMULA_START as FORMULA_START
 from accueil.contract.cell_patterns import INVISIBLE as INVISIBLE
@@ -303,7 +302,7 @@ def _quarters(raw: dict | None, path: Path) -> tuple[Bound, Bound] | None:
 
 
 def _load(path: Path) -> Contract:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml_files.load(path)
     blocks = {name: [_column(c) for c in cols] for name, cols in (raw.get("blocks") or {}).items()}
     sheets = []
     for s in raw["sheets"]:
