@@ -20,7 +20,7 @@ from orchestration.build import build_lock
 from tests.test_dashboards import choose, open_page, writable_home  # noqa: F401 (a fixture)
 from tests.workbooks import read_rows, write_rows
 
-# dbt's events as a build of the sample sends them: (event name, message).
+# dbt's events as (event name, message), worded as a sample build's log words them.
 EVENTS = [
     ("LogHookStartLine", "1 of 2 START hook: accueil.on-run-start.0 .......... [RUN]"),
     ("LogHookEndLine", "1 of 2 OK hook: accueil.on-run-start.0 ............. [OK in 0.02s]"),
