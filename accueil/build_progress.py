@@ -47,9 +47,9 @@ def read() -> Progress | None:
 
 
 def of_build(build_id: int) -> Progress | None:
-    """The progress recorded by build `build_id`, or None while it has recorded none."""
+    """The progress recorded by build `build_id`, or None until its dbt has finished a node."""
     found = read()
-    return found if found is not None and found.build_id == build_id else None
+    return found if found is not None and found.build_id == build_id and found.total else None
 
 
 def of_running_build() -> Progress | None:

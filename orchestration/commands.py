@@ -64,7 +64,7 @@ def _watch_progress(bar, finished) -> None:
 
 
 def _show(found, bar) -> None:
-    if found and found.total:
+    if found:
         bar.total = found.total
         bar.update(found.done - bar.n)
 

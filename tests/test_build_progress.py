@@ -44,6 +44,7 @@ def test_the_count_is_of_the_nodes_dbt_finished_and_kept_for_its_build():
         recorder.see(name, message)
     assert recorder.progress() == Progress(7, 2, 4)  # the hooks and the start lines are not nodes
     assert build_progress.read() == Progress(7, 0, 0)  # written at most every `every` seconds...
+    assert build_progress.of_build(7) is None  # nothing counted yet
     for name, message in MORE:
         recorder.see(name, message)
     recorder.close()  # ...and always at the end

@@ -49,7 +49,7 @@ class Health:
 
 def _progress() -> dict | None:
     found = build_progress.of_running_build()
-    return {"done": found.done, "total": found.total} if found and found.total else None
+    return {"done": found.done, "total": found.total} if found else None
 
 
 def service_lock_path():

@@ -193,7 +193,7 @@ def _publication_panel(history) -> None:
     elif state in IN_PROGRESS:
         st.info(line + " " + tr("agency.in_progress"))
         found = build_progress.of_running_build() if state == "building" else None
-        if found and found.total:
+        if found:
             st.progress(found.done / found.total, text=tr("agency.build_progress", done=found.done, total=found.total))
     else:
         st.info(line)
