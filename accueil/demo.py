@@ -119,18 +119,16 @@ def _demo_admin() -> None:
 def _demo_upload_and_build(target: Path, truth: dict) -> None:
     """Every sample extract through the same door as `accueil upload`, then `accueil build`."""
     import duckdb
-    from tqdm import tqdm
 
     from accueil.access.snapshot import connect
-    from accueil.ingest.batch import submit_folder
+    from accueil.ingest.batch import submit_folder_with_bar
     from accueil.ingest.submit import submit_agencies
     from orchestration.commands import build_with_progress
 
     click.echo("")
     reference = submit_agencies(target / "agencies.xlsx", user="demo")
     click.echo(f"Agency reference data: {reference.upload.status} (upload {reference.upload.upload_id}).")
-    with tqdm(total=len(truth["files"]), unit="file", desc="uploading extracts") as bar:
-        results = submit_folder(target, user="demo", progress=lambda done, total: bar.update(done - bar.n))
+    results = submit_folder_with_bar(target, user="demo")
     decisions: dict[str, int] = {}
     for _name, status, duplicate in results:
         key = "already received" if duplicate else status

@@ -14,7 +14,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import psutil
-from tqdm import tqdm
 
 from accueil import config
 from accueil.bench.baseline import run_baseline
@@ -126,7 +125,7 @@ def _through_the_service(options: BenchOptions, held_back: Path, log: Callable[[
 
 
 def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict:
-    from accueil.ingest.batch import extract_files, submit_folder
+    from accueil.ingest.batch import extract_files, submit_folder_with_bar
     from accueil.ingest.submit import submit_agencies
     from orchestration.commands import build_with_progress
 
@@ -142,11 +141,7 @@ def run_bench(options: BenchOptions, log: Callable[[str], None] = print) -> dict
             started = time.perf_counter()
             if not submit_agencies(data / "agencies.xlsx", USER).accepted:
                 raise BenchFailed("the generated agency reference file was rejected")
-            # A bar on a terminal only (tqdm's disable=None): minutes of validation at national scale.
-            with tqdm(total=len(extracts), unit="extract", desc="validating", disable=None) as bar:
-                statuses = submit_folder(
-                    data, USER, jobs=workers, progress=lambda done, total: bar.update(done - bar.n)
-                )
+            statuses = submit_folder_with_bar(data, USER, jobs=workers)
             upload_s = time.perf_counter() - started
             rejected = [name for name, status, _ in statuses if status != "accepted"]
             if rejected:
