@@ -272,8 +272,6 @@ def test_accueil_uploads_restore_makes_a_superseded_survey_file_current_again(tm
 
 
 def test_a_survey_file_dropped_in_the_inbox_goes_through_the_door(tmp_path):
-    import logging
-
     from orchestration.build import prepare_manifest
 
     prepare_manifest()
@@ -283,7 +281,7 @@ def test_a_survey_file_dropped_in_the_inbox_goes_through_the_door(tmp_path):
     inbox.mkdir(parents=True)
     _good(inbox, "AG001_EXIT_2025Q2.csv")
     _csv(inbox / "AG001_EXIT_2099Q1.csv", [_row(1, period="2099Q1")])
-    lines = sweep_inbox(logging.getLogger("test"))
+    lines = sweep_inbox()
     assert len(lines) == 2
     assert sorted(p.name for p in (inbox / "processed").iterdir()) == ["AG001_EXIT_2025Q2.csv"]
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == ["AG001_EXIT_2099Q1.csv"]

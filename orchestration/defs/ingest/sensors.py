@@ -29,7 +29,7 @@ INBOX_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_(?P<quarter>\d{{4}
 SURVEY_NAME = re.compile(rf"^(?P<agency>{AGENCY_IN_FILE_NAME})_[A-Za-z0-9][A-Za-z0-9.-]*_\d{{4}}Q[1-4]\.(csv|xlsx)$")
 
 
-def sweep_inbox(log) -> list[str]:
+def sweep_inbox() -> list[str]:
     """Submit every file waiting in the inbox; returns what happened, one line per file."""
     inbox = config.inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
@@ -59,8 +59,6 @@ def sweep_inbox(log) -> list[str]:
             f"{path.name}: upload {submission.upload.upload_id} {submission.upload.status}"
             f"{' (already received)' if submission.duplicate else ''}; report {submission.report_html}"
         )
-    for line in lines:
-        log.info(line)
     return lines
 
 
@@ -79,7 +77,13 @@ def _publish_runs(instance: dg.DagsterInstance, statuses) -> int:
 # 10 s (bench/findings.md).
 @dg.sensor(job=publish_job, minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
-    sweep_inbox(context.log)
+    for line in sweep_inbox():
+        context.log.info(line)
+    # Nearly every tick finds nothing waiting, and says so without Dagster's instance: the context
+    # makes a new one for each tick that asks for it (or for its log), which read the storage's
+    # migration scripts from disk, most of an idle service's processor time (bench/findings.md).
+    if not publication.unpublished(include_loaded=True):
+        return dg.SkipReason("nothing accepted is waiting to be published")
     # A queued run takes everything accepted by the time it starts; a run in progress publishes
     # what it has loaded, so only what is still unloaded needs another run after it.
     if _publish_runs(context.instance, QUEUED):
