@@ -335,6 +335,44 @@ def test_dbt_unit_tests_pass(dbt_folder):
     assert len(units) >= 25 and all(r["status"] == "pass" for r in units)
 
 
+def test_dbts_events_give_what_its_run_results_say(dbt_folder):
+    """Builds run dbt with --no-write-json (orchestration/dbt_stream.py): the tests' statuses and each
+    node's timing, which the build and the benchmark read from run_results.json, come from dbt's
+    events instead.  Here dbt writes both, for the same run: they must agree."""
+    import json
+    from datetime import datetime
+
+    from orchestration.dbt_stream import NodeResults
+
+    (dbt_folder / "target" / "run_results.json").unlink(missing_ok=True)
+    select = ["--select", "fct_outputs fct_extract_loads", "--exclude", "test_type:unit"]  # as builds do
+    result = _dbt(dbt_folder, "test", *select, "--log-format", "json")
+    assert result.returncode == 0, result.stdout[-3000:]
+    events = NodeResults()
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            events.see(json.loads(line))
+    written = json.loads((dbt_folder / "target" / "run_results.json").read_text())
+    by_id = {r["unique_id"]: r for r in written["results"]}
+    assert len(events.tests()) >= 5 and {r["unique_id"] for r in events.results} == set(by_id)
+    assert events.elapsed_s == pytest.approx(written["elapsed_time"], abs=0.01)
+
+    def moment(text: str) -> float:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+    for seen in events.results:
+        kept = by_id[seen["unique_id"]]
+        assert seen["status"] == kept["status"] and seen["execution_time"] == pytest.approx(kept["execution_time"])
+        (timing,) = seen["timing"]
+        # dbt's own timing runs from compiling to the end of executing; the events' from the node's start to its end.
+        assert moment(timing["started_at"]) <= min(moment(t["started_at"]) for t in kept["timing"]) + 0.01
+        assert moment(timing["completed_at"]) >= max(moment(t["completed_at"]) for t in kept["timing"]) - 0.01
+        assert moment(timing["completed_at"]) - moment(timing["started_at"]) < kept["execution_time"] + 1
+    meta = written["metadata"]
+    assert moment(events.started_at) <= moment(meta["invocation_started_at"]) + 1
+    assert moment(events.finished_at) >= moment(meta["generated_at"])
+
+
 def test_who_we_hear_from_matches_the_recomputation_and_shows_the_planted_response(sample_warehouse, reference):
     """fct_followup_coverage against the independent recomputation (the region's whole-period cells:
     covered = denominator, not covered = eligible - denominator), and the response the generator

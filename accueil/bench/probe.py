@@ -4,10 +4,10 @@ The build runs in this process, so the probe wraps, for the duration of one buil
 functions the build looks up at call time: `dagster.materialize` (each Dagster run),
 the DuckDB load of the waiting uploads, `prepare_manifest` (the explicit `dbt parse`) and the
 publish step.  dbt itself runs in a subprocess; its split between start-up and parsing
-and running the models comes from its own artifact, run_results.json
-(`generated_at - invocation_started_at` is the whole invocation, `elapsed_time` the
-part after parsing, each node's `timing` when it ran), read just before the build deletes
-dagster-dbt's per-run target folders.  Whatever none of these account for is Dagster and
+and running the models comes from its events, which the build keeps in run_results.json's shape
+(orchestration/dbt_stream.py, NODE_RESULTS: `generated_at - invocation_started_at` is the whole
+invocation, `elapsed_time` the part after parsing, each node's `timing` when it ran), read just
+before the build deletes dagster-dbt's per-run target folders.  Whatever none of these account for is Dagster and
 Python overhead.  accueil/bench/split.py shares the wall time out between them.
 """
 
@@ -27,7 +27,7 @@ from accueil.bench.split import wall_by_class
 @dataclass
 class BuildProbe:
     started: float = 0.0
-    started_epoch: float = 0.0  # run_results.json files older than this belong to earlier builds
+    started_epoch: float = 0.0  # node results older than this belong to earlier builds
     wall_s: float = 0.0
     manifest_s: float = 0.0
     load_runs: list[float] = field(default_factory=list)
@@ -169,7 +169,9 @@ def probe_build() -> Iterator[BuildProbe]:
             return result
 
         def clean() -> None:
-            for path in sorted(build._dbt_targets().glob("*/run_results.json")):
+            from orchestration.dbt_stream import NODE_RESULTS
+
+            for path in sorted(build._dbt_targets().glob(f"*/{NODE_RESULTS}")):
                 if path.stat().st_mtime >= probe.started_epoch:
                     probe.dbt_runs.append(read_run_results(path))
             original_clean()

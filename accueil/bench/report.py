@@ -353,7 +353,7 @@ def render(results: dict) -> str:
         "`accueil bench` fails when they do not.",
         "",
         "How it measures: wall clocks around the calls the build makes (Dagster runs, the DuckDB load, "
-        "`dbt parse`, publish); dbt's own run_results.json for its start-up and parse versus models and tests; "
+        "`dbt parse`, publish); dbt's own events for its start-up and parse versus models and tests; "
         "the per-sheet Great Expectations time that each upload's summary records; peak memory as the "
         "largest sum of the resident set sizes of this process and all its descendants (validation workers, "
         "dbt), sampled every 50 ms with psutil.",

@@ -13,7 +13,7 @@ from accueil.publish import publish
 from orchestration import dbt_project_state, reference_models
 from orchestration.build import current_build_id
 from orchestration.dbt_child import tracked
-from orchestration.dbt_stream import events_with_progress
+from orchestration.dbt_stream import NodeResults, events_with_progress
 from orchestration.defs.resources import BuildSessionResource
 
 dbt_project = DbtProject(project_dir=config.REPO_ROOT / "warehouse", profiles_dir=config.REPO_ROOT / "warehouse")
@@ -68,7 +68,8 @@ def warehouse_models(
     partnership = dbt_project_state.partnership_vars(days)
     # dbt's own debug log would go to the clone's warehouse/logs, shared by every home, at about
     # 10 ms a node; dbt's output is kept in the home (logs/dbt-build.log), so none is written.
-    args = ["build", "--log-level-file", "none", *partnership]
+    # Nor are its manifest and run_results.json: the events say what was read from them (orchestration/dbt_stream.py).
+    args = ["build", "--log-level-file", "none", "--no-write-json", *partnership]
     reuse = not reason and built == digest and not context.is_subset  # a subset from the UI keeps dbt's selection
     # A subset neither compares nor records the reference models' inputs (below): it needs no digest of them.
     inputs = None
@@ -89,9 +90,11 @@ def warehouse_models(
     args += dbt_project_state.leave_out(left_out)
     invocation = dbt.cli(args, context=context)
     # Recorded in the home while it runs, and stopped if this step stops reading it (orchestration/dbt_child.py).
+    results = NodeResults()
     with tracked(invocation.process):
-        yield from events_with_progress(invocation, Recorder(current_build_id()))
-    tests = [r for r in invocation.get_artifact("run_results.json")["results"] if r["unique_id"].startswith("test.")]
+        yield from events_with_progress(invocation, Recorder(current_build_id()), results)
+    results.write(invocation.target_path)
+    tests = results.tests()
     warned = sorted(r["unique_id"] for r in tests if r["status"] == "warn")
     context.log.info(f"dbt data tests: {len(tests) - len(warned)} passed, {len(warned)} warned")
     if warned:
