@@ -7,8 +7,8 @@ publish step.  dbt itself runs in a subprocess; its split between start-up and p
 and running the models comes from its events, which the build keeps in run_results.json's shape
 (orchestration/dbt_stream.py, NODE_RESULTS: `generated_at - invocation_started_at` is the whole
 invocation, `elapsed_time` the part after parsing, each node's `timing` when it ran), read just
-before the build deletes dagster-dbt's per-run target folders.  Whatever none of these account for is Dagster and
-Python overhead.  accueil/bench/split.py shares the wall time out between them.
+before the build deletes dagster-dbt's per-run target folders.  Whatever none of these account
+for is Dagster and Python overhead.  accueil/bench/split.py shares the wall time out between them.
 """
 
 from __future__ import annotations
