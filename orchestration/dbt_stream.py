@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,13 +62,15 @@ class NodeResults:
         return [r for r in self.results if r["unique_id"].startswith("test.")]
 
     def write(self, target: Path) -> None:
-        """run_results.json's fields that accueil/bench/probe.py reads, under NODE_RESULTS."""
+        """run_results.json's fields that accueil/bench/probe.py reads, under NODE_RESULTS.  Only the
+        benchmark reads them: a disk that refuses the file costs it that, never the build."""
         document = {
             "metadata": {"invocation_started_at": self.started_at, "generated_at": self.finished_at},
             "elapsed_time": self.elapsed_s,
             "results": self.results,
         }
-        (target / NODE_RESULTS).write_text(json.dumps(document), encoding="utf-8")
+        with suppress(OSError):
+            (target / NODE_RESULTS).write_text(json.dumps(document), encoding="utf-8")
 
 
 def _utc(stamp: str | None) -> str | None:
