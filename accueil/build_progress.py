@@ -56,7 +56,12 @@ def of_running_build() -> Progress | None:
     """The progress of the build running now (the register's newest, still running), if it recorded any."""
     from accueil import publication
 
-    build = publication.latest_build()
+    return of_newest(publication.latest_build())
+
+
+def of_newest(build) -> Progress | None:
+    """The progress of `build`, the register's newest build (an accueil.control.Build, or None when
+    there is none), if it is still running and recorded any: for a caller that has read it already."""
     return of_build(build.build_id) if build is not None and build.status == "running" else None
 
 

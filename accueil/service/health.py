@@ -47,8 +47,8 @@ class Health:
         return asdict(self)
 
 
-def _progress() -> dict | None:
-    found = build_progress.of_running_build()
+def _progress(newest) -> dict | None:
+    found = build_progress.of_newest(newest)
     return {"done": found.done, "total": found.total} if found else None
 
 
@@ -150,7 +150,7 @@ def check() -> Health:
         uploads_waiting=len(waiting),
         oldest_waiting_since=oldest,
         build_running=building,
-        build_progress=_progress() if building else None,
+        build_progress=_progress(last) if building else None,
         last_build=asdict(last) if last else None,
         builds_failed_recently=failed,
         disk_used_bytes=_disk_used(home),
