@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import dagster as dg
@@ -64,11 +65,14 @@ def test_asset_graph_has_one_checked_table_per_sheet_and_dbt_after_it():
 def test_inbox_sensor_submits_dropped_files_and_requests_one_run_for_all_waiting(region, tmp_path, monkeypatch):
     monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path))
     prepare_manifest()
+    from orchestration.defs.ingest import sensors
     from orchestration.defs.ingest.sensors import inbox_sensor
 
     inbox = config.inbox_dir()
     inbox.mkdir(parents=True)
-    # A tick with nothing waiting, as nearly all are, skips without Dagster's instance (none given here).
+    # A tick with nothing waiting, as nearly all are, skips without Dagster's instance (none given
+    # here), once it has listened for uploads (shortened here).
+    monkeypatch.setattr(sensors, "LISTEN_S", 0.2)
     assert isinstance(inbox_sensor(dg.build_sensor_context()), dg.SkipReason)
     instance = dg.DagsterInstance.ephemeral()
     shutil.copy(region / "agencies.xlsx", inbox / "agencies.xlsx")
@@ -99,6 +103,39 @@ def test_inbox_sensor_submits_dropped_files_and_requests_one_run_for_all_waiting
     assert again.run_key == result.run_key
     with control.connect() as con:
         assert len(control.uploads(con, kind="extract")) == 2
+
+
+def test_an_idle_tick_asks_for_the_run_of_an_upload_accepted_while_it_listens(region, tmp_path, monkeypatch):
+    """An upload need not wait for the daemon's next tick: the tick that found nothing waiting
+    listens to the register, and asks for the run once the upload is accepted (here the home's
+    first, so the register itself appears while it listens)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from accueil import publication
+    from accueil.ingest.submit import submit_agencies
+    from orchestration.defs.ingest import sensors
+
+    monkeypatch.setenv("ACCUEIL_HOME", str(tmp_path))
+    config.inbox_dir().mkdir(parents=True)
+    looked = threading.Event()
+    unpublished = publication.unpublished
+
+    def looking(include_loaded=True):
+        found = unpublished(include_loaded)
+        looked.set()
+        return found
+
+    monkeypatch.setattr(publication, "unpublished", looking)
+    monkeypatch.setattr(sensors, "LISTEN_S", 120.0)
+    with ThreadPoolExecutor(1) as pool:
+        tick = pool.submit(sensors.inbox_sensor, dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral()))
+        assert looked.wait(60), "the tick never looked at the register"
+        assert not tick.done()  # nothing waiting: it listens
+        submission = submit_agencies(region / "agencies.xlsx", user="t")
+        assert submission.accepted
+        result = tick.result(timeout=60)
+    assert isinstance(result, dg.RunRequest), result
+    assert result.run_key == f"publish-{publication.request_key([submission.upload], 0)}"
 
 
 def test_one_load_run_takes_every_waiting_extract_and_reports_the_checks(region, tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ file seen twice is never loaded twice.
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -62,6 +63,28 @@ def sweep_inbox() -> list[str]:
     return lines
 
 
+# How long a tick with nothing waiting listens for an upload accepted from the agency page or
+# `accueil upload`, asking for its run as soon as the register has it: ending at once left it
+# to wait for the daemon's next tick, up to 5 s and 2.5 s on average (bench/findings.md).  Under
+# the daemon's 5 s loop, so the next tick follows within half a second.  A file dropped in the
+# inbox is still swept at a tick's start only: waking on the folder would read a file still being
+# copied in far more often.
+LISTEN_S = 4.5
+LOOK_EVERY_S = 0.1
+
+
+def accepted_within(seconds: float, changed) -> bool:
+    """Whether anything accepted is waiting to be published, now or within `seconds`: looked at
+    again each time the register changes (`changed`, publication.register_changes)."""
+    deadline = time.monotonic() + seconds
+    while not publication.unpublished(include_loaded=True):
+        while not changed():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(LOOK_EVERY_S)
+    return True
+
+
 QUEUED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]
 IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
@@ -70,21 +93,21 @@ def _publish_runs(instance: dg.DagsterInstance, statuses) -> int:
     return instance.get_runs_count(dg.RunsFilter(job_name=publish_job.name, statuses=statuses))
 
 
-# Every 5 s, the most often Dagster's daemon evaluates a sensor (its loop takes at least 5 s): an
-# agency waits for this tick after its upload is accepted, before its build can even be queued.
+# Every 5 s, the most often Dagster's daemon evaluates a sensor (its loop takes at least 5 s).
 # The sensor's own minimum is 1 s, under the loop's: at 5 s, a loop that came round a few
 # milliseconds short of 5 s since the last tick skipped the sensor, and one interval in three was
 # 10 s (bench/findings.md).
 @dg.sensor(job=publish_job, minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
-    for line in sweep_inbox():
-        context.log.info(line)
-    # Nearly every tick finds nothing waiting, and says so without Dagster's instance: the context
-    # makes a new one for each tick that asks for it (or for its log), which reads the storages'
-    # migration scripts from disk: about 50 ms of the code server's processor a tick, most of what
-    # it used while the service was idle (bench/findings.md).
-    if not publication.unpublished(include_loaded=True):
-        return dg.SkipReason("nothing accepted is waiting to be published")
+    with publication.register_changes() as changed:
+        for line in sweep_inbox():
+            context.log.info(line)
+        # Nearly every tick finds nothing waiting, and says so without Dagster's instance: the
+        # context makes a new one for each tick that asks for it (or for its log), which reads the
+        # storages' migration scripts from disk: about 50 ms of the code server's processor a
+        # tick, most of what it used while the service was idle (bench/findings.md).
+        if not accepted_within(LISTEN_S, changed):
+            return dg.SkipReason("nothing accepted is waiting to be published")
     # A queued run takes everything accepted by the time it starts; a run in progress publishes
     # what it has loaded, so only what is still unloaded needs another run after it.
     if _publish_runs(context.instance, QUEUED):
