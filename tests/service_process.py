@@ -78,5 +78,18 @@ class Service:
         assert found, self.log.read_text()[-3000:]
         return int(found[-1])
 
+    def code_servers(self) -> set[int]:
+        """The Dagster code servers of the service's daemon now (their process ids)."""
+        import psutil
+
+        found = set()
+        for process in psutil.Process(self.child_pid("daemon")).children(recursive=True):
+            try:
+                if "api grpc" in " ".join(process.cmdline()):
+                    found.add(process.pid)
+            except psutil.Error:  # ended while listed
+                continue
+        return found
+
     def stop(self) -> int:
         return stop_group(self.process)

@@ -9,6 +9,7 @@ at 1280 pixels; then issue 24's partnership operations are walked through as eac
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -30,6 +31,11 @@ def test_every_page_of_every_role_in_both_languages(service, sample_warehouse, t
     # Playwright's 5 s default is too short for a page's last charts while the other test
     # workers build warehouses on the same two cores (seen in CI).
     expect.set_options(timeout=30_000)
+    # The daemon's one code server, which Dagster's daemon replaced every 60 s when it ran the
+    # server itself (its RELOAD_WORKSPACE_INTERVAL; accueil/service/daemon_unit.py): the same one
+    # is there after the tour, and at least 70 s later.
+    started, servers = time.monotonic(), service.code_servers()
+    assert len(servers) == 1, servers
     SHOTS.mkdir(parents=True, exist_ok=True)
     shots = tmp_path / "screenshots"
     shots.mkdir()
@@ -48,3 +54,5 @@ def test_every_page_of_every_role_in_both_languages(service, sample_warehouse, t
         for lg in ("en", "fr")
     }
     shutil.copy2(shots / "fay-map-en.png", SHOTS / "service-map.png")
+    time.sleep(max(0.0, 70 - (time.monotonic() - started)))
+    assert service.code_servers() == servers

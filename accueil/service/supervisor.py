@@ -63,8 +63,9 @@ def dashboard_command(port: int, host: str) -> list[str]:
 
 
 def daemon_command() -> list[str]:
-    # Warnings and errors only: at info, the sensor logs a line every five seconds.
-    return [str(BIN / "dagster-daemon"), "run", "-m", "orchestration.definitions", "--log-level", "warning"]
+    """The Dagster daemon and its code server, started once (accueil/service/daemon_unit.py).
+    Warnings and errors only: at info, the sensor logs a line every five seconds."""
+    return [sys.executable, "-m", "accueil.service.daemon_unit", "warning"]
 
 
 def webserver_command(port: int, host: str) -> list[str]:
