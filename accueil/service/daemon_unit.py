@@ -3,7 +3,7 @@
 `dagster-daemon run -m orchestration.definitions` starts a code server itself, and every 60 s
 (Dagster's RELOAD_WORKSPACE_INTERVAL) starts a new one, which imports the definitions again
 (dbt, dagster-dbt, the manifest), and lets the old one go: 6 to 7% of the two cores of an
-idle service, and an upload that arrives meanwhile waits for the new server (bench/findings.md).
+idle service, and as much taken from a build running then (bench/findings.md).
 Here the code server is started once, on a socket in a private folder, and the daemon reads it
 through a workspace file (Dagster's `grpc_server` location, under the same location name, so
 the sensor's state and the runs' history are the ones kept before): a reload only asks the
