@@ -356,7 +356,7 @@ def render(results: dict) -> str:
         "`dbt parse`, publish); dbt's own events for its start-up and parse versus models and tests; "
         "the per-sheet Great Expectations time that each upload's summary records; peak memory as the "
         "largest sum of the resident set sizes of this process and all its descendants (validation workers, "
-        "dbt), sampled every 50 ms with psutil.",
+        "dbt), sampled every 50 ms from /proc (psutil where /proc cannot name a process's children).",
         "",
     ]
     for scale in ("national", "region"):
