@@ -55,8 +55,12 @@ def register_changes() -> Iterator[Callable[[], bool]]:
     began): an upload registered, decided or loaded, a build recorded.  SQLite's `data_version`,
     on one read-only connection held for the block, changes whenever another connection commits;
     asking costs about 10 microseconds, so the service's sensor can ask ten times a second."""
+
+    def data_version(con: sqlite3.Connection) -> int:
+        return con.execute("pragma data_version").fetchone()[0]
+
     con = _read_only()
-    version = con.execute("pragma data_version").fetchone()[0] if con else None
+    version = data_version(con) if con else None
 
     def changed() -> bool:
         nonlocal con, version
@@ -64,9 +68,9 @@ def register_changes() -> Iterator[Callable[[], bool]]:
             con = _read_only()
             if con is None:
                 return False
-            version = con.execute("pragma data_version").fetchone()[0]
+            version = data_version(con)
             return True  # the register appeared: its first upload was written
-        now = con.execute("pragma data_version").fetchone()[0]
+        now = data_version(con)
         if now == version:
             return False
         version = now
