@@ -291,6 +291,18 @@ def test_dbt_holds_duckdb_to_the_configured_memory_limit(dbt_folder):
     assert json.loads(shown.stdout)["show"] == [{"memory_limit": expected}]
 
 
+def test_dbt_sends_no_usage_statistics(dbt_folder, monkeypatch):
+    """dbt sends anonymous usage events to dbt Labs unless told not to; the project tells it
+    (warehouse/dbt_project.yml, `flags`), so that no command run on the warehouse, the builds' or
+    a user's own, reports to anyone outside.  Its debug log shows each event it would send."""
+    monkeypatch.delenv("DBT_SEND_ANONYMOUS_USAGE_STATS", raising=False)
+    monkeypatch.delenv("DO_NOT_TRACK", raising=False)
+    listed = _dbt(dbt_folder, "--debug", "ls", "--select", "stg_funding")
+    assert listed.returncode == 0, listed.stdout[-2000:]
+    assert "'send_anonymous_usage_stats': 'False'" in listed.stdout
+    assert "Sending event" not in listed.stdout and "snowplow" not in listed.stdout
+
+
 def test_dbt_docs_generate_works(dbt_folder):
     result = _dbt(dbt_folder, "docs", "generate")
     assert result.returncode == 0, result.stdout[-2000:]
