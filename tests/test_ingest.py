@@ -507,3 +507,29 @@ def test_killing_the_process_during_a_load_leaves_the_previous_state(tmp_path, m
     run_build(transform=False)  # the next build loads the correction
     after = raw_state(config.warehouse_path())
     assert len(after["info_orientation"]) == len(before["info_orientation"]) - 1
+
+
+def test_the_screen_leaves_out_only_texts_that_no_identifier_pattern_can_match():
+    """The privacy screen does not search a text of 11 or more ASCII letters and digits (a client key);
+    no pattern can match one, including those made of identifiers run together."""
+    import random
+
+    from accueil.ingest.privacy import _ONE_LONG_WORD, VALUE_PATTERNS, _kinds_found
+
+    rng = random.Random(18)
+    pieces = ["6135551234", "9055550142", "K1A0B1", "l2r7k6", "123", "main", "st", "rue", "1", "a", "Z9", "0"]
+    tried = 0
+    while tried < 5000:
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(2, 8)))
+        if not _ONE_LONG_WORD.fullmatch(text):
+            continue
+        tried += 1
+        assert not any(pattern.search(text) for _, pattern, _ in VALUE_PATTERNS), text
+    texts = ["6135551234", "K1A0B1", "a6135551234", "K1A0B1K1A0B", "613-555-1234", "x@example.org", "12 Main St"]
+    assert _kinds_found([(list(range(len(texts))), texts)]) == {
+        "6135551234": (1,),
+        "K1A0B1": (2,),
+        "613-555-1234": (1,),
+        "x@example.org": (0,),
+        "12 Main St": (3,),
+    }

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -43,12 +44,34 @@ class CheckedFile:
         return self.quarter.start - timedelta(days=self.backdate_days)
 
 
-def _connect(contract: Contract, files: list[CheckedFile]) -> duckdb.DuckDBPyConnection:
+def batch_tables(contract: Contract, files: list[CheckedFile]) -> dict[str, pa.Table]:
+    """Each sheet of every file as one Arrow table (file number, row, texts), by raw table name:
+    what the checks below read, and what an accepted file's staged tables are cut from
+    (`file_tables`)."""
+    return {sheet.table: _sheet_table(sheet, files) for sheet in contract.sheets}
+
+
+def file_tables(tables: dict[str, pa.Table], number: int) -> dict[str, pa.Table]:
+    """File `number`'s rows of `batch_tables`, as staged: its row numbers, then its texts.  Slices,
+    not copies: the texts were converted to Arrow once, for the batch."""
+    out = {}
+    for name, table in tables.items():
+        files = table.column("file").to_numpy()  # in file order: batch_columns puts them end to end
+        start, end = np.searchsorted(files, number, "left"), np.searchsorted(files, number, "right")
+        rows = table.slice(start, end - start).drop_columns(["file"])
+        out[name] = rows.rename_columns(["row_number", *rows.column_names[1:]])
+    return out
+
+
+def _connect(
+    contract: Contract, files: list[CheckedFile], tables: dict[str, pa.Table] | None
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
+    tables = tables or batch_tables(contract, files)
     for sheet in contract.sheets:
         # Copied into DuckDB once, from Arrow: the many small queries below then read a
         # native table, where a registered pandas frame of objects is converted by each.
-        create_table(con, sheet.table, _sheet_table(sheet, files))
+        create_table(con, sheet.table, tables[sheet.table])
     files_table = pa.table(
         {
             "file": pa.array(range(len(files)), pa.int32()),
@@ -87,11 +110,14 @@ def _sheet_table(sheet: Sheet, files: list[CheckedFile]) -> pa.Table:
     )
 
 
-def cross_check_files(contract: Contract, files: list[CheckedFile]) -> list[list[Problem]]:
-    """Each file's problems, in the same order as if it were checked alone."""
+def cross_check_files(
+    contract: Contract, files: list[CheckedFile], tables: dict[str, pa.Table] | None = None
+) -> list[list[Problem]]:
+    """Each file's problems, in the same order as if it were checked alone.  `tables`: the files'
+    `batch_tables`, when the caller has made them."""
     if not files:
         return []
-    con = _connect(contract, files)
+    con = _connect(contract, files, tables)
     problems: list[list[Problem]] = [[] for _ in files]
     for sheet in contract.sheets:
         _column_checks(con, sheet, problems)

@@ -222,7 +222,8 @@ def run_suites(contract: Contract, files: list[dict[str, pd.DataFrame]]) -> list
         for name, frame in sheets.items()
     }
     total = max(sum(counts.values()), 1)
-    evaluated = {name: len(expectations(contract.sheet(name))) for sheets in files for name in sheets}
+    # Counted once per sheet name, not per file: each count builds the sheet's expectations.
+    evaluated = {name: len(expectations(contract.sheet(name))) for name in {n for sheets in files for n in sheets}}
     return [
         [
             SheetResult(

@@ -72,6 +72,11 @@ _DIGIT = re.compile(r"[0-9]")
 # text, so trying it on every record id, client key and date was most of the screen's time.
 _OTHERS = tuple(range(1, len(VALUE_PATTERNS)))
 _PATTERNS_FOR = {(True, True): (0, *_OTHERS), (True, False): (0,), (False, True): _OTHERS, (False, False): ()}
+# A text of eleven or more ASCII letters and digits and nothing else matches no pattern above: the
+# email needs an @, the street a space, the spaced phone number and postal code a separator, and
+# the unspaced ones (ten digits, six characters) must be the whole of such a text.  Client keys are
+# such texts, and the most numerous distinct ones of a file.
+_ONE_LONG_WORD = re.compile(r"[A-Za-z0-9]{11,}")
 RAW_UCI = re.compile(r"^\s*(?:\d[\s-]?){8,10}\s*$")
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # Columns whose whole value must not have a shape that identifies someone.
@@ -160,6 +165,8 @@ def _kinds_found(columns) -> dict[str, tuple[int, ...]]:
         distinct.update(values)
     found = {}
     for text in distinct:
+        if _ONE_LONG_WORD.fullmatch(text):
+            continue
         patterns = _PATTERNS_FOR["@" in text, _DIGIT.search(text) is not None]
         kinds = tuple(n for n in patterns if VALUE_PATTERNS[n][1].search(text))
         if kinds:

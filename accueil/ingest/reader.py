@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from accueil.contract import Contract, Sheet, fold
+from accueil.ingest.columns import text_frame
 from accueil.ingest.door import cell_text
 from accueil.ingest.names import visible
 from accueil.ingest.sandbox import read_bounded
@@ -155,10 +156,8 @@ def _sheet_frame(sheet: Sheet, rows: list[list], parsed: ParsedFile, header_rows
     filled = (data != "").any(axis=1) if width else np.zeros(len(data), dtype=bool)
     table = data[filled]
     index = pd.Index(np.flatnonzero(filled) + first_data + 1, name="row")
-    blank = np.full(len(table), "", dtype=object)
-    # Columns picked by position from one array, not selected one by one from a frame (see ingest.columns).
-    parsed.sheets[sheet.name] = pd.DataFrame(
-        {c: table[:, columns[c]] if c in columns else blank for c in sheet.column_names}, index=index, dtype=object
+    parsed.sheets[sheet.name] = text_frame(
+        table, sheet.column_names, index, [columns.get(c) for c in sheet.column_names]
     )
     parsed.grids.append((sheet.name, Grid(labels, cells)))
     if unknown:

@@ -94,8 +94,9 @@ def report_language(agency: str, requested: str | None, agencies: pd.DataFrame |
     return "en"
 
 
-def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
-    """An accepted upload's rows as one Parquet file per raw table, swapped into place whole."""
+def stage(upload_id: int, tables: dict[str, pd.DataFrame | pa.Table]) -> None:
+    """An accepted upload's rows as one Parquet file per raw table, swapped into place whole: a
+    frame's as its row numbers and texts (`text_table`), an Arrow table's as they are."""
     target = staged_dir(upload_id)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -105,7 +106,8 @@ def stage(upload_id: int, tables: dict[str, pd.DataFrame]) -> None:
         # No column statistics: the load reads every row of every file, and writing them was a
         # fifth of the write (9.0 against 7.0 ms an extract; bench/findings.md).
         with pa.output_stream(partial / f"{table}.parquet", buffer_size=1 << 20) as out:
-            pq.write_table(text_table(rows, "row_number"), out, write_statistics=False)
+            table = rows if isinstance(rows, pa.Table) else text_table(rows, "row_number")
+            pq.write_table(table, out, write_statistics=False)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 
@@ -266,7 +268,7 @@ def _conclude(
     )
     contract = extract_contract() if kind == "extract" else agencies_contract()
     if report.accepted:
-        stage(upload_id, {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})
+        stage(upload_id, outcome.staged or {sheet.table: outcome.sheets[sheet.name] for sheet in contract.sheets})
     detail = {} if restored_from is None else {"restores": restored_from}
     upload = record_decision(upload_id, report.accepted, report, html_path, csv_path, **detail)
     return Submission(upload, False, outcome, restored_from)

@@ -8,14 +8,22 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from accueil.contract import Contract, agencies_contract, agencies_contract_v1, code_lists, extract_contract, fold
 from accueil.ingest.agency_versions import as_current
 from accueil.ingest.bounds import quarter_column_checks, quarter_refused
 from accueil.ingest.characters import control_characters
-from accueil.ingest.columns import column_arrays
+from accueil.ingest.columns import column_arrays, text_frame
 from accueil.ingest.covered import quarter_mismatch
-from accueil.ingest.crosschecks import CheckedFile, cross_check_files, known_value_checks, reference_checks
+from accueil.ingest.crosschecks import (
+    CheckedFile,
+    batch_tables,
+    cross_check_files,
+    file_tables,
+    known_value_checks,
+    reference_checks,
+)
 from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
 from accueil.ingest.privacy import cells_flagged, screen
 from accueil.ingest.reader import read_upload
@@ -31,6 +39,8 @@ class Outcome:
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # normalised text, ready to load
     gx: list[SheetResult] = field(default_factory=list)
     read: dict[str, float] = field(default_factory=dict)  # the reading worker's seconds and peak memory
+    # An accepted file's rows as staged, by raw table name, when validation made them as Arrow tables.
+    staged: dict[str, pa.Table] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -47,16 +57,17 @@ def normalise(contract: Contract, sheets: dict[str, pd.DataFrame]) -> dict[str, 
     lists = code_lists()
     out = {}
     for name, frame in sheets.items():
-        columns = {}
         arrays = column_arrays(frame)
-        for column in contract.sheet(name).columns:
+        columns = contract.sheet(name).columns
+        table = np.empty((len(frame), len(columns)), dtype=object)
+        for number, column in enumerate(columns):
             texts = arrays[column.name]
             spelling = _spelling(column, lists)
             spelled = dict.fromkeys(texts.tolist())
             for text in spelled:
                 spelled[text] = spelling(str(text).strip())
-            columns[column.name] = np.fromiter(map(spelled.__getitem__, texts), dtype=object, count=len(texts))
-        out[name] = pd.DataFrame(columns, index=frame.index, dtype=object)
+            table[:, number] = np.fromiter(map(spelled.__getitem__, texts), dtype=object, count=len(texts))
+        out[name] = text_frame(table, [c.name for c in columns], frame.index)
     return out
 
 
@@ -152,25 +163,13 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
         normalised.append(normalise(contract, parsed.sheets))
     # Like GX's, the cross-sheet checks' cost is per query, not per row: one set for the batch.
     checked = [i for i, sheets in enumerate(normalised) if sheets]
-    crossed = dict(
-        zip(
-            checked,
-            cross_check_files(
-                contract,
-                [
-                    CheckedFile(
-                        normalised[i],
-                        files[i].quarter,
-                        files[i].backdate_days,
-                        files[i].known_agencies,
-                        files[i].agency,
-                    )
-                    for i in checked
-                ],
-            ),
-            strict=True,
-        )
-    )
+    batch = [
+        CheckedFile(normalised[i], files[i].quarter, files[i].backdate_days, files[i].known_agencies, files[i].agency)
+        for i in checked
+    ]
+    tables = batch_tables(contract, batch) if batch else {}
+    crossed = dict(zip(checked, cross_check_files(contract, batch, tables), strict=True))
+    place = {i: n for n, i in enumerate(checked)}  # a file's number among the checked ones, in `tables`
     outcomes = []
     for number, (item, report, found, control, sheets, results, read) in enumerate(
         zip(files, reports, privacy, controls, normalised, run_suites(contract, normalised), reads, strict=True)
@@ -189,7 +188,8 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
                 report.problems.append(problem("no_data", "warning"))
         report.problems = _scrub(report.problems, cells_flagged(found))
         report.rows_read = {name: len(frame) for name, frame in sheets.items()}
-        outcomes.append(Outcome(report, sheets if report.accepted else {}, results, read))
+        staged = file_tables(tables, place[number]) if report.accepted and sheets else None
+        outcomes.append(Outcome(report, sheets if report.accepted else {}, results, read, staged))
     return outcomes
 
 
