@@ -69,9 +69,10 @@ def _connect(
     con = duckdb.connect(":memory:")
     tables = tables or batch_tables(contract, files)
     for sheet in contract.sheets:
-        # Copied into DuckDB once, from Arrow: the many small queries below then read a
-        # native table, where a registered pandas frame of objects is converted by each.
-        create_table(con, sheet.table, tables[sheet.table])
+        # Arrow, read in place: copying each sheet into a DuckDB table first cost more than
+        # the queries save (1.9 against 1.5 s for 64 national extracts; a registered pandas
+        # frame of objects, by contrast, was converted again by every query).
+        con.register(sheet.table, tables[sheet.table])
     files_table = pa.table(
         {
             "file": pa.array(range(len(files)), pa.int32()),
