@@ -18,17 +18,17 @@ import re
 
 from accueil.contract import INVISIBLE
 from accueil.ingest.names import invisible_found, visible
-from accueil.ingest.reader import Grid
+from accueil.ingest.reader import Grid, grid_texts
 from accueil.report import Problem, problem
 
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
-def control_characters(grids: list[tuple[str, Grid]]) -> list[Problem]:
-    """One `text_control_character` problem per cell that holds such a character, its value shown visibly."""
-    distinct: set[str] = set()
-    for _, grid in grids:
-        distinct.update(grid.cells.ravel().tolist())
+def control_characters(grids: list[tuple[str, Grid]], distinct: set[str] | None = None) -> list[Problem]:
+    """One `text_control_character` problem per cell that holds such a character, its value shown
+    visibly.  `distinct`: the grids' `grid_texts`, when the caller has them."""
+    if distinct is None:
+        distinct = grid_texts(grids)
     if not _INVISIBLE.search("".join(distinct)):
         return []
     flagged = {text for text in distinct if _INVISIBLE.search(text)}

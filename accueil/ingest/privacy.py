@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from accueil.contract import Contract, fold
 from accueil.ingest.names import visible
-from accueil.ingest.reader import Grid
+from accueil.ingest.reader import Grid, grid_texts
 from accueil.report import Problem, problem
 
 # Header words that name a direct identifier, in English and French (folded).
@@ -104,9 +102,15 @@ def _identifying_header(header: str, contract: Contract) -> tuple[str, str] | No
     return None
 
 
-def screen(contract: Contract, grids: list[tuple[str, Grid]], unknown: dict[str, list[str]]) -> list[Problem]:
+def screen(
+    contract: Contract,
+    grids: list[tuple[str, Grid]],
+    unknown: dict[str, list[str]],
+    distinct: set[str] | None = None,
+) -> list[Problem]:
     """Every cell of every sheet, known or not (title and header rows, unnamed columns and sheets
-    the contract does not have included), and the headers of the columns the contract does not know."""
+    the contract does not have included), and the headers of the columns the contract does not know.
+    `distinct`: the grids' `grid_texts`, when the caller has them."""
     problems: list[Problem] = []
     for name, headers in unknown.items():
         for header in headers:
@@ -116,53 +120,40 @@ def screen(contract: Contract, grids: list[tuple[str, Grid]], unknown: dict[str,
                 problems.append(
                     problem("identifier_column", sheet=name, column=visible(header), why=why_en, why_fr=why_fr)
                 )
-    texts = [
-        (name, label, *_filled(values))
-        for name, grid in grids
-        for label, values in zip(grid.labels, grid.cells.T, strict=True)
-    ]
-    kinds = _kinds_found((rows, values) for _, _, rows, values in texts)
-    for name, column, rows, values in texts:
-        # Most columns hold none of the flagged texts: a set test in C says so without a loop.
-        if kinds and not kinds.keys().isdisjoint(values):
-            flagged = [(r, kinds[t]) for r, t in zip(rows, values, strict=True) if t in kinds]
-            for number, (kind_en, _, kind_fr) in enumerate(VALUE_PATTERNS):
+    kinds = _kinds_found(grid_texts(grids) if distinct is None else distinct)
+    for name, grid in grids:
+        for column, values in zip(grid.labels, grid.cells.T, strict=True):
+            # Row i of a grid is the spreadsheet's row i + 1.  A blank matches no pattern, and most
+            # columns hold none of the flagged texts: a set test in C says so without a loop.
+            if kinds and not kinds.keys().isdisjoint(values.tolist()):
+                flagged = [(r, kinds[t]) for r, t in enumerate(values.tolist(), 1) if t in kinds]
+                for number, (kind_en, _, kind_fr) in enumerate(VALUE_PATTERNS):
+                    problems += [
+                        problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
+                        for r, found in flagged
+                        if number in found
+                    ]
+            whole = _WHOLE_VALUE.get(column)
+            if whole:
+                pattern, kind_en, kind_fr = whole
+                matching = {t for t in set(values.tolist()) if t and pattern.match(t)}
+                if not matching:
+                    continue
                 problems += [
                     problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
-                    for r, found in flagged
-                    if number in found
+                    for r, t in enumerate(values.tolist(), 1)
+                    if t in matching
                 ]
-        whole = _WHOLE_VALUE.get(column)
-        if whole:
-            pattern, kind_en, kind_fr = whole
-            matching = {t for t in set(values) if pattern.match(t)}
-            if not matching:
-                continue
-            problems += [
-                problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
-                for r, t in zip(rows, values, strict=True)
-                if t in matching
-            ]
     return problems
 
 
-def _filled(values: np.ndarray) -> tuple[list[int], list[str]]:
-    """The spreadsheet row numbers and texts of a column's non-blank cells (texts already: the reader
-    made them so)."""
-    keep = values != ""
-    return (np.flatnonzero(keep) + 1).tolist(), values[keep].tolist()
-
-
-def _kinds_found(columns) -> dict[str, tuple[int, ...]]:
-    """Each distinct text that looks like a direct identifier, with the patterns it matches.
+def _kinds_found(distinct: set[str]) -> dict[str, tuple[int, ...]]:
+    """Each of the distinct texts that looks like a direct identifier, with the patterns it matches.
 
     A file repeats its values (codes, dates, client keys) across rows and sheets, so each
     distinct text is searched once; and every pattern needs a digit or an @, so texts
     with neither are not searched at all.
     """
-    distinct: set[str] = set()
-    for _, values in columns:
-        distinct.update(values)
     found = {}
     for text in distinct:
         if _ONE_LONG_WORD.fullmatch(text):

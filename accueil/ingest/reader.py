@@ -37,6 +37,15 @@ class Grid:
     cells: np.ndarray  # 2-D, of str
 
 
+def grid_texts(grids: list[tuple[str, Grid]]) -> set[str]:
+    """Every distinct text of the grids, blanks included: a file repeats its values, so the screens
+    (accueil.ingest.privacy, accueil.ingest.characters) look at each once."""
+    texts: set[str] = set()
+    for _, grid in grids:
+        texts.update(grid.cells.ravel().tolist())
+    return texts
+
+
 @dataclass
 class ParsedFile:
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -26,7 +26,7 @@ from accueil.ingest.crosschecks import (
 )
 from accueil.ingest.expectations import UNQUOTED, SheetResult, run_suite, run_suites
 from accueil.ingest.privacy import cells_flagged, screen
-from accueil.ingest.reader import read_upload
+from accueil.ingest.reader import grid_texts, read_upload
 from accueil.quarters import Quarter
 from accueil.report import Problem, Report, problem
 
@@ -155,10 +155,11 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
         parsed = read_upload(item.data, contract)
         reads.append(_read_stats(parsed))
         report.problems += parsed.problems
-        found = screen(contract, parsed.grids, parsed.unknown)
+        texts = grid_texts(parsed.grids)
+        found = screen(contract, parsed.grids, parsed.unknown, texts)
         report.problems += found
         privacy.append(found)
-        controls.append(control_characters(parsed.grids))
+        controls.append(control_characters(parsed.grids, texts))
         parsed.grids = []  # every cell screened: only the contract's sheets go on
         normalised.append(normalise(contract, parsed.sheets))
     # Like GX's, the cross-sheet checks' cost is per query, not per row: one set for the batch.
