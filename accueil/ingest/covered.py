@@ -36,8 +36,10 @@ def quarter_in_name(file_name: str) -> Quarter | None:
 def dated_quarters(contract: Contract, sheets: dict[str, pd.DataFrame]) -> Counter:
     """How many dated rows of the file fall in each quarter (by each sheet's first filled event date).
 
-    A file's rows share a few hundred days, so each distinct text is read as a date once."""
+    A file's rows share a few hundred days, so each distinct text is read as a date once, for all
+    the sheets together."""
     counts: Counter = Counter()
+    every: list[np.ndarray] = []
     for sheet in contract.sheets:
         frame = sheets.get(sheet.name)
         if frame is None or not sheet.event_date or frame.empty:
@@ -53,14 +55,16 @@ def dated_quarters(contract: Contract, sheets: dict[str, pd.DataFrame]) -> Count
             dated = (
                 np.where(filled, values, None) if dated is None else np.where(pd.isna(dated) & filled, values, dated)
             )
-        if dated is None:
-            continue
-        codes, distinct = pd.factorize(dated)  # None is left out (code -1)
-        # The day of a date or a date-time (its first ten characters); anything else is not counted.
-        days = pd.to_datetime(pd.Series(distinct, dtype="string").str[:10], errors="coerce", format="%Y-%m-%d")
-        for day, rows in zip(days, np.bincount(codes[codes >= 0], minlength=len(distinct)), strict=True):
-            if not pd.isna(day) and rows:
-                counts[f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"] += int(rows)
+        if dated is not None:
+            every.append(dated)
+    if not every:
+        return counts
+    codes, distinct = pd.factorize(np.concatenate(every))  # None is left out (code -1)
+    # The day of a date or a date-time (its first ten characters); anything else is not counted.
+    days = pd.to_datetime(pd.Series(distinct, dtype="string").str[:10], errors="coerce", format="%Y-%m-%d")
+    for day, rows in zip(days, np.bincount(codes[codes >= 0], minlength=len(distinct)), strict=True):
+        if not pd.isna(day) and rows:
+            counts[f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"] += int(rows)
     return counts
 
 
