@@ -122,11 +122,12 @@ def screen(
                 )
     kinds = _kinds_found(grid_texts(grids) if distinct is None else distinct)
     for name, grid in grids:
-        for column, values in zip(grid.labels, grid.cells.T, strict=True):
+        for column, cells in zip(grid.labels, grid.cells.T, strict=True):
+            values = cells.tolist()
             # Row i of a grid is the spreadsheet's row i + 1.  A blank matches no pattern, and most
             # columns hold none of the flagged texts: a set test in C says so without a loop.
-            if kinds and not kinds.keys().isdisjoint(values.tolist()):
-                flagged = [(r, kinds[t]) for r, t in enumerate(values.tolist(), 1) if t in kinds]
+            if kinds and not kinds.keys().isdisjoint(values):
+                flagged = [(r, kinds[t]) for r, t in enumerate(values, 1) if t in kinds]
                 for number, (kind_en, _, kind_fr) in enumerate(VALUE_PATTERNS):
                     problems += [
                         problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
@@ -136,12 +137,12 @@ def screen(
             whole = _WHOLE_VALUE.get(column)
             if whole:
                 pattern, kind_en, kind_fr = whole
-                matching = {t for t in set(values.tolist()) if t and pattern.match(t)}
+                matching = {t for t in set(values) if t and pattern.match(t)}
                 if not matching:
                     continue
                 problems += [
                     problem("identifier_value", sheet=name, row=r, column=column, kind=kind_en, kind_fr=kind_fr)
-                    for r, t in enumerate(values.tolist(), 1)
+                    for r, t in enumerate(values, 1)
                     if t in matching
                 ]
     return problems

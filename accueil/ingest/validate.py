@@ -170,7 +170,7 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
     ]
     tables = batch_tables(contract, batch) if batch else {}
     crossed = dict(zip(checked, cross_check_files(contract, batch, tables), strict=True))
-    place = {i: n for n, i in enumerate(checked)}  # a file's number among the checked ones, in `tables`
+    rows_by_file = dict(zip(checked, file_tables(tables, len(batch)), strict=True))
     outcomes = []
     for number, (item, report, found, control, sheets, results, read) in enumerate(
         zip(files, reports, privacy, controls, normalised, run_suites(contract, normalised), reads, strict=True)
@@ -189,7 +189,7 @@ def validate_extracts(files: list[ExtractFile], day: date | None = None) -> list
                 report.problems.append(problem("no_data", "warning"))
         report.problems = _scrub(report.problems, cells_flagged(found))
         report.rows_read = {name: len(frame) for name, frame in sheets.items()}
-        staged = file_tables(tables, place[number]) if report.accepted and sheets else None
+        staged = rows_by_file[number] if report.accepted and sheets else None
         outcomes.append(Outcome(report, sheets if report.accepted else {}, results, read, staged))
     return outcomes
 
