@@ -48,6 +48,12 @@
     the last build's are evaluated again (macros/suppression_replay.sql).  `with_picks` adds
     the record, `suppression_picks`, to the result.
 
+    Given `member_keys`, the memberships carry their groups by number already and each member's
+    `present`, its primary flag (the column `member_suppressed` names) and the columns `order_by`
+    names, so that neither the groups are numbered nor the cells joined again; `member_keys(ids)`
+    gives the groups of the cells of the query `ids` with their keys as text (cell_id, family, gid,
+    group_id), which the record of picks holds (int_outcome_rates_controlled).
+
     `cells` must have an integer `cell_id`, a boolean `suppressed` (after primary
     suppression), and the columns `order_by` and `cost` name; `cost` is a count (an integer,
     never null or negative), packed with the keys into one number to order rectangles.  Groups are keyed by `group_id`
@@ -91,13 +97,16 @@
 
 {% macro complementary_suppression(cells, memberships, families, order_by, rounds,
                                    tables=none, table_families=[], cost=none, numbered=none,
-                                   changed=none, previous_picks=none, with_picks=false) -%}
+                                   changed=none, previous_picks=none, with_picks=false,
+                                   member_keys=none, member_suppressed=none) -%}
     {%- set n = families | length -%}
     {%- set numbered_name = numbered if numbered else 'cs' -%}
+    {%- set carried = member_keys is not none -%}
+    {%- set order_columns = order_by.split(',') | map('trim') | reject('equalto', 'is_total') | list -%}
     {%- set replay = previous_picks is not none -%}
     {%- set group_families = families | reject('in', table_families) | list -%}
     with
-    {% if not numbered %}
+    {% if not numbered and not carried %}
     {{ numbered_memberships('cs', memberships, families) }}
     {% endif %}
     {% if replay %}
@@ -107,11 +116,18 @@
     {% for family in group_families %}
     cs_in_{{ family }} as materialized (
 
+        {% if carried %}
+        select gid, cell_id, is_total, present, {{ member_suppressed }} as primary_suppressed,
+            {{ order_columns | join(', ') }}
+        from {{ memberships }}
+        where family = '{{ family }}'
+        {% else %}
         select m.gid, m.cell_id, m.is_total, c.cell_id is not null as present, c.suppressed as primary_suppressed,
-            {% for column in order_by.split(',') | map('trim') | reject('equalto', 'is_total') %}c.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+            {% for column in order_columns %}c.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
         from {{ numbered_name }}_memberships as m
         left join {{ cells }} as c using (cell_id)
         where m.family = '{{ family }}'
+        {% endif %}
 
     ),
     {% endfor %}
@@ -122,16 +138,32 @@
     {% for family in group_families %}
     cs_ranked_{{ family }} as materialized (
 
+        {% if carried %}
+        select gid, cell_id, {{ member_suppressed }} as primary_suppressed,
+            row_number() over (partition by gid order by {{ order_by }}, cell_id) as member_rank
+        from {{ memberships }}
+        where family = '{{ family }}' and present
+        {% else %}
         select m.gid, m.cell_id, c.suppressed as primary_suppressed,
             row_number() over (partition by m.gid order by {{ order_by }}, m.cell_id) as member_rank
         from {{ numbered_name }}_memberships as m
         inner join {{ cells }} as c using (cell_id)
         where m.family = '{{ family }}'
+        {% endif %}
 
     ),
     {% endfor %}
     {% endif %}
-    {% if table_families %}
+    {% if table_families and carried %}
+    {#- Carried: the tables, rows and columns come numbered, the keys in their own order. #}
+    cs_tables as materialized (
+
+        select family, table_id, row_key, col_key, cell_id, {{ cost }} as cost, {{ member_suppressed }} as primary_suppressed
+        from {{ tables }}
+        where family in ('{{ table_families | join("', '") }}') and present
+
+    ),
+    {% elif table_families %}
     {#- Tables, rows and columns by number too: every rectangle pass joins them three times.  The
         keys are numbered in their own order, which breaks ties between rectangles. #}
     cs_table_ids as materialized (
@@ -162,7 +194,7 @@
     ),
     {% endif %}
     {% if replay %}
-    {{ replay_inputs(changed, previous_picks, numbered_name, families, table_families, tables) }}
+    {{ replay_inputs(changed, previous_picks, numbered_name, families, table_families, tables, member_keys) }}
     {% endif %}
     cs_picked_0 as (select cell_id from {{ cells }} where false),
     {% for round in range(1, rounds + 1) %}
@@ -260,7 +292,7 @@
     {% endfor %}
     {% endfor %}
     {% if with_picks %}
-    {{ picks_by_cell(rounds, families, table_families, numbered_name) }}
+    {{ picks_by_cell(rounds, families, table_families, numbered_name, member_keys) }}
     {% endif %}
     complementary_suppression_result as (
 

@@ -22,7 +22,7 @@
     group_key the group's group_id or the table's table_id.  `order_by` names columns only,
     ascending.
 -#}
-{% macro replay_inputs(changed, previous, numbered_name, families, table_families, tables) -%}
+{% macro replay_inputs(changed, previous, numbered_name, families, table_families, tables, member_keys=none) -%}
     cs_changed as materialized (select cell_id from {{ changed }}),
 
     {#- What each pass of the last build picked, by group (or table) number of this build. #}
@@ -30,8 +30,13 @@
 
         select p.pass, g.gid, p.cell_id
         from (select cell_id, unnest(picks, recursive := true) from {{ previous }}) as p
+        {% if member_keys is not none %}
+        inner join ({{ member_keys('select cell_id from ' ~ previous) }}) as g
+            on g.cell_id = p.cell_id and g.family = p.family and g.group_id = p.group_key
+        {% else %}
         inner join {{ numbered_name }}_groups as g on g.family = p.family and g.group_id = p.group_key
-        {% if table_families %}
+        {% endif %}
+        {% if table_families and member_keys is none %}
         union all
         select p.pass, t.tid, p.cell_id
         from (select cell_id, unnest(picks, recursive := true) from {{ previous }}) as p
@@ -44,7 +49,11 @@
     {% for family in families %}
     {#- The groups a changed cell is in, dirty in every pass. #}
     cs_dirty_base_{{ family }} as materialized (
-        {% if family in table_families %}
+        {% if family in table_families and member_keys is not none %}
+        select distinct table_id as gid
+        from {{ tables }}
+        where family = '{{ family }}' and cell_id in (select cell_id from cs_changed)
+        {% elif family in table_families %}
         select distinct i.tid as gid
         from {{ tables }} as t
         inner join cs_table_ids as i using (table_id)
@@ -108,7 +117,7 @@
 
 {#- Every pick of this run, per cell, as the next build's `previous` reads them: cs_picks
     (cell_id, picks), in a fixed order so that a replayed build stores what a full one does. -#}
-{% macro picks_by_cell(rounds, families, table_families, numbered_name) -%}
+{% macro picks_by_cell(rounds, families, table_families, numbered_name, member_keys=none) -%}
     {%- set n = families | length -%}
     cs_found as (
         {% for round in range(1, rounds + 1) %}
@@ -126,8 +135,13 @@
             list({'pass': f.pass, 'family': f.family, 'group_key': coalesce(g.group_id, t.table_id)}
                 order by f.pass, f.family, coalesce(g.group_id, t.table_id)) as picks
         from cs_found as f
+        {% if member_keys is not none %}
+        left join ({{ member_keys('select cell_id from cs_found') }}) as g
+            on g.cell_id = f.cell_id and g.family = f.family and g.gid = f.gid
+        {% else %}
         left join {{ numbered_name }}_groups as g on g.family = f.family and g.gid = f.gid
-        {% if table_families %}
+        {% endif %}
+        {% if table_families and member_keys is none %}
         left join cs_table_ids as t on f.family in ('{{ table_families | join("', '") }}') and t.tid = f.gid
         {% else %}
         left join (select null::varchar as table_id, null::bigint as tid) as t on false

@@ -11,8 +11,6 @@
 {{ config(
     pre_hook=["set disabled_optimizers = 'projection_pullup,build_side_probe_side'", "{{ record_control_replay(outcome_rates_control_columns()) }}"],
     post_hook="reset disabled_optimizers") }}
-{% set partitioning = ['gender', 'age_band', 'immigration_category', 'official_language', 'community_size',
-                       'gender_x_immigration_category'] %}
 {% set families = ['values', 'margins', 'tables', 'agencies', 'periods'] %}
 {% set key = ['outcome', 'period', 'agency_code', 'breakdown', 'breakdown_value'] %}
 {% set rules = suppression_rules() %}
@@ -76,75 +74,73 @@ cells as (
 
 ),
 
-{# The groups whose parts add up to a published total:
-     values:   the values of one partitioning breakdown of an (outcome, period, agency) cell
-               add up to its breakdown 'all' cell;
-     margins:  the gender x immigration category cells of one gender add up to that gender's
-               cell, and those of one immigration category to that category's cell;
-     agencies: the agencies of an (outcome, period, breakdown value) add up to its 'ALL' cell;
-     periods:  the quarters of an (outcome, agency, breakdown value) add up to its 'all'-period
-               cell (exactly for referrals, whose units are records; in part for client-based
-               outcomes, since most clients fall in one quarter).
-   Target groups overlap (a client can be a woman and a refugee), so they form no group.
-   Ghosts are members too: a group that lost one is evaluated again. #}
-memberships as (
+{# Every key column's texts numbered in their order (ghosts' keys included), so that a code
+   orders as its text, and each cell with its codes and the part of its coverage's primary
+   flag that does not depend on the rate's control. #}
+{{ outcome_rates_key_codes('outcome_codes', 'select outcome as text from universe', 8) }}
+{{ outcome_rates_key_codes('period_codes', 'select period as text from universe', 12) }}
+{{ outcome_rates_key_codes('agency_codes', 'select agency_code as text from universe', 16) }}
+{{ outcome_rates_key_codes('breakdown_codes', "select breakdown as text from universe union all select unnest(['"
+                           ~ outcome_rates_partitioning() | join("', '") ~ "'])", 6) }}
+{{ outcome_rates_key_codes('value_codes', "select breakdown_value as text from universe union all "
+                           ~ "select unnest(string_split(breakdown_value, '|')) from universe "
+                           ~ "where breakdown = 'gender_x_immigration_category' union all select '*'", 16) }}
 
-    select cell_id, 'values' as family, concat_ws(chr(31), outcome, period, agency_code, breakdown) as group_id,
-        false as is_total
-    from universe
-    where breakdown in ('{{ partitioning | join("', '") }}')
-    union all
-    select c.cell_id, 'values', concat_ws(chr(31), c.outcome, c.period, c.agency_code, p.breakdown), true
-    from universe as c
-    cross join (select unnest(['{{ partitioning | join("', '") }}']) as breakdown) as p
-    where c.breakdown = 'all'
-    union all
-    {% for margin, part in [('gender', 1), ('immigration_category', 2)] %}
-    select cell_id, 'margins', concat_ws(chr(31), outcome, period, agency_code, '{{ margin }}',
-            split_part(breakdown_value, '|', {{ part }})), false
-    from universe
-    where breakdown = 'gender_x_immigration_category'
-    union all
-    select cell_id, 'margins', concat_ws(chr(31), outcome, period, agency_code, '{{ margin }}', breakdown_value), true
-    from universe
-    where breakdown = '{{ margin }}'
-    union all
-    {% endfor %}
-    select cell_id, 'agencies', concat_ws(chr(31), outcome, period, breakdown, breakdown_value), agency_code = 'ALL'
-    from universe
-    union all
-    select cell_id, 'periods', concat_ws(chr(31), outcome, agency_code, breakdown, breakdown_value), period = 'all'
-    from universe
+outcome_rates_partitions as (
+
+    select text as part, code as part_code from breakdown_codes
+    where text in ('{{ outcome_rates_partitioning() | join("', '") }}')
+
+),
+
+coded as materialized (
+
+    select
+        {{ key | join(', ') }}, u.cell_id, u.present, u.rate_primary, u.denominator, u.eligible,
+        o.code as _o, p.code as _p, a.code as _a, b.code as _b, v.code as _v, v1.code as _v1, v2.code as _v2,
+        coalesce({{ primary_suppression('u.eligible', 'u.denominator') }}, true) as coverage_own_primary
+    from universe as u
+    inner join outcome_codes as o on o.text = u.outcome
+    inner join period_codes as p on p.text = u.period
+    inner join agency_codes as a on a.text = u.agency_code
+    inner join breakdown_codes as b on b.text = u.breakdown
+    inner join value_codes as v on v.text = u.breakdown_value
+    left join value_codes as v1
+        on u.breakdown = 'gender_x_immigration_category' and v1.text = split_part(u.breakdown_value, '|', 1)
+    left join value_codes as v2
+        on u.breakdown = 'gender_x_immigration_category' and v2.text = split_part(u.breakdown_value, '|', 2)
+
+),
+
+{# The groups whose parts add up to a published total (macro outcome_rates_memberships), with
+   what both controls read of each member, so that neither joins the cells again.  Ghosts are
+   members too: a group that lost one is evaluated again. #}
+members as materialized (
+
+    {{ outcome_rates_memberships('coded', 'present, rate_primary, coverage_own_primary, denominator, eligible, '
+                                 ~ '_v, _a, _p') }}
 
 ),
 
 {# The two-way table of one (outcome, period, agency): gender (rows) by immigration category
    (columns), with the gender cells as its margin column, the immigration category cells as
-   its margin row and the 'all' cell as its corner.  Its rows and columns are the values and
-   margins groups above, taken together. #}
-tables as (
+   its margin row and the 'all' cell as its corner ('*' its key on the other axis).  Its rows
+   and columns are the values and margins groups above, taken together.  Numbered as the groups
+   are (outcome_rates_memberships), the keys by their codes, which order as their texts. #}
+tables as materialized (
 
     select
-        cell_id,
         'tables' as family,
-        concat_ws(chr(31), outcome, period, agency_code) as table_id,
-        case breakdown
-            when 'gender_x_immigration_category' then split_part(breakdown_value, '|', 1)
-            when 'gender' then breakdown_value
-            else '*'
-        end as row_key,
-        case breakdown
-            when 'gender_x_immigration_category' then split_part(breakdown_value, '|', 2)
-            when 'immigration_category' then breakdown_value
-            else '*'
-        end as col_key
-    from universe
+        {{ outcome_rates_table_number() }} as table_id,
+        case breakdown when 'gender_x_immigration_category' then _v1 when 'gender' then _v else s.star end as row_key,
+        case breakdown when 'gender_x_immigration_category' then _v2 when 'immigration_category' then _v else s.star end
+            as col_key,
+        cell_id, present, rate_primary, coverage_own_primary, denominator, eligible
+    from coded
+    cross join (select code as star from value_codes where text = '*') as s
     where breakdown in ('all', 'gender', 'immigration_category', 'gender_x_immigration_category')
 
 ),
-
-{# Both controls below (the rate's, then the coverage's) read the same groups: numbered once. #}
-{{ numbered_memberships('groups', 'memberships', families) }}
 
 {% if previous %}
 {# A cell changed for the rate's control when it is new, gone, or its primary flag or its
@@ -165,7 +161,8 @@ rate_changed as (
    denominators (macro complementary_suppression). #}
 controlled as (
 
-    {{ outcome_rates_control('cells', 'denominator', 'rate', families, replay=previous is not none) }}
+    {{ outcome_rates_control('cells', 'members', 'tables', 'rate_primary', 'denominator', 'rate', families,
+                             replay=previous is not none) }}
 
 ),
 
@@ -187,6 +184,26 @@ coverage_cells as (
 
 ),
 
+{# The groups' members as the coverage's control reads them: suppressed where the rate is (its
+   primary flag, or picked by its control) or where the coverage's own counts fail the rules. #}
+coverage_members as (
+
+    select m.* exclude (rate_primary, coverage_own_primary),
+        m.rate_primary or m.coverage_own_primary or p.cell_id is not null as coverage_primary
+    from members as m
+    left join (select cell_id from controlled where suppressed and not rate_primary) as p using (cell_id)
+
+),
+
+coverage_tables as (
+
+    select t.* exclude (rate_primary, coverage_own_primary),
+        t.rate_primary or t.coverage_own_primary or p.cell_id is not null as coverage_primary
+    from tables as t
+    left join (select cell_id from controlled where suppressed and not rate_primary) as p using (cell_id)
+
+),
+
 {% if previous %}
 {# The same for the coverage's control: its primary flag or eligible. #}
 coverage_changed as (
@@ -201,7 +218,9 @@ coverage_changed as (
 
 coverage_controlled as (
 
-    {{ outcome_rates_control('coverage_cells', 'eligible', 'coverage', families, replay=previous is not none) }}
+    {{ outcome_rates_control('coverage_cells', 'coverage_members', 'coverage_tables', 'coverage_primary', 'eligible',
+                             'coverage', families,
+                             replay=previous is not none) }}
 
 ),
 
