@@ -244,12 +244,14 @@
     cs_members_{{ k }} as (
 
         select s.gid, s.cell_id, {{ flag }} as suppressed, row({{ order_by }}, s.cell_id) as member_rank
-        from cs_in_{{ family }} as s
+        from (
+            select * from cs_in_{{ family }}
+            where present and gid in (select gid from cs_dirty_{{ k }})
+            {% if round > 1 %}
+                and gid in (select gid from cs_in_{{ family }} where cell_id in (select cell_id from cs_delta_{{ k }}))
+            {% endif %}
+        ) as s
         {{ flags_join }}
-        where s.present and s.gid in (select gid from cs_dirty_{{ k }})
-        {% if round > 1 %}
-            and s.gid in (select gid from cs_in_{{ family }} where cell_id in (select cell_id from cs_delta_{{ k }}))
-        {% endif %}
 
     ),
     {% else %}
