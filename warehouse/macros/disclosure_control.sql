@@ -50,7 +50,9 @@
 
     Given `member_keys`, the memberships carry their groups by number already and each member's
     `present`, its primary flag (the column `member_suppressed` names) and the columns `order_by`
-    names, so that neither the groups are numbered nor the cells joined again; `member_keys(ids)`
+    names, and `tables` its tables, rows and columns by number (the keys numbered in their order)
+    with `present`, the flag and the column `cost` names, so that neither the groups are numbered
+    nor the cells joined again; `member_keys(ids)`
     gives the groups of the cells of the query `ids` with their keys as text (cell_id, family, gid,
     group_id), which the record of picks holds (int_outcome_rates_controlled).
 
@@ -241,6 +243,7 @@
     {% if replay %}
     {#- The members of the groups this pass evaluates, with their place in the written order
         as a row of its columns (`order_by` names columns only, ascending), compared whole. #}
+    {#- Filtered before the join to the picks so far: DuckDB otherwise joined every member first. #}
     cs_members_{{ k }} as (
 
         select s.gid, s.cell_id, {{ flag }} as suppressed, row({{ order_by }}, s.cell_id) as member_rank
