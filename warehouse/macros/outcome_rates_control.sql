@@ -49,11 +49,33 @@
 {%- endmacro %}
 
 
+{#- The bits each key column's code takes in a group's number (outcome_rates_pack). -#}
+{% macro outcome_rates_code_bits() -%}
+    {{ return({'family': 3, 'outcome': 8, 'period': 12, 'agency': 16, 'breakdown': 6, 'value': 16, 'margin': 1}) }}
+{%- endmacro %}
+
+
+{#- A group's (or a table's) number: `family` (1 to 7) then each of `parts`, a list of (SQL
+    expression, key column), packed at their bits (outcome_rates_code_bits); the parts of a
+    family's numbers must fit the 63 bits of a bigint, or the model does not compile. -#}
+{% macro outcome_rates_pack(family, parts) -%}
+    {%- set bits = outcome_rates_code_bits() -%}
+    {%- set packed = namespace(sql=family | string, bits=bits.family) -%}
+    {%- for expression, column in parts -%}
+        {%- set packed.sql = '(' ~ packed.sql ~ ') * ' ~ 2 ** bits[column] ~ ' + ' ~ expression -%}
+        {%- set packed.bits = packed.bits + bits[column] -%}
+    {%- endfor -%}
+    {%- if packed.bits > 63 -%}
+        {{ exceptions.raise_compiler_error('outcome_rates_pack: ' ~ packed.bits ~ ' bits do not fit a bigint') }}
+    {%- endif -%}
+    {{ packed.sql }}
+{%- endmacro %}
+
+
 {#- The groups each cell of `relation` (the model's cells with their codes: _o outcome, _p period,
     _a agency, _b breakdown, _v breakdown value, _v1 and _v2 the value's gender and immigration
     category parts) belongs to: family, gid, cell_id, is_total, and `columns` of the cell.  A gid
-    packs the family and its key's codes (bits: family 3, outcome 8, period 12, agency 16,
-    breakdown 6, value 16, margin 1), so that no two groups share one.  With `keys`, also
+    packs the family and its key's codes (outcome_rates_pack), so that no two groups share one.  With `keys`, also
     group_id: the group's key as text, as the record of picks holds it (docs/measures.md names
     the groups):
       values:   the values of one partitioning breakdown of an (outcome, period, agency) cell
@@ -69,34 +91,37 @@
     {%- set partitioning = outcome_rates_partitioning() -%}
     {%- set sep = 'chr(31)' -%}
     {%- set cols = (', ' ~ columns) if columns else '' -%}
-    select 'values' as family, (((256 + _o) * 4096 + _p) * 65536 + _a) * 64 + _b as gid, cell_id, false as is_total
+    {%- set owner = [('_o', 'outcome'), ('_p', 'period'), ('_a', 'agency')] %}
+    select 'values' as family, {{ outcome_rates_pack(1, owner + [('_b', 'breakdown')]) }} as gid, cell_id, false as is_total
         {%- if keys %}, concat_ws({{ sep }}, outcome, period, agency_code, breakdown) as group_id{% endif %}{{ cols }}
     from {{ relation }}
     where breakdown in ('{{ partitioning | join("', '") }}')
     union all
-    select 'values', (((256 + _o) * 4096 + _p) * 65536 + _a) * 64 + part_code, cell_id, true
+    select 'values', {{ outcome_rates_pack(1, owner + [('part_code', 'breakdown')]) }}, cell_id, true
         {%- if keys %}, concat_ws({{ sep }}, outcome, period, agency_code, part){% endif %}{{ cols }}
     from {{ relation }}
     cross join outcome_rates_partitions
     where breakdown = 'all'
     union all
     {% for margin, part in [('gender', 1), ('immigration_category', 2)] %}
-    select 'margins', ((((512 + _o) * 4096 + _p) * 65536 + _a) * 2 + {{ part - 1 }}) * 65536 + _v{{ part }}, cell_id, false
+    select 'margins', {{ outcome_rates_pack(2, owner + [(part - 1, 'margin'), ('_v' ~ part, 'value')]) }}, cell_id, false
         {%- if keys %}, concat_ws({{ sep }}, outcome, period, agency_code, '{{ margin }}', split_part(breakdown_value, '|', {{ part }})){% endif %}{{ cols }}
     from {{ relation }}
     where breakdown = 'gender_x_immigration_category'
     union all
-    select 'margins', ((((512 + _o) * 4096 + _p) * 65536 + _a) * 2 + {{ part - 1 }}) * 65536 + _v, cell_id, true
+    select 'margins', {{ outcome_rates_pack(2, owner + [(part - 1, 'margin'), ('_v', 'value')]) }}, cell_id, true
         {%- if keys %}, concat_ws({{ sep }}, outcome, period, agency_code, '{{ margin }}', breakdown_value){% endif %}{{ cols }}
     from {{ relation }}
     where breakdown = '{{ margin }}'
     union all
     {% endfor %}
-    select 'agencies', (((768 + _o) * 4096 + _p) * 64 + _b) * 65536 + _v, cell_id, agency_code = 'ALL'
+    select 'agencies', {{ outcome_rates_pack(3, [('_o', 'outcome'), ('_p', 'period'), ('_b', 'breakdown'), ('_v', 'value')]) }},
+        cell_id, agency_code = 'ALL'
         {%- if keys %}, concat_ws({{ sep }}, outcome, period, breakdown, breakdown_value){% endif %}{{ cols }}
     from {{ relation }}
     union all
-    select 'periods', (((1024 + _o) * 65536 + _a) * 64 + _b) * 65536 + _v, cell_id, period = 'all'
+    select 'periods', {{ outcome_rates_pack(4, [('_o', 'outcome'), ('_a', 'agency'), ('_b', 'breakdown'), ('_v', 'value')]) }},
+        cell_id, period = 'all'
         {%- if keys %}, concat_ws({{ sep }}, outcome, agency_code, breakdown, breakdown_value){% endif %}{{ cols }}
     from {{ relation }}
     {% if keys %}
@@ -111,7 +136,7 @@
 
 {#- The number of a cell's two-way table (outcome, period, agency), packed as the groups are. -#}
 {% macro outcome_rates_table_number() -%}
-    ((1280 + _o) * 4096 + _p) * 65536 + _a
+    {{ outcome_rates_pack(5, [('_o', 'outcome'), ('_p', 'period'), ('_a', 'agency')]) }}
 {%- endmacro %}
 
 

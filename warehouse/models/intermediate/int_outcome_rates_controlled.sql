@@ -17,9 +17,12 @@
 {% set previous = previous_suppression_state(rules, outcome_rates_control_columns()) %}
 with
 
+{# The coverage's own primary flag: eligible read as a population and the denominator as its part
+   (coverage_cells says why), before the rate's flags are added to it. #}
 now_cells as (
 
-    select *, {{ primary_suppression('denominator', 'numerator') }} as rate_primary
+    select *, {{ primary_suppression('denominator', 'numerator') }} as rate_primary,
+        coalesce({{ primary_suppression('eligible', 'denominator') }}, true) as coverage_own_primary
     from {{ ref('int_outcome_cells') }}
 
 ),
@@ -75,16 +78,16 @@ cells as (
 ),
 
 {# Every key column's texts numbered in their order (ghosts' keys included), so that a code
-   orders as its text, and each cell with its codes and the part of its coverage's primary
-   flag that does not depend on the rate's control. #}
-{{ outcome_rates_key_codes('outcome_codes', 'select outcome as text from universe', 8) }}
-{{ outcome_rates_key_codes('period_codes', 'select period as text from universe', 12) }}
-{{ outcome_rates_key_codes('agency_codes', 'select agency_code as text from universe', 16) }}
+   orders as its text, and each cell with its codes. #}
+{% set bits = outcome_rates_code_bits() %}
+{{ outcome_rates_key_codes('outcome_codes', 'select outcome as text from universe', bits.outcome) }}
+{{ outcome_rates_key_codes('period_codes', 'select period as text from universe', bits.period) }}
+{{ outcome_rates_key_codes('agency_codes', 'select agency_code as text from universe', bits.agency) }}
 {{ outcome_rates_key_codes('breakdown_codes', "select breakdown as text from universe union all select unnest(['"
-                           ~ outcome_rates_partitioning() | join("', '") ~ "'])", 6) }}
+                           ~ outcome_rates_partitioning() | join("', '") ~ "'])", bits.breakdown) }}
 {{ outcome_rates_key_codes('value_codes', "select breakdown_value as text from universe union all "
                            ~ "select unnest(string_split(breakdown_value, '|')) from universe "
-                           ~ "where breakdown = 'gender_x_immigration_category' union all select '*'", 16) }}
+                           ~ "where breakdown = 'gender_x_immigration_category' union all select '*'", bits.value) }}
 
 outcome_rates_partitions as (
 
@@ -96,9 +99,8 @@ outcome_rates_partitions as (
 coded as materialized (
 
     select
-        {{ key | join(', ') }}, u.cell_id, u.present, u.rate_primary, u.denominator, u.eligible,
-        o.code as _o, p.code as _p, a.code as _a, b.code as _b, v.code as _v, v1.code as _v1, v2.code as _v2,
-        coalesce({{ primary_suppression('u.eligible', 'u.denominator') }}, true) as coverage_own_primary
+        {{ key | join(', ') }}, u.cell_id, u.present, u.rate_primary, u.coverage_own_primary, u.denominator, u.eligible,
+        o.code as _o, p.code as _p, a.code as _a, b.code as _b, v.code as _v, v1.code as _v1, v2.code as _v2
     from universe as u
     inner join outcome_codes as o on o.text = u.outcome
     inner join period_codes as p on p.text = u.period
@@ -174,35 +176,29 @@ controlled as (
 coverage_cells as (
 
     select
-        * exclude (suppression_picks) replace (coalesce(
-            suppressed or {{ primary_suppression('eligible', 'denominator') }}, true
-        ) as suppressed),
-        coalesce(suppressed or {{ primary_suppression('eligible', 'denominator') }}, true) as coverage_primary,
+        * exclude (suppression_picks) replace (suppressed or coverage_own_primary as suppressed),
+        suppressed or coverage_own_primary as coverage_primary,
         suppressed as rate_suppressed,
         suppression_picks as rate_picks
     from controlled
 
 ),
 
-{# The groups' members as the coverage's control reads them: suppressed where the rate is (its
-   primary flag, or picked by its control) or where the coverage's own counts fail the rules. #}
-coverage_members as (
+rate_picked as (select cell_id from controlled where suppressed and not rate_primary),
 
-    select m.* exclude (rate_primary, coverage_own_primary),
-        m.rate_primary or m.coverage_own_primary or p.cell_id is not null as coverage_primary
-    from members as m
-    left join (select cell_id from controlled where suppressed and not rate_primary) as p using (cell_id)
+{# The groups' members and the tables' cells as the coverage's control reads them: suppressed
+   where the rate is (its primary flag, or picked by its control) or where the coverage's own
+   counts fail the rules. #}
+{% for name, relation in [('coverage_members', 'members'), ('coverage_tables', 'tables')] %}
+{{ name }} as (
 
-),
-
-coverage_tables as (
-
-    select t.* exclude (rate_primary, coverage_own_primary),
-        t.rate_primary or t.coverage_own_primary or p.cell_id is not null as coverage_primary
-    from tables as t
-    left join (select cell_id from controlled where suppressed and not rate_primary) as p using (cell_id)
+    select r.* exclude (rate_primary, coverage_own_primary),
+        r.rate_primary or r.coverage_own_primary or p.cell_id is not null as coverage_primary
+    from {{ relation }} as r
+    left join rate_picked as p using (cell_id)
 
 ),
+{% endfor %}
 
 {% if previous %}
 {# The same for the coverage's control: its primary flag or eligible. #}
